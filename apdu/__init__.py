@@ -1,0 +1,61 @@
+"""ISO 7816-4 over any connection: APDU codecs, status words, the exchange protocol, tracing.
+
+Nothing here knows about JPKI. The PC/SC transport lives in :mod:`apdu.pcsc`, the only module
+that imports pyscard; importing :mod:`apdu` does not import it.
+"""
+
+from __future__ import annotations
+
+from .ber import BerError, BerHeader, Tlv, iter_tlv, parse_header
+from .command import CommandApdu, DecodedCommand, decode_command
+from .connection import ApduStats, Connection
+from .errors import (
+    AmbiguousReaderError,
+    ApduError,
+    BadResponseError,
+    CardRemovedError,
+    MalformedApduError,
+    NoCardError,
+    PcscUnavailableError,
+    ProtocolError,
+    ReaderBusyError,
+    ReaderNotFoundError,
+    ToolkitError,
+    TransportError,
+)
+from .protocol import ApduProtocol
+from .response import ResponseApdu
+from .status import SW, describe_sw, is_retry_counter, retries_from_sw
+from .trace import TRAFFIC
+
+__all__ = [
+    "SW",
+    "TRAFFIC",
+    "AmbiguousReaderError",
+    "ApduError",
+    "ApduProtocol",
+    "ApduStats",
+    "BadResponseError",
+    "BerError",
+    "BerHeader",
+    "CardRemovedError",
+    "CommandApdu",
+    "Connection",
+    "DecodedCommand",
+    "MalformedApduError",
+    "NoCardError",
+    "PcscUnavailableError",
+    "ProtocolError",
+    "ReaderBusyError",
+    "ReaderNotFoundError",
+    "ResponseApdu",
+    "Tlv",
+    "ToolkitError",
+    "TransportError",
+    "decode_command",
+    "describe_sw",
+    "is_retry_counter",
+    "iter_tlv",
+    "parse_header",
+    "retries_from_sw",
+]

@@ -1,0 +1,113 @@
+"""The connection interface that a PC/SC reader and the simulated card both implement.
+
+A connection moves raw bytes: a command APDU in, a response APDU out. It counts the round
+trips and the bytes, and writes the (redacted) APDU trace, so every implementation gets both
+for free by implementing :meth:`Connection._exchange`.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self
+
+from .trace import TRAFFIC, format_command, format_response, trace_logger
+
+__all__ = ["ApduStats", "Connection"]
+
+
+@dataclass(frozen=True, slots=True)
+class ApduStats:
+    """Round trips and bytes on the wire since the connection opened (or was reset)."""
+
+    apdus: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+
+    def __sub__(self, other: ApduStats) -> ApduStats:
+        return ApduStats(
+            self.apdus - other.apdus,
+            self.bytes_sent - other.bytes_sent,
+            self.bytes_received - other.bytes_received,
+        )
+
+
+class Connection(abc.ABC):
+    """A link to one card: bytes in, bytes out.
+
+    Use it as a context manager; :meth:`close` releases the card. Sessions built on a
+    connection never close it: whoever opened the connection owns it.
+    """
+
+    def __init__(self) -> None:
+        self._stats = ApduStats()
+
+    @property
+    @abc.abstractmethod
+    def name(self) -> str:
+        """A human-readable name of the reader or simulated card."""
+
+    @property
+    @abc.abstractmethod
+    def atr(self) -> bytes:
+        """The card's answer to reset."""
+
+    @abc.abstractmethod
+    def _exchange(self, command: bytes) -> bytes:
+        """Send one command and return the raw response (data + SW1 SW2)."""
+
+    def transmit(self, command: bytes) -> bytes:
+        """Send one raw command APDU and return the raw response, counted and traced."""
+        trace = trace_logger.isEnabledFor(TRAFFIC)
+        if trace:
+            trace_logger.log(TRAFFIC, "%s > %s", self.name, format_command(command))
+        started = time.perf_counter()
+        response = self._exchange(command)
+        self._stats = ApduStats(
+            self._stats.apdus + 1,
+            self._stats.bytes_sent + len(command),
+            self._stats.bytes_received + len(response),
+        )
+        if trace:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            trace_logger.log(
+                TRAFFIC, "%s < %s (%.2f ms)", self.name, format_response(response), elapsed_ms
+            )
+        return response
+
+    @property
+    def stats(self) -> ApduStats:
+        """Round trips and bytes so far; subtract two snapshots to measure an operation."""
+        return self._stats
+
+    @property
+    def apdu_count(self) -> int:
+        """Number of APDUs sent so far."""
+        return self._stats.apdus
+
+    def reset_stats(self) -> None:
+        """Start counting from zero."""
+        self._stats = ApduStats()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the card for a multi-command sequence (a no-op where nothing can interleave)."""
+        yield
+
+    def close(self) -> None:  # noqa: B027 - a no-op default is the intended behaviour
+        """Release the card; safe to call twice."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

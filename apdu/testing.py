@@ -1,0 +1,83 @@
+"""A scripted connection for transcript tests: it fails on any unexpected command.
+
+Use it to pin down exactly which APDUs an operation sends::
+
+    conn = ScriptedConnection([("00A4040C0AD392F000260100000001", "9000")])
+    ApduProtocol(conn).select_application(bytes.fromhex("D392F000260100000001"))
+    conn.assert_done()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .connection import Connection
+from .errors import ToolkitError
+
+__all__ = ["ScriptMismatchError", "ScriptedConnection"]
+
+
+def _norm(hex_text: str) -> bytes:
+    return bytes.fromhex(hex_text.replace(" ", ""))
+
+
+class ScriptMismatchError(ToolkitError, AssertionError):
+    """The code under test sent a command the script did not expect (or sent too few)."""
+
+
+class ScriptedConnection(Connection):
+    """Answers a fixed list of ``(expected command hex, response hex)`` pairs, in order.
+
+    A response may also be an exception instance, raised instead of answering (to simulate
+    a transport failure at that point).
+    """
+
+    def __init__(
+        self,
+        script: Iterable[tuple[str, str | BaseException]],
+        *,
+        atr: bytes = bytes.fromhex("3BE000FF8131FE4514"),
+        name: str = "scripted",
+    ) -> None:
+        super().__init__()
+        self._script = [(_norm(command), response) for command, response in script]
+        self._position = 0
+        self._atr = atr
+        self._name = name
+        self.closed = False
+
+    @property
+    def name(self) -> str:
+        """The connection's name."""
+        return self._name
+
+    @property
+    def atr(self) -> bytes:
+        """The ATR given at construction."""
+        return self._atr
+
+    def _exchange(self, command: bytes) -> bytes:
+        if self._position >= len(self._script):
+            raise ScriptMismatchError(f"unexpected extra command {command.hex().upper()}")
+        expected, response = self._script[self._position]
+        if command != expected:
+            raise ScriptMismatchError(
+                f"command #{self._position + 1}: expected {expected.hex().upper()}, "
+                f"got {command.hex().upper()}"
+            )
+        self._position += 1
+        if isinstance(response, BaseException):
+            raise response
+        return _norm(response)
+
+    def assert_done(self) -> None:
+        """Fail unless every scripted command was sent."""
+        if self._position != len(self._script):
+            missing = self._script[self._position][0].hex().upper()
+            raise ScriptMismatchError(
+                f"only {self._position} of {len(self._script)} commands sent; next: {missing}"
+            )
+
+    def close(self) -> None:
+        """Mark the connection closed."""
+        self.closed = True

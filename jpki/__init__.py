@@ -1,0 +1,1 @@
+"""The JPKI client: read, verify, sign and diagnose a My Number Card over any connection."""

@@ -1,0 +1,1 @@
+"""The ``jpki`` command line: one module per command group, one ``main()``."""

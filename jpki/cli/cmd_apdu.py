@@ -1,0 +1,67 @@
+"""``jpki apdu HEX...``: send raw APDUs and print the data, status word and its meaning."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from .card import open_card
+from .context import CliContext
+from .errors import CliError, ExitCode
+
+__all__ = ["ORDER", "register"]
+
+ORDER = 80
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``apdu`` command."""
+    parser = subparsers.add_parser(
+        "apdu",
+        help="send raw APDUs (hex) and show the answers",
+        description="Send raw command APDUs in order and print each answer. GET RESPONSE "
+        "(61xx) and wrong-Le (6Cxx) answers are followed. The data of VERIFY and CHANGE "
+        "REFERENCE DATA is redacted in the echo.",
+    )
+    parser.add_argument("apdus", metavar="HEX", nargs="+", help="a command APDU in hex")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Send each APDU; exit 0 when the last one answered 9000, else 1."""
+    from apdu import ApduProtocol, CommandApdu
+    from apdu.trace import format_command
+
+    commands: list[CommandApdu] = []
+    for position, text in enumerate(args.apdus, start=1):
+        cleaned = text.replace(" ", "").replace(":", "")
+        try:
+            raw = bytes.fromhex(cleaned)
+        except ValueError:
+            # The argument is not echoed: it could hold a PIN typed by mistake.
+            raise CliError(f"APDU #{position} is not hexadecimal", ExitCode.USAGE) from None
+        commands.append(CommandApdu.from_bytes(raw))
+    results: list[dict[str, Any]] = []
+    last_sw = 0x9000
+    with open_card(ctx) as connection:
+        protocol = ApduProtocol(connection, extended=bool(args.extended))
+        for command in commands:
+            response = protocol.send(command)
+            last_sw = response.sw
+            echo = format_command(command.to_bytes())
+            results.append(
+                {
+                    "command": echo,
+                    "data": response.data.hex().upper(),
+                    "sw": f"{response.sw:04X}",
+                    "meaning": response.meaning,
+                }
+            )
+            if not ctx.json:
+                ctx.message(f"> {echo}")
+                if response.data:
+                    ctx.print(response.data.hex(" ").upper())
+                ctx.print(f"{response.sw:04X} ({response.meaning})")
+    if ctx.json:
+        ctx.print_json(results)
+    return int(ExitCode.OK if last_sw == 0x9000 else ExitCode.FAILURE)

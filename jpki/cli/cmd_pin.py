@@ -1,0 +1,126 @@
+"""``jpki pin status|verify KIND|change KIND``: PIN counters and guarded PIN commands."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from .card import open_session
+from .context import CliContext
+from .errors import CliError, ExitCode
+from .pinentry import add_pin_source_options, read_pin
+
+if TYPE_CHECKING:
+    from jpki.ids import PinKind
+    from jpki.models import PinStatus
+
+__all__ = ["ORDER", "format_pin_status", "register"]
+
+ORDER = 30
+_KINDS = ("auth", "sign", "card-info", "juki")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``pin`` command group."""
+    parser = subparsers.add_parser(
+        "pin", help="PIN retry counters, verify and change (guarded against lock-out)"
+    )
+    pin_sub = parser.add_subparsers(dest="pin_command", metavar="ACTION")
+    pin_sub.required = True
+    status = pin_sub.add_parser("status", help="tries left on all four PINs (no try is spent)")
+    status.set_defaults(handler=run_status)
+    verify = pin_sub.add_parser(
+        "verify",
+        help="verify a PIN (refused when one try is left, unless --force)",
+    )
+    verify.add_argument("kind", choices=_KINDS, help="which PIN")
+    verify.add_argument(
+        "--force", action="store_true", help="send even when a wrong PIN would block it"
+    )
+    add_pin_source_options(verify)
+    verify.set_defaults(handler=run_verify)
+    change = pin_sub.add_parser(
+        "change",
+        help="change a PIN (with --pin-stdin: current PIN, then new PIN, one per line)",
+    )
+    change.add_argument("kind", choices=_KINDS, help="which PIN")
+    change.add_argument(
+        "--force", action="store_true", help="send even when a wrong PIN would block it"
+    )
+    add_pin_source_options(change)
+    change.set_defaults(handler=run_change)
+
+
+def format_pin_status(ctx: CliContext, status: PinStatus) -> str:
+    """One line for a PIN's counter, in the context's language."""
+    label = status.kind.label_ja if ctx.lang == "ja" else status.kind.label_en
+    if status.blocked:
+        state = ctx.text(f"ロックされています (0/{status.max})", f"BLOCKED (0/{status.max})")
+    elif status.verified:
+        state = ctx.text("照合済み", "verified in this card session")
+    else:
+        state = ctx.text(
+            f"残り {status.remaining}/{status.max} 回",
+            f"{status.remaining} of {status.max} tries left",
+        )
+        if status.last_try:
+            state += ctx.text(" (あと1回間違えるとロック)", " (one more wrong entry blocks it)")
+    return f"{label}: {state}"
+
+
+def run_status(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Print the four counters."""
+    from jpki.ids import PinKind
+
+    with open_session(ctx) as session:
+        statuses = session.all_pin_status()
+    ordered = [statuses[kind] for kind in PinKind]
+    if ctx.json:
+        ctx.print_json({status.kind.json_key: status.to_json() for status in ordered})
+    else:
+        for status in ordered:
+            ctx.print(format_pin_status(ctx, status))
+    return int(ExitCode.OK)
+
+
+def _kind(args: argparse.Namespace) -> PinKind:
+    from jpki.ids import PinKind
+
+    return PinKind(args.kind)
+
+
+def run_verify(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Verify one PIN through the guard."""
+    kind = _kind(args)
+    pin = read_pin(ctx, kind)
+    with open_session(ctx) as session:
+        session.verify_pin(kind, pin, force=bool(args.force))
+        remaining = session.pin_status(kind)
+    if ctx.json:
+        ctx.print_json({"kind": kind.value, "verified": True, **remaining.to_json()})
+    else:
+        label = kind.label_ja if ctx.lang == "ja" else kind.label_en
+        ctx.print(ctx.text(f"{label}: 照合に成功しました。", f"{label}: verified."))
+    return int(ExitCode.OK)
+
+
+def run_change(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Change one PIN through the guard."""
+    kind = _kind(args)
+    current = read_pin(ctx, kind, purpose=ctx.text("現在の", "current"))
+    new = read_pin(ctx, kind, purpose=ctx.text("新しい", "new"), new=True)
+    if not getattr(args, "pin_stdin", False):
+        again = read_pin(ctx, kind, purpose=ctx.text("新しい(確認)", "new (again)"), new=True)
+        if again != new:
+            raise CliError(
+                ctx.text("新しい暗証番号が一致しません。", "the two new PINs differ"),
+                ExitCode.USAGE,
+            )
+    with open_session(ctx) as session:
+        session.change_pin(kind, current, new, force=bool(args.force))
+    label = kind.label_ja if ctx.lang == "ja" else kind.label_en
+    if ctx.json:
+        ctx.print_json({"kind": kind.value, "changed": True})
+    else:
+        ctx.print(ctx.text(f"{label}を変更しました。", f"{label} changed."))
+    return int(ExitCode.OK)

@@ -1,0 +1,79 @@
+"""What every command handler gets: the parsed options, the output streams, the card."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from apdu import Connection
+
+__all__ = ["CliContext", "default_language"]
+
+
+def default_language(environ: dict[str, str] | None = None) -> str:
+    """``ja`` when the locale is Japanese (LC_ALL, LC_MESSAGES or LANG), else ``en``."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
+
+
+@dataclass
+class CliContext:
+    """The state of one ``jpki`` run that handlers share.
+
+    Data goes to :attr:`out` (stdout), messages to :attr:`err` (stderr).
+    """
+
+    args: argparse.Namespace
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+
+    @property
+    def json(self) -> bool:
+        """Whether the user asked for JSON output."""
+        return bool(getattr(self.args, "json", False))
+
+    @property
+    def lang(self) -> str:
+        """``ja`` or ``en``."""
+        lang = getattr(self.args, "lang", None)
+        return str(lang) if lang else default_language()
+
+    def text(self, ja: str, en: str) -> str:
+        """Pick the Japanese or the English wording for the current language."""
+        return ja if self.lang == "ja" else en
+
+    def print(self, text: str = "") -> None:
+        """Write a line of data to stdout."""
+        print(text, file=self.out)
+
+    def message(self, text: str) -> None:
+        """Write a line for the person (progress, notes, warnings) to stderr."""
+        print(text, file=self.err)
+
+    def print_json(self, obj: Any) -> None:
+        """Write *obj* as indented UTF-8 JSON to stdout."""
+        print(json.dumps(obj, ensure_ascii=False, indent=2), file=self.out)
+
+    def open_connection(self) -> Connection:
+        """Open the card the global options name: a simulated card or a PC/SC reader."""
+        args = self.args
+        if args.card is not None:
+            from sim import open_simulated_card
+
+            return open_simulated_card(card_file=args.card, faults=None)
+        if args.sim:
+            from sim import open_simulated_card
+
+            return open_simulated_card(profile=args.profile)
+        from apdu.pcsc import open_reader
+
+        return open_reader(args.reader, exclusive=not args.shared)

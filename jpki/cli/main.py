@@ -1,0 +1,180 @@
+"""The ``jpki`` entry point: global options, command discovery, errors to exit codes.
+
+Command modules are the ``cmd_*`` modules of this package. Each defines ``ORDER`` (its place
+in ``--help``) and ``register(subparsers)``, which adds its parser and sets ``handler`` to a
+function ``(args, ctx) -> int``. Command modules import only the standard library at the top;
+cryptography, pyscard and the simulator are imported inside handlers, so ``jpki --help``
+starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from . import __name__ as _package
+from .context import CliContext
+from .errors import CliError, ExitCode
+from .messages import describe_error
+
+__all__ = ["build_parser", "main"]
+
+logger = logging.getLogger(__name__)
+
+
+def _command_modules() -> list[object]:
+    package = sys.modules[_package]
+    modules = [
+        importlib.import_module(f"{_package}.{info.name}")
+        for info in pkgutil.iter_modules(package.__path__)
+        if info.name.startswith("cmd_")
+    ]
+    return sorted(modules, key=lambda module: int(getattr(module, "ORDER", 100)))
+
+
+_SOURCE_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("--reader", {"metavar": "NAME", "help": "use the PC/SC reader whose name contains NAME"}),
+    (
+        "--sim",
+        {"action": "store_true", "help": "use the built-in simulated card (in process)"},
+    ),
+    (
+        "--profile",
+        {
+            "metavar": "NAME",
+            "help": "simulated card profile for --sim (see 'jpki sim profiles'; default: adult)",
+        },
+    ),
+    (
+        "--card",
+        {
+            "metavar": "FILE",
+            "help": "use the simulated card kept in FILE (implies --sim; PIN counters are saved)",
+        },
+    ),
+    (
+        "--shared",
+        {
+            "action": "store_true",
+            "help": "open the reader shared instead of exclusively (never while verifying PINs)",
+        },
+    ),
+    (
+        "--extended",
+        {"action": "store_true", "help": "use extended APDUs (falls back to short if refused)"},
+    ),
+)
+_OUTPUT_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("--json", {"action": "store_true", "help": "print JSON instead of text"}),
+    (
+        "--lang",
+        {
+            "choices": ("ja", "en"),
+            "help": "language of reports and messages (default: from the locale)",
+        },
+    ),
+    (
+        "--trace",
+        {"action": "store_true", "help": "print the APDU trace on stderr (PINs always redacted)"},
+    ),
+    ("--debug", {"action": "store_true", "help": "show debug logs and the traceback of errors"}),
+)
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Add the options that choose the card and the output.
+
+    They are accepted before or after a command; a command's own option of the same name
+    wins. After the command they default to "not given", so they never undo the value
+    given before it.
+    """
+    for title, options in (("which card", _SOURCE_OPTIONS), ("output", _OUTPUT_OPTIONS)):
+        group = parser.add_argument_group(title)
+        for flag, spec in options:
+            if flag in parser._option_string_actions:  # the command defines its own
+                continue
+            if suppress:
+                spec = {**spec, "default": argparse.SUPPRESS}
+            group.add_argument(flag, **spec)
+
+
+def _leaf_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    leaves: list[argparse.ArgumentParser] = []
+    for action in parser._actions:  # argparse offers no public walk over subparsers
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                leaves.extend(_leaf_parsers(child) or [child])
+    return leaves
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, with every command registered."""
+    parser = argparse.ArgumentParser(
+        prog="jpki",
+        description=(
+            "Read, diagnose and simulate the JPKI applet of the My Number Card "
+            "(マイナンバーカード) over PC/SC."
+        ),
+        epilog="Global options may also follow the command, e.g. 'jpki status --sim --json'.",
+    )
+    _add_global_options(parser, suppress=False)
+    parser.add_argument("--version", action="version", version="%(prog)s 0.1.0")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for module in _command_modules():
+        module.register(subparsers)  # type: ignore[attr-defined]
+    for leaf in _leaf_parsers(parser):
+        _add_global_options(leaf, suppress=True)
+    return parser
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    from apdu.trace import TRAFFIC, trace_logger
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if args.debug else logging.WARNING)
+    if args.trace:
+        trace_logger.setLevel(TRAFFIC)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``jpki`` with *argv* (default: the process arguments) and return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.card is not None:
+        args.sim = True
+    _configure_logging(args)
+    ctx = CliContext(args)
+    try:
+        return int(args.handler(args, ctx))
+    except CliError as exc:
+        ctx.message(f"jpki: {exc}")
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        ctx.message("jpki: interrupted")
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        return int(ExitCode.OK)
+    except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exit codes
+        described = describe_error(exc, ctx.lang)
+        if described is None:
+            if args.debug:
+                raise
+            ctx.message(
+                f"jpki: unexpected error: {type(exc).__name__}: {exc} "
+                "(run with --debug for details)"
+            )
+            return int(ExitCode.FAILURE)
+        message, code = described
+        if args.debug:
+            logger.debug("error detail", exc_info=exc)
+        ctx.message(f"jpki: {message}")
+        return int(code)

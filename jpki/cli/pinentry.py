@@ -1,0 +1,64 @@
+"""Where the command line gets PINs from: never argv.
+
+In order: the PIN's environment variable (``JPKI_AUTH_PIN``, ``JPKI_SIGN_PIN``,
+``JPKI_CARD_INFO_PIN``, ``JPKI_JUKI_PIN``), one line of standard input with ``--pin-stdin``,
+or a prompt on the terminal that does not echo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from jpki.ids import PinKind
+
+from .context import CliContext
+from .errors import CliError, ExitCode
+
+__all__ = ["add_pin_source_options", "read_pin"]
+
+
+def add_pin_source_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--pin-stdin`` (and the documentation of the environment variables)."""
+    parser.add_argument(
+        "--pin-stdin",
+        action="store_true",
+        help="read the PIN from one line of standard input (for scripts); the PIN may also "
+        "come from JPKI_AUTH_PIN / JPKI_SIGN_PIN / JPKI_CARD_INFO_PIN / JPKI_JUKI_PIN; "
+        "PINs are never taken from the command line",
+    )
+
+
+def read_pin(ctx: CliContext, kind: PinKind, *, purpose: str = "", new: bool = False) -> str:
+    """Get a PIN for *kind* from the environment, stdin or a silent prompt.
+
+    :param purpose: extra words for the prompt (e.g. "new").
+    :param new: the PIN to set; never read from the environment.
+    """
+    if not new:
+        from_env = os.environ.get(kind.env_var)
+        if from_env is not None:
+            return from_env
+    if getattr(ctx.args, "pin_stdin", False):
+        line = sys.stdin.readline()
+        if not line:
+            raise CliError(
+                ctx.text("標準入力から暗証番号を読めませんでした。", "no PIN on standard input"),
+                ExitCode.USAGE,
+            )
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CliError(
+            ctx.text(
+                f"{kind.label_ja}を入力できません。端末から実行するか、--pin-stdin または "
+                f"{kind.env_var} を使ってください。",
+                f"cannot prompt for the {kind.label_en}: no terminal; use --pin-stdin or "
+                f"{kind.env_var}",
+            ),
+            ExitCode.USAGE,
+        )
+    label = kind.label_ja if ctx.lang == "ja" else kind.label_en
+    prefix = f"{purpose} " if purpose else ""
+    return getpass.getpass(f"{prefix}{label}: ")

@@ -1,0 +1,238 @@
+"""Typed identifiers for the My Number Card: applications, files, PINs, keys, certificates.
+
+Every magic byte of the card lives here once; the rest of :mod:`jpki` asks these enums.
+"""
+
+from __future__ import annotations
+
+from enum import Enum, IntEnum, StrEnum, unique
+
+__all__ = [
+    "Application",
+    "CardInfoFile",
+    "CertKind",
+    "CommonFile",
+    "JpkiFile",
+    "JukiFile",
+    "KeyKind",
+    "PinKind",
+    "TokenKind",
+]
+
+
+@unique
+class Application(bytes, Enum):
+    """The applications on the chip, by AID (always selected with the full AID)."""
+
+    JPKI = bytes.fromhex("D392F000260100000001")
+    CARD_INFO = bytes.fromhex("D3921000310001010408")
+    SURFACE = bytes.fromhex("D3921000310001010402")
+    JUKI = bytes.fromhex("D3921000310001010401")
+    COMMON = bytes.fromhex("D3921000310001010100")
+
+
+@unique
+class JpkiFile(IntEnum):
+    """Elementary files of the JPKI application (all usable as short EF identifiers)."""
+
+    SIGN_CERT = 0x0001
+    SIGN_CA_CERT = 0x0002
+    TOKEN = 0x0006
+    AVAILABILITY = 0x0008
+    AUTH_CERT = 0x000A
+    AUTH_CA_CERT = 0x000B
+    AUTH_KEY = 0x0017
+    AUTH_PIN = 0x0018
+    SIGN_KEY = 0x001A
+    SIGN_PIN = 0x001B
+
+
+@unique
+class CardInfoFile(IntEnum):
+    """Elementary files of the card-info input helper application (券面事項入力補助AP)."""
+
+    MY_NUMBER = 0x0001
+    BASIC_INFO = 0x0002
+    INTEGRITY = 0x0003
+    AP_INFO = 0x0005
+    PIN = 0x0011
+    BLOCKED_REFERENCE = 0x0012
+
+
+@unique
+class JukiFile(IntEnum):
+    """Elementary files of the Juki application (住基AP)."""
+
+    PIN = 0x001C
+
+
+@unique
+class CommonFile(IntEnum):
+    """Elementary files of the common card application (共通カードAP)."""
+
+    CARD_RECORD = 0x0001
+
+
+@unique
+class PinKind(StrEnum):
+    """The four PINs (暗証番号) of the card."""
+
+    AUTH = "auth"
+    SIGN = "sign"
+    CARD_INFO = "card-info"
+    JUKI = "juki"
+
+    @property
+    def application(self) -> Application:
+        """The application that holds this PIN."""
+        return _PIN_APPLICATION[self]
+
+    @property
+    def file(self) -> int:
+        """The PIN's reference (its EF identifier)."""
+        return _PIN_FILE[self]
+
+    @property
+    def max_tries(self) -> int:
+        """Tries a fresh or reset PIN has: 5 for the signature password, 3 for the others."""
+        return 5 if self is PinKind.SIGN else 3
+
+    @property
+    def json_key(self) -> str:
+        """The key used for this PIN in JSON output (``card_info`` with an underscore)."""
+        return self.value.replace("-", "_")
+
+    @property
+    def env_var(self) -> str:
+        """The environment variable the CLI reads this PIN from."""
+        return f"JPKI_{self.json_key.upper()}_PIN"
+
+    @property
+    def label_ja(self) -> str:
+        """The name staff and residents know, in Japanese."""
+        return _PIN_LABEL_JA[self]
+
+    @property
+    def label_en(self) -> str:
+        """The name in English."""
+        return _PIN_LABEL_EN[self]
+
+
+_PIN_APPLICATION = {
+    PinKind.AUTH: Application.JPKI,
+    PinKind.SIGN: Application.JPKI,
+    PinKind.CARD_INFO: Application.CARD_INFO,
+    PinKind.JUKI: Application.JUKI,
+}
+_PIN_FILE = {
+    PinKind.AUTH: int(JpkiFile.AUTH_PIN),
+    PinKind.SIGN: int(JpkiFile.SIGN_PIN),
+    PinKind.CARD_INFO: int(CardInfoFile.PIN),
+    PinKind.JUKI: int(JukiFile.PIN),
+}
+_PIN_LABEL_JA = {
+    PinKind.AUTH: "利用者証明用電子証明書の暗証番号",
+    PinKind.SIGN: "署名用電子証明書の暗証番号",
+    PinKind.CARD_INFO: "券面事項入力補助用の暗証番号",
+    PinKind.JUKI: "住民基本台帳用の暗証番号",
+}
+_PIN_LABEL_EN = {
+    PinKind.AUTH: "user-authentication PIN",
+    PinKind.SIGN: "signature password",
+    PinKind.CARD_INFO: "card-info input helper PIN",
+    PinKind.JUKI: "resident register PIN",
+}
+
+
+@unique
+class CertKind(StrEnum):
+    """The four certificates of the JPKI application."""
+
+    AUTH = "auth"
+    AUTH_CA = "auth-ca"
+    SIGN = "sign"
+    SIGN_CA = "sign-ca"
+
+    @property
+    def file(self) -> JpkiFile:
+        """The EF that holds the certificate."""
+        return _CERT_FILE[self]
+
+    @property
+    def is_ca(self) -> bool:
+        """Whether this is a CA certificate."""
+        return self in (CertKind.AUTH_CA, CertKind.SIGN_CA)
+
+    @property
+    def pin_on_card(self) -> PinKind | None:
+        """The PIN a physical card needs before it lets this certificate be read."""
+        return PinKind.SIGN if self is CertKind.SIGN else None
+
+    @property
+    def label_ja(self) -> str:
+        """The guidance's name for the certificate."""
+        return _CERT_LABEL_JA[self]
+
+    @property
+    def label_en(self) -> str:
+        """The name in English."""
+        return _CERT_LABEL_EN[self]
+
+
+_CERT_FILE = {
+    CertKind.AUTH: JpkiFile.AUTH_CERT,
+    CertKind.AUTH_CA: JpkiFile.AUTH_CA_CERT,
+    CertKind.SIGN: JpkiFile.SIGN_CERT,
+    CertKind.SIGN_CA: JpkiFile.SIGN_CA_CERT,
+}
+_CERT_LABEL_JA = {
+    CertKind.AUTH: "利用者証明用電子証明書",
+    CertKind.AUTH_CA: "利用者証明用認証局の証明書",
+    CertKind.SIGN: "署名用電子証明書",
+    CertKind.SIGN_CA: "署名用認証局の証明書",
+}
+_CERT_LABEL_EN = {
+    CertKind.AUTH: "user-authentication certificate",
+    CertKind.AUTH_CA: "user-authentication CA certificate",
+    CertKind.SIGN: "signature certificate",
+    CertKind.SIGN_CA: "signature CA certificate",
+}
+
+
+@unique
+class KeyKind(StrEnum):
+    """The two private keys of the JPKI application."""
+
+    AUTH = "auth"
+    SIGN = "sign"
+
+    @property
+    def file(self) -> JpkiFile:
+        """The EF of the private key."""
+        return JpkiFile.AUTH_KEY if self is KeyKind.AUTH else JpkiFile.SIGN_KEY
+
+    @property
+    def pin(self) -> PinKind:
+        """The PIN that unlocks the key."""
+        return PinKind.AUTH if self is KeyKind.AUTH else PinKind.SIGN
+
+    @property
+    def certificate(self) -> CertKind:
+        """The certificate of the key's public half."""
+        return CertKind.AUTH if self is KeyKind.AUTH else CertKind.SIGN
+
+
+@unique
+class TokenKind(StrEnum):
+    """What the JPKI token EF says the chip is."""
+
+    MY_NUMBER_CARD = "JPKIAPICCTOKEN2"
+    JUKI_CARD = "JPKIAPICCTOKEN"
+    ANDROID = "JPKIAPGPSETOKEN"
+    IPHONE = "JPKIAPIOSTOKEN"
+    UNKNOWN = ""
+
+    @property
+    def is_smartphone(self) -> bool:
+        """Whether the token is a smartphone certificate rather than a card."""
+        return self in (TokenKind.ANDROID, TokenKind.IPHONE)

@@ -1,0 +1,56 @@
+"""PIN shapes, checked before anything reaches the card, and their single encoding.
+
+A malformed PIN sent to the card would spend a try: every check here runs first, and the
+messages never contain the PIN.
+"""
+
+from __future__ import annotations
+
+import string
+
+from .errors import PinFormatError
+from .ids import PinKind
+
+__all__ = ["check_new_pin", "check_pin", "encode_pin"]
+
+_DIGITS = frozenset(string.digits)
+_PASSWORD_CHARS = frozenset(string.ascii_uppercase + string.digits)
+
+
+def check_pin(kind: PinKind, pin: str) -> None:
+    """Check the shape of a PIN to be verified; raise :class:`PinFormatError` if wrong.
+
+    The three 4-digit PINs are exactly 4 ASCII digits. The signature password is 6-16
+    characters of ``A-Z`` and ``0-9``; lower-case letters are refused, never upper-cased,
+    because the card compares bytes and a silent change would spend a try on a guess.
+    """
+    if not isinstance(pin, str):
+        raise PinFormatError(kind, f"{kind.label_en} must be text")
+    if kind is PinKind.SIGN:
+        if not 6 <= len(pin) <= 16:
+            raise PinFormatError(kind, f"{kind.label_en} must be 6 to 16 characters long")
+        if any(ch in string.ascii_lowercase for ch in pin):
+            raise PinFormatError(
+                kind, f"{kind.label_en} uses upper-case letters only (A-Z); lower case was given"
+            )
+        if not set(pin) <= _PASSWORD_CHARS:
+            raise PinFormatError(kind, f"{kind.label_en} may contain only A-Z and 0-9")
+        return
+    if len(pin) != 4 or not set(pin) <= _DIGITS:
+        raise PinFormatError(kind, f"{kind.label_en} must be exactly 4 digits")
+
+
+def check_new_pin(kind: PinKind, pin: str) -> None:
+    """Check a PIN about to be set: as :func:`check_pin`, and a new signature password
+    needs at least one letter and one digit."""
+    check_pin(kind, pin)
+    if kind is PinKind.SIGN and (
+        not any(ch.isdigit() for ch in pin) or not any(ch.isalpha() for ch in pin)
+    ):
+        raise PinFormatError(kind, f"a new {kind.label_en} needs at least one letter and one digit")
+
+
+def encode_pin(kind: PinKind, pin: str) -> bytes:
+    """The bytes the card expects for *pin* (ASCII), after :func:`check_pin`."""
+    check_pin(kind, pin)
+    return pin.encode("ascii")

@@ -1,0 +1,334 @@
+"""A JPKI session: the card's applications, files, PINs and keys behind typed verbs.
+
+The session is a view over a :class:`~apdu.Connection` it does not own: whoever opened the
+connection closes it (a PC/SC connection powers the card down on close, which is what clears
+a verified PIN). Constructing a session selects the JPKI application, which is how a My
+Number Card is detected: never by ATR.
+
+Only immutable data is cached (certificates, the token and availability EFs). PINs are
+parameters, never stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from cryptography import x509
+
+from apdu import (
+    SW,
+    ApduError,
+    ApduProtocol,
+    CommandApdu,
+    Connection,
+    ProtocolError,
+    TransportError,
+)
+
+from .errors import (
+    CertificateError,
+    LastTryRefusedError,
+    NotAMyNumberCardError,
+    PinBlockedError,
+    PinIncorrectError,
+    PinOutcomeUnknownError,
+    PinRequiredError,
+    SignatureInvalidError,
+)
+from .ids import (
+    Application,
+    CardInfoFile,
+    CertKind,
+    CommonFile,
+    JpkiFile,
+    KeyKind,
+    PinKind,
+    TokenKind,
+)
+from .models import Availability, CardRecord, PinStatus, TokenInfo
+from .pins import check_new_pin, encode_pin
+
+__all__ = ["CardCertificate", "JpkiSession"]
+
+logger = logging.getLogger(__name__)
+
+_INS_VERIFY = 0x20
+_INS_CHANGE_REFERENCE_DATA = 0x24
+_INS_SIGN = 0x2A
+_TOKEN_LENGTH = 160
+_TOKEN_NAME_LENGTH = 32
+_AVAILABILITY_LENGTH = 3
+_SIGNATURE_LENGTH = 256
+_MAX_DIGEST_INFO = _SIGNATURE_LENGTH - 11
+_SELECT_RETRIES_AFTER_6F00 = 1
+_PIN_ORDER = (PinKind.AUTH, PinKind.SIGN, PinKind.CARD_INFO, PinKind.JUKI)
+
+
+def _sfi(file: int) -> int:
+    """P2 that addresses *file* by short EF identifier."""
+    return 0x80 | file
+
+
+@dataclass(frozen=True, slots=True)
+class CardCertificate:
+    """A certificate read from the card: its kind, raw DER and parsed form."""
+
+    kind: CertKind
+    der: bytes
+    certificate: x509.Certificate
+
+
+class JpkiSession:
+    """Typed access to a My Number Card over *connection*.
+
+    :param connection: the card; the session neither owns nor closes it.
+    :param extended: use extended APDUs (whole certificates in one READ BINARY), falling back
+        to short APDUs when the card or reader refuses them.
+    :raises NotAMyNumberCardError: the JPKI application cannot be selected.
+    """
+
+    def __init__(self, connection: Connection, *, extended: bool = False) -> None:
+        self._protocol = ApduProtocol(connection, extended=extended)
+        self._selected: Application | None = None
+        self._certificates: dict[CertKind, CardCertificate] = {}
+        self._token: TokenInfo | None = None
+        self._availability: Availability | None = None
+        try:
+            self._select(Application.JPKI)
+        except ApduError as exc:
+            raise NotAMyNumberCardError(
+                f"not a My Number Card: the JPKI application is missing (SELECT answered "
+                f"{exc.sw:04X}, {exc.meaning})"
+            ) from exc
+
+    @property
+    def connection(self) -> Connection:
+        """The connection this session talks through."""
+        return self._protocol.connection
+
+    @property
+    def protocol(self) -> ApduProtocol:
+        """The ISO 7816-4 protocol object (for raw commands)."""
+        return self._protocol
+
+    # -- applications ---------------------------------------------------------------------
+
+    def _select(self, application: Application) -> None:
+        if self._selected is application:
+            return
+        self._selected = None
+        for attempt in range(_SELECT_RETRIES_AFTER_6F00 + 1):
+            response = self._protocol.send(CommandApdu(0x00, 0xA4, 0x04, 0x0C, bytes(application)))
+            # A card reconnected without power cycling may answer its first APDU with 6F00.
+            if response.sw == SW.NO_PRECISE_DIAGNOSIS and attempt < _SELECT_RETRIES_AFTER_6F00:
+                continue
+            response.check()
+            self._selected = application
+            return
+
+    # -- JPKI files -----------------------------------------------------------------------
+
+    def token(self) -> TokenInfo:
+        """The token EF: a physical card, an old Juki card or a smartphone certificate."""
+        if self._token is None:
+            self._select(Application.JPKI)
+            raw = self._protocol.read_binary(0, _TOKEN_LENGTH, sfi=JpkiFile.TOKEN)
+            name = raw[:_TOKEN_NAME_LENGTH].decode("ascii", "replace").rstrip(" \x00")
+            try:
+                kind = TokenKind(name)
+            except ValueError:
+                kind = TokenKind.UNKNOWN
+            self._token = TokenInfo(name, kind)
+        return self._token
+
+    def availability(self) -> Availability:
+        """Which certificates the card holds."""
+        if self._availability is None:
+            self._select(Application.JPKI)
+            raw = self._protocol.read_binary(0, _AVAILABILITY_LENGTH, sfi=JpkiFile.AVAILABILITY)
+            self._availability = Availability(raw)
+        return self._availability
+
+    def read_certificate(self, kind: CertKind) -> CardCertificate:
+        """Read a certificate with the fewest APDUs (by SFI, first chunk as length probe).
+
+        :raises PinRequiredError: the card wants a PIN first (the signature certificate
+            before the signature password; the auth certificate on a smartphone token).
+        :raises CertificateError: the file does not hold a parseable certificate.
+        """
+        cached = self._certificates.get(kind)
+        if cached is not None:
+            return cached
+        self._select(Application.JPKI)
+        try:
+            der = self._protocol.read_object(sfi=kind.file)
+        except ApduError as exc:
+            if exc.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
+                pin = kind.pin_on_card or PinKind.AUTH
+                raise PinRequiredError(pin, f"reading the {kind.label_en}") from exc
+            if exc.sw == SW.FILE_NOT_FOUND:
+                raise CertificateError(f"the card has no {kind.label_en}", kind) from exc
+            raise
+        except ProtocolError as exc:
+            raise CertificateError(f"{kind.label_en} file is broken: {exc}", kind) from exc
+        try:
+            certificate = x509.load_der_x509_certificate(der)
+        except ValueError as exc:
+            raise CertificateError(f"{kind.label_en} does not parse: {exc}", kind) from exc
+        result = CardCertificate(kind, der, certificate)
+        self._certificates[kind] = result
+        return result
+
+    # -- PINs -------------------------------------------------------------------------------
+
+    def _query(self, kind: PinKind) -> PinStatus:
+        self._select(kind.application)
+        # Case 1 (no Le): the card answers 63Cx without spending a try; with Le it says 6700.
+        response = self._protocol.send(CommandApdu(0x00, _INS_VERIFY, 0x00, _sfi(kind.file)))
+        if response.ok:
+            return PinStatus(kind, kind.max_tries, verified=True)
+        if response.sw1 == 0x63 and response.sw2 & 0xF0 == 0xC0:
+            return PinStatus(kind, response.sw2 & 0x0F)
+        if response.sw in (SW.REFERENCE_DATA_BLOCKED, SW.AUTH_METHOD_BLOCKED):
+            return PinStatus(kind, 0)
+        raise ApduError(response.sw, response.data)
+
+    def pin_status(self, kind: PinKind) -> PinStatus:
+        """Tries left on one PIN, read without spending a try."""
+        logger.debug("reading the retry counter of the %s", kind.label_en)
+        return self._query(kind)
+
+    def all_pin_status(self) -> dict[PinKind, PinStatus]:
+        """Tries left on all four PINs, in the order that needs the fewest SELECTs."""
+        ordered = sorted(_PIN_ORDER, key=lambda kind: kind.application is not self._selected)
+        return {kind: self._query(kind) for kind in ordered}
+
+    def _guard(self, kind: PinKind, force: bool) -> None:
+        status = self._query(kind)
+        if status.blocked:
+            raise PinBlockedError(kind)
+        if status.last_try and not force:
+            raise LastTryRefusedError(kind, status.remaining)
+
+    def _send_pin_command(self, kind: PinKind, command: CommandApdu) -> None:
+        try:
+            response = self._protocol.send(command)
+        except (TransportError, ProtocolError) as exc:
+            raise PinOutcomeUnknownError(
+                kind,
+                f"the link failed during a {kind.label_en} command; whether a try was spent "
+                "is unknown",
+            ) from exc
+        if response.ok:
+            return
+        if response.sw1 == 0x63 and response.sw2 & 0xF0 == 0xC0:
+            remaining = response.sw2 & 0x0F
+            if remaining == 0:
+                raise PinBlockedError(kind)
+            raise PinIncorrectError(kind, remaining)
+        if response.sw in (SW.REFERENCE_DATA_BLOCKED, SW.AUTH_METHOD_BLOCKED):
+            raise PinBlockedError(kind)
+        if response.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
+            raise PinRequiredError(kind, "changing the PIN")
+        raise ApduError(response.sw, response.data)
+
+    def verify_pin(self, kind: PinKind, pin: str, *, force: bool = False) -> None:
+        """Verify a PIN, guarded so that no try is spent carelessly.
+
+        The PIN's shape is checked before anything is sent; the counter is read first; a
+        blocked PIN is reported without sending it; when one try is left the VERIFY is
+        refused unless *force* is True. A transport failure during the VERIFY is never
+        retried: it raises :class:`PinOutcomeUnknownError`.
+
+        :raises PinFormatError: wrong shape (nothing sent).
+        :raises PinBlockedError: the PIN is blocked (before or by this attempt).
+        :raises LastTryRefusedError: one try left and *force* not given (nothing sent).
+        :raises PinIncorrectError: the card refused the PIN.
+        """
+        data = encode_pin(kind, pin)
+        self._guard(kind, force)
+        logger.debug("verifying the %s", kind.label_en)
+        self._send_pin_command(kind, CommandApdu(0x00, _INS_VERIFY, 0x00, _sfi(kind.file), data))
+
+    def change_pin(self, kind: PinKind, current: str, new: str, *, force: bool = False) -> None:
+        """Change a PIN: verify *current* (with the same guard), then set *new*.
+
+        Both PINs are checked before anything is sent.
+        """
+        encode_pin(kind, current)
+        check_new_pin(kind, new)
+        self.verify_pin(kind, current, force=force)
+        logger.debug("changing the %s", kind.label_en)
+        command = CommandApdu(
+            0x00, _INS_CHANGE_REFERENCE_DATA, 0x01, _sfi(kind.file), new.encode("ascii")
+        )
+        self._send_pin_command(kind, command)
+
+    # -- signing ------------------------------------------------------------------------------
+
+    def sign_digest_info(self, key: KeyKind, digest_info: bytes) -> bytes:
+        """Sign a DER DigestInfo with a card key (PKCS#1 v1.5 on the card).
+
+        The key's PIN must have been verified in this card session. The signature is
+        checked against the key's certificate before it is returned.
+
+        :raises PinRequiredError: the key's PIN is not verified.
+        :raises SignatureInvalidError: the card returned a signature that does not verify.
+        """
+        if not 0 < len(digest_info) <= _MAX_DIGEST_INFO:
+            raise ValueError(f"a DigestInfo is 1-{_MAX_DIGEST_INFO} bytes, got {len(digest_info)}")
+        self._select(Application.JPKI)
+        response = self._protocol.send(
+            CommandApdu(0x80, _INS_SIGN, 0x00, _sfi(key.file), digest_info, le=256)
+        )
+        if response.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
+            raise PinRequiredError(key.pin, f"signing with the {key.value} key")
+        signature = response.check()
+        self._check_signature(key, digest_info, signature)
+        return signature
+
+    def _check_signature(self, key: KeyKind, digest_info: bytes, signature: bytes) -> None:
+        from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+        if len(signature) != _SIGNATURE_LENGTH:
+            raise SignatureInvalidError(
+                f"card returned a {len(signature)}-byte signature, expected {_SIGNATURE_LENGTH}"
+            )
+        public_key = self.read_certificate(key.certificate).certificate.public_key()
+        if not isinstance(public_key, rsa.RSAPublicKey):
+            raise SignatureInvalidError("the certificate's key is not RSA")
+        try:
+            recovered = public_key.recover_data_from_signature(signature, padding.PKCS1v15(), None)
+        except Exception as exc:  # cryptography raises InvalidSignature here
+            raise SignatureInvalidError(
+                f"the card's signature does not verify with the {key.certificate.label_en}"
+            ) from exc
+        if recovered != digest_info:
+            raise SignatureInvalidError("the card signed something other than the DigestInfo")
+
+    # -- other applications ------------------------------------------------------------------
+
+    def read_card_info_files(self) -> tuple[bytes, bytes]:
+        """The raw My Number and basic 4 info files (after the card-info PIN is verified).
+
+        :raises PinRequiredError: the card-info PIN is not verified.
+        """
+        self._select(Application.CARD_INFO)
+        try:
+            my_number = self._protocol.read_object(sfi=CardInfoFile.MY_NUMBER)
+            basic_info = self._protocol.read_object(sfi=CardInfoFile.BASIC_INFO)
+        except ApduError as exc:
+            if exc.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
+                raise PinRequiredError(PinKind.CARD_INFO, "reading the card info") from exc
+            raise
+        return my_number, basic_info
+
+    def card_record(self) -> CardRecord:
+        """The common card application's record: serial, municipality code, card expiry."""
+        self._select(Application.COMMON)
+        record = self._protocol.read_record(1, sfi=CommonFile.CARD_RECORD)
+        if len(record) < 30 or record[:2] != b"\x01\x1c":
+            raise ProtocolError(f"card record has an unexpected layout ({len(record)} bytes)")
+        digits = record[2:30].decode("ascii", "replace")
+        return CardRecord(digits[:15], digits[15:20], digits[20:28])
