@@ -26,6 +26,9 @@ from apdu import (
     TransportError,
 )
 
+from .cardinfo import CardInfo, parse_card_info
+from .certificate import CertificateInfo
+from .digest import HashAlgorithm, digest_info
 from .errors import (
     CertificateError,
     LastTryRefusedError,
@@ -72,11 +75,20 @@ def _sfi(file: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class CardCertificate:
-    """A certificate read from the card: its kind, raw DER and parsed form."""
+    """A certificate read from the card: the file it came from and its decoded form."""
 
     kind: CertKind
-    der: bytes
-    certificate: x509.Certificate
+    info: CertificateInfo
+
+    @property
+    def der(self) -> bytes:
+        """The raw DER, exactly as stored (filler removed)."""
+        return self.info.der
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        """The parsed ``cryptography`` certificate."""
+        return self.info.certificate
 
 
 class JpkiSession:
@@ -173,10 +185,10 @@ class JpkiSession:
         except ProtocolError as exc:
             raise CertificateError(f"{kind.label_en} file is broken: {exc}", kind) from exc
         try:
-            certificate = x509.load_der_x509_certificate(der)
-        except ValueError as exc:
-            raise CertificateError(f"{kind.label_en} does not parse: {exc}", kind) from exc
-        result = CardCertificate(kind, der, certificate)
+            info = CertificateInfo.from_der(der)
+        except CertificateError as exc:
+            raise CertificateError(f"{kind.label_en} on the card: {exc}", kind) from exc
+        result = CardCertificate(kind, info)
         self._certificates[kind] = result
         return result
 
@@ -288,6 +300,15 @@ class JpkiSession:
         self._check_signature(key, digest_info, signature)
         return signature
 
+    def sign(
+        self, key: KeyKind, message: bytes, algorithm: HashAlgorithm = HashAlgorithm.SHA256
+    ) -> bytes:
+        """Hash *message* on the host and sign its DigestInfo with a card key.
+
+        The key's PIN must have been verified (:meth:`verify_pin`) in this card session.
+        """
+        return self.sign_digest_info(key, digest_info(algorithm, message=message))
+
     def _check_signature(self, key: KeyKind, digest_info: bytes, signature: bytes) -> None:
         from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
@@ -308,6 +329,14 @@ class JpkiSession:
             raise SignatureInvalidError("the card signed something other than the DigestInfo")
 
     # -- other applications ------------------------------------------------------------------
+
+    def read_card_info(self) -> CardInfo:
+        """My Number and the basic 4 info, parsed (after the card-info PIN is verified).
+
+        :raises PinRequiredError: the card-info PIN is not verified.
+        :raises CardInfoError: the files do not hold what they should.
+        """
+        return parse_card_info(*self.read_card_info_files())
 
     def read_card_info_files(self) -> tuple[bytes, bytes]:
         """The raw My Number and basic 4 info files (after the card-info PIN is verified).

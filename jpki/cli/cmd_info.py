@@ -1,0 +1,51 @@
+"""``jpki info``: My Number and the basic 4 info (asks for the card-info PIN)."""
+
+from __future__ import annotations
+
+import argparse
+
+from .card import open_session
+from .context import CliContext
+from .errors import ExitCode
+from .pinentry import add_pin_source_options, read_pin
+
+__all__ = ["ORDER", "register"]
+
+ORDER = 60
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``info`` command."""
+    parser = subparsers.add_parser(
+        "info",
+        help="My Number and name, address, birth date, sex (asks for the card-info PIN)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="send the PIN even when one try is left"
+    )
+    add_pin_source_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Verify the card-info PIN, read and print the card info."""
+    from jpki.ids import PinKind
+
+    pin = read_pin(ctx, PinKind.CARD_INFO)
+    with open_session(ctx) as session:
+        session.verify_pin(PinKind.CARD_INFO, pin, force=bool(args.force))
+        del pin
+        info = session.read_card_info()
+    if ctx.json:
+        ctx.print_json(info.to_json())
+        return int(ExitCode.OK)
+    basic = info.basic
+    for label, value in (
+        (ctx.text("個人番号", "My Number"), info.my_number),
+        (ctx.text("氏名", "Name"), basic.name),
+        (ctx.text("住所", "Address"), basic.address),
+        (ctx.text("生年月日", "Birth date"), basic.birth_date.isoformat()),
+        (ctx.text("性別", "Sex"), basic.sex.value),
+    ):
+        ctx.print(f"{label}: {value}")
+    return int(ExitCode.OK)

@@ -1,0 +1,171 @@
+"""Hash algorithms, the PKCS#1 DigestInfo the card signs, and checking a PKCS#1 v1.5 signature.
+
+The card's COMPUTE DIGITAL SIGNATURE (P1 ``00``) takes a DER DigestInfo and applies PKCS#1 v1.5
+padding and the RSA private key; hashing happens here, on the host.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum, unique
+
+from asn1crypto import algos, core
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
+
+from .certificate import CertificateInfo
+from .errors import SignatureInvalidError
+
+__all__ = [
+    "HashAlgorithm",
+    "digest_info",
+    "parse_digest_info",
+    "verify_pkcs1_signature",
+]
+
+
+@unique
+class HashAlgorithm(StrEnum):
+    """The hash algorithms a DigestInfo for the card may name (value: the asn1crypto name)."""
+
+    SHA1 = "sha1"
+    SHA256 = "sha256"
+    SHA384 = "sha384"
+    SHA512 = "sha512"
+
+    @property
+    def digest_size(self) -> int:
+        """Length of a digest, in bytes."""
+        return _SIZES[self]
+
+    @property
+    def oid(self) -> str:
+        """The algorithm's dotted object identifier."""
+        return _OIDS[self]
+
+    def new_hash(self) -> hashes.HashAlgorithm:
+        """A fresh ``cryptography`` hash object for this algorithm."""
+        return _HASH_FACTORIES[self]()
+
+    def hash(self, message: bytes) -> bytes:
+        """The digest of ``message``."""
+        return hashlib.new(self.value, message).digest()
+
+    @classmethod
+    def from_oid(cls, oid: str) -> HashAlgorithm:
+        """The algorithm with the dotted ``oid``.
+
+        :raises ValueError: not one of the four algorithms.
+        """
+        for algorithm, known in _OIDS.items():
+            if known == oid:
+                return algorithm
+        raise ValueError(f"unsupported hash algorithm {oid}")
+
+
+_SIZES = {
+    HashAlgorithm.SHA1: 20,
+    HashAlgorithm.SHA256: 32,
+    HashAlgorithm.SHA384: 48,
+    HashAlgorithm.SHA512: 64,
+}
+_OIDS = {
+    HashAlgorithm.SHA1: "1.3.14.3.2.26",
+    HashAlgorithm.SHA256: "2.16.840.1.101.3.4.2.1",
+    HashAlgorithm.SHA384: "2.16.840.1.101.3.4.2.2",
+    HashAlgorithm.SHA512: "2.16.840.1.101.3.4.2.3",
+}
+_HASH_FACTORIES: dict[HashAlgorithm, type[hashes.HashAlgorithm]] = {
+    HashAlgorithm.SHA1: hashes.SHA1,
+    HashAlgorithm.SHA256: hashes.SHA256,
+    HashAlgorithm.SHA384: hashes.SHA384,
+    HashAlgorithm.SHA512: hashes.SHA512,
+}
+
+
+def _resolve_digest(algorithm: HashAlgorithm, message: bytes | None, digest: bytes | None) -> bytes:
+    if message is not None and digest is None:
+        return algorithm.hash(bytes(message))
+    if digest is not None and message is None:
+        if len(digest) != algorithm.digest_size:
+            raise ValueError(
+                f"a {algorithm.name} digest is {algorithm.digest_size} bytes, got {len(digest)}"
+            )
+        return bytes(digest)
+    raise ValueError("give exactly one of message and digest")
+
+
+def digest_info(
+    algorithm: HashAlgorithm, message: bytes | None = None, digest: bytes | None = None
+) -> bytes:
+    """The DER ``DigestInfo`` (RFC 8017 §9.2) of ``message``, or of a ready ``digest``.
+
+    The AlgorithmIdentifier carries explicit NULL parameters, as the card and RFC 8017 expect;
+    for SHA-256 the result starts ``30 31 30 0D 06 09 60 86 48 01 65 03 04 02 01 05 00 04 20``.
+
+    :raises ValueError: both or neither of ``message`` and ``digest``, or a digest of the wrong
+        length for ``algorithm``.
+    """
+    algorithm = HashAlgorithm(algorithm)
+    value = _resolve_digest(algorithm, message, digest)
+    info = algos.DigestInfo(
+        {
+            "digest_algorithm": {"algorithm": algorithm.value, "parameters": core.Null()},
+            "digest": value,
+        }
+    )
+    return bytes(info.dump(force=True))
+
+
+def parse_digest_info(data: bytes) -> tuple[HashAlgorithm, bytes]:
+    """Split a DER DigestInfo into its algorithm and digest.
+
+    :raises ValueError: not a DigestInfo, an unsupported algorithm or a digest of the wrong size.
+    """
+    try:
+        info = algos.DigestInfo.load(bytes(data), strict=True)
+        oid = info["digest_algorithm"]["algorithm"].dotted
+        value = bytes(info["digest"].native)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ValueError(f"not a DER DigestInfo: {exc}") from exc
+    algorithm = HashAlgorithm.from_oid(oid)
+    if len(value) != algorithm.digest_size:
+        raise ValueError(f"DigestInfo holds a {len(value)}-byte {algorithm.name} digest")
+    return algorithm, value
+
+
+def verify_pkcs1_signature(
+    certificate: CertificateInfo | x509.Certificate,
+    message_or_digest: bytes,
+    signature: bytes,
+    algorithm: HashAlgorithm = HashAlgorithm.SHA256,
+    *,
+    prehashed: bool = False,
+) -> None:
+    """Check an RSA PKCS#1 v1.5 ``signature`` with the public key of ``certificate``.
+
+    :param message_or_digest: the signed message, or its digest when ``prehashed`` is true.
+    :raises SignatureInvalidError: the signature does not verify, or the key is not RSA.
+    :raises ValueError: ``prehashed`` with a digest of the wrong length.
+    """
+    algorithm = HashAlgorithm(algorithm)
+    cert = certificate.certificate if isinstance(certificate, CertificateInfo) else certificate
+    key = cert.public_key()
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise SignatureInvalidError(
+            f"the certificate's key is {type(key).__name__}, not RSA: cannot check the signature"
+        )
+    data = bytes(message_or_digest)
+    chosen: hashes.HashAlgorithm | utils.Prehashed = algorithm.new_hash()
+    if prehashed:
+        data = _resolve_digest(algorithm, None, data)
+        chosen = utils.Prehashed(algorithm.new_hash())
+    try:
+        key.verify(bytes(signature), data, padding.PKCS1v15(), chosen)
+    except InvalidSignature as exc:
+        raise SignatureInvalidError(
+            f"the {algorithm.name} RSA signature does not verify with the key of "
+            f"{cert.subject.rfc4514_string()}"
+        ) from exc

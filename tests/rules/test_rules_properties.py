@@ -1,0 +1,111 @@
+"""Properties of the rules over generated dates (hypothesis)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from jpki.rules import (
+    AgeCounting,
+    ExpiryInputs,
+    Feb29Policy,
+    InputProblem,
+    RuleId,
+    RulesInputError,
+    add_months,
+    evaluate,
+    is_birthday,
+    is_business_day,
+    next_business_day,
+    renewal_window_start,
+)
+
+DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))
+
+
+@given(DAYS)
+def test_renewal_start_is_three_months_before(expiry: date) -> None:
+    start = renewal_window_start(expiry)
+    assert start > add_months(expiry, -3)
+    assert start <= add_months(expiry, -2) + timedelta(days=1)
+    assert start <= expiry
+    assert 89 <= (expiry - start).days + 1 <= 93
+
+
+@given(DAYS)
+def test_next_business_day_skips_only_closed_days(day: date) -> None:
+    business = next_business_day(day)
+    assert business > day
+    assert is_business_day(business)
+    assert business.weekday() < 5
+    assert not (business.month == 12 and business.day >= 29)
+    assert not (business.month == 1 and business.day <= 3)
+    skipped = day + timedelta(days=1)
+    while skipped < business:
+        assert not is_business_day(skipped)
+        skipped += timedelta(days=1)
+
+
+@st.composite
+def inputs(draw: st.DrawFn) -> ExpiryInputs:
+    birth = draw(st.dates(min_value=date(1930, 1, 1), max_value=date(2030, 12, 31)))
+    card = draw(st.dates(min_value=max(birth, date(2016, 1, 1)), max_value=date(2040, 12, 31)))
+    auth = card + timedelta(days=draw(st.integers(0, 2000)))
+    sign = card + timedelta(days=draw(st.integers(0, 2000)))
+    face_auth = draw(st.booleans())
+    residence = None
+    if draw(st.booleans()):
+        residence = max(card, auth, sign) + timedelta(days=draw(st.integers(0, 4000)))
+    received = None
+    if draw(st.booleans()):
+        received = card - timedelta(days=draw(st.integers(0, min(200, (card - birth).days))))
+    return ExpiryInputs(
+        birth=birth,
+        card_issued=card,
+        auth_cert_issued=auth,
+        sign_cert_issued=None if face_auth else sign,
+        application_received=received,
+        residence_until=residence,
+        special_extension=residence is not None and draw(st.booleans()),
+        renewed_in_window=draw(st.booleans()),
+        certs_renewed_in_window=draw(st.booleans()),
+        face_auth=face_auth,
+        feb29=draw(st.sampled_from(Feb29Policy)),
+        age_counting=draw(st.sampled_from(AgeCounting)),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(inputs(), DAYS)
+def test_report_invariants(given_inputs: ExpiryInputs, today: date) -> None:
+    try:
+        report = evaluate(given_inputs, today)
+    except RulesInputError as exc:
+        assume(exc.problem is not InputProblem.CERT_AFTER_CARD_EXPIRY)
+        raise
+    card = report.card.expiry_date
+    auth = report.auth_cert.expiry_date
+    sign = report.sign_cert.expiry_date
+    assert card is not None and auth is not None
+    birthday = is_birthday(given_inputs.birth, card, given_inputs.feb29)
+    if report.card.expiry.rule is RuleId.CARD_RESIDENCE_CAP:
+        assert card == given_inputs.residence_until
+    elif report.card.expiry.rule is RuleId.EXTENSION_SPECIAL:
+        assert given_inputs.residence_until is not None
+        assert given_inputs.residence_until < card
+    else:
+        assert birthday
+    assert auth <= card
+    if sign is not None:
+        assert sign <= auth <= card
+    for item in report.items:
+        expiry = item.expiry_date
+        if expiry is None:
+            assert item.renewal_from is None
+            continue
+        assert item.renewal_from is not None
+        start = item.renewal_from.value
+        assert add_months(expiry, -3) < start <= expiry
+        assert item.expiry.unconfirmed or not item.renewal_from.unconfirmed
