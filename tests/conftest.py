@@ -1,0 +1,69 @@
+"""Fixtures shared by every test folder: running ``jpki`` in process, the shared test data."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jpki.cli.main import main
+
+
+@dataclass
+class JpkiRun:
+    """The outcome of one in-process ``jpki`` run."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        """stdout parsed as JSON."""
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def jpki(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., JpkiRun]:
+    """Run ``jpki ARGS`` in process; ``stdin=`` feeds standard input."""
+
+    def run(*args: str, stdin: str | None = None) -> JpkiRun:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return JpkiRun(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def pins_env(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """Set PIN environment variables: ``pins_env(auth="1234", sign="ABCD1234")``."""
+
+    def set_pins(**pins: str) -> None:
+        for key, value in pins.items():
+            monkeypatch.setenv(f"JPKI_{key.upper()}_PIN", value)
+
+    return set_pins
+
+
+@pytest.fixture(autouse=True)
+def _no_pins_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests start with no PIN variables, whatever the developer's shell has."""
+    for name in ("JPKI_AUTH_PIN", "JPKI_SIGN_PIN", "JPKI_CARD_INFO_PIN", "JPKI_JUKI_PIN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def testdata() -> Path:
+    """The shared real certificates (``../shared/testdata`` beside the checkout)."""
+    root = Path(__file__).resolve().parents[1]
+    return (root / ".." / "shared" / "testdata").resolve()
