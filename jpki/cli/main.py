@@ -10,11 +10,12 @@ starts fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from . import __name__ as _package
@@ -133,16 +134,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(args: argparse.Namespace) -> None:
+@contextlib.contextmanager
+def _logging_for(args: argparse.Namespace) -> Iterator[None]:
+    """Send logs (and, with --trace, the redacted APDU trace) to stderr for this run only.
+
+    The handler and levels are put back afterwards, so calling :func:`main` from a program
+    or a test leaves logging as it found it.
+    """
     from apdu.trace import TRAFFIC, trace_logger
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
+    saved_root_level, saved_trace_level = root.level, trace_logger.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if args.debug else logging.WARNING)
     if args.trace:
         trace_logger.setLevel(TRAFFIC)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(saved_root_level)
+        trace_logger.setLevel(saved_trace_level)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -151,8 +165,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.card is not None:
         args.sim = True
-    _configure_logging(args)
     ctx = CliContext(args)
+    with _logging_for(args):
+        return _run(args, ctx)
+
+
+def _run(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         return int(args.handler(args, ctx))
     except CliError as exc:

@@ -32,6 +32,10 @@ from .errors import ExitCode
 
 __all__ = ["describe_error"]
 
+# Errors of the simulator and the rules engine that mean "the user gave a bad value"; named
+# rather than imported so that the CLI does not load the simulator to describe an error.
+_USAGE_ERRORS = frozenset({"UnknownProfileError", "CardFileError", "RulesInputError"})
+
 
 def _pin_message(exc: PinError, lang: str) -> str:
     label = exc.pin.label_ja if lang == "ja" else exc.pin.label_en
@@ -49,7 +53,10 @@ def _pin_message(exc: PinError, lang: str) -> str:
                 f"{label}の残り回数は{exc.remaining}回です。間違えるとロックされるため送信しません"
                 "でした。確実な場合のみ --force を付けてください。"
             )
-        return str(exc)
+        return (
+            f"the {label} has {exc.remaining} try left and a wrong entry would block it; "
+            "nothing was sent. Add --force only if you are sure of the PIN."
+        )
     if isinstance(exc, PinFormatError):
         if lang == "ja":
             return f"{label}の形式が正しくありません(カードには送信していません): {exc}"
@@ -82,7 +89,14 @@ def describe_error(exc: BaseException, lang: str) -> tuple[str, ExitCode] | None
             else f"{exc}; start it with 'sudo systemctl start pcscd' (or run 'pcscd')"
         )
         return text, ExitCode.NO_CARD_OR_READER
-    if isinstance(exc, NoCardError | ReaderNotFoundError | AmbiguousReaderError):
+    if isinstance(exc, AmbiguousReaderError):
+        hint = (
+            " 読み取り機を --reader NAME で指定してください。"
+            if ja
+            else "; pick one with --reader NAME"
+        )
+        return f"{exc}{hint}", ExitCode.NO_CARD_OR_READER
+    if isinstance(exc, NoCardError | ReaderNotFoundError):
         return str(exc), ExitCode.NO_CARD_OR_READER
     if isinstance(exc, ReaderBusyError):
         text = "カードリーダーを他のプログラムが使用中です。" if ja else str(exc)
@@ -96,6 +110,8 @@ def describe_error(exc: BaseException, lang: str) -> tuple[str, ExitCode] | None
         return f"malformed APDU: {exc}", ExitCode.USAGE
     if isinstance(exc, BadResponseError | ProtocolError | TransportError | ApduError):
         return str(exc), ExitCode.FAILURE
+    if type(exc).__name__ in _USAGE_ERRORS:
+        return str(exc), ExitCode.USAGE
     if isinstance(exc, ToolkitError):
         return str(exc), ExitCode.FAILURE
     if isinstance(exc, OSError):

@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
+from jpki.atomic import write_atomically
 
 from .context import CliContext
 from .errors import CliError, ExitCode
 
-__all__ = ["write_atomically", "write_output"]
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write *data* to *path* so that a crash never leaves a half-written file."""
-    directory = path.resolve().parent
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+__all__ = ["write_output"]
 
 
 def write_output(ctx: CliContext, data: bytes, output: str | None, *, binary: bool) -> None:
     """Write *data* to *output*, or to stdout ('-' or no file) unless that is a terminal."""
     if output and output != "-":
-        write_atomically(Path(output), data)
+        write_atomically(output, data)
         ctx.message(ctx.text(f"{output} に書き込みました。", f"wrote {output}"))
         return
     if binary and ctx.out.isatty():

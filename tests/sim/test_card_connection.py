@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import pytest
@@ -104,23 +103,3 @@ def test_protocol_reads_every_certificate(card_data: CardData) -> None:
         assert conn.apdu_count - before == -(-len(der) // 256)  # ceil(N/256) reads
         assert protocol.read_object(sfi=0x0B) == card_data.auth_ca_certificate
         assert protocol.read_object(sfi=0x02) == card_data.sign_ca_certificate
-
-
-def test_simple_commands_run_above_50000_per_second(card: SimulatedCard) -> None:
-    commands = [
-        SELECT_JPKI,
-        bytes.fromhex("00A4020C020006"),
-        bytes.fromhex("00B0000020"),
-        bytes.fromhex("00200098"),
-    ]
-    rounds = 2_000
-    best = float("inf")
-    with SimConnection(card) as conn:
-        for _ in range(5):
-            started = time.perf_counter()
-            for _ in range(rounds):
-                for command in commands:
-                    conn.transmit(command)
-            best = min(best, time.perf_counter() - started)
-    rate = rounds * len(commands) / best
-    assert rate > 50_000, f"{rate:.0f} APDUs per second"

@@ -1,0 +1,184 @@
+"""``jpki sim``: the simulated card outside this process.
+
+``serve`` lives here; ``new``, ``show`` and ``profiles`` (card files and profiles) come from
+:mod:`jpki.cli.sim_manage`. Each subcommand has a ``_register_<name>`` function that adds its
+parser to the group and a ``_run_<name>`` handler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from .errors import CliError, ExitCode
+from .sim_manage import register_management
+
+if TYPE_CHECKING:
+    from sim.model import CardModel
+    from sim.vpcd import VpcdServer
+
+    from .context import CliContext
+
+__all__ = ["ORDER", "register"]
+
+#: Place in ``jpki --help``.
+ORDER = 95
+
+_DEFAULT_PORT = 35963
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``sim`` command group and its subcommands."""
+    parser = subparsers.add_parser(
+        "sim",
+        help="run the simulated My Number Card (serve it to PC/SC programs)",
+        description="Work with the simulated My Number Card.",
+    )
+    sim_sub = parser.add_subparsers(dest="sim_command", metavar="SUBCOMMAND")
+    sim_sub.required = True
+    _register_serve(sim_sub)
+    register_management(sim_sub)  # new, show, profiles
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= port <= 0xFFFF:
+        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, not {port}")
+    return port
+
+
+def _atr(text: str) -> bytes:
+    try:
+        atr = bytes.fromhex(text.replace(":", " "))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not hex bytes: {text!r}") from None
+    if not 2 <= len(atr) <= 33:
+        raise argparse.ArgumentTypeError(f"an ATR has 2 to 33 bytes, not {len(atr)}")
+    return atr
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+# --- jpki sim serve ---------------------------------------------------------------------
+
+
+def _register_serve(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sim_sub.add_parser(
+        "serve",
+        help="put the simulated card in a vpcd reader of pcscd",
+        description=(
+            "Serve the simulated card to pcscd through the vsmartcard vpcd driver, so that "
+            "any PC/SC program (this toolkit, OpenSC, pcsc-tools) sees it in the reader "
+            "'Virtual PCD 00 00' (port 35963) or 'Virtual PCD 00 01' (port 35964). Runs "
+            "until interrupted (Ctrl-C or SIGTERM); stopping removes the card."
+        ),
+    )
+    which = parser.add_mutually_exclusive_group()
+    # SUPPRESS keeps the global --card/--profile values when these are not given here.
+    which.add_argument(
+        "--card",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="serve the card kept in FILE (PIN counters are saved back)",
+    )
+    which.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="serve a fresh card of this profile (see 'jpki sim profiles')",
+    )
+    which.add_argument(
+        "--echo",
+        action="store_true",
+        help="serve a card that answers 9000 to everything (transport tests, timing baseline)",
+    )
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=_DEFAULT_PORT,
+        help=f"vpcd port of the reader slot (default {_DEFAULT_PORT}; 35964 is the second)",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="where vpcd listens (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--atr",
+        type=_atr,
+        metavar="HEX",
+        help="the echo card's ATR (default: older My Number Card)",
+    )
+    parser.add_argument(
+        "--remove-after",
+        type=_count,
+        metavar="N",
+        help="pull the card out after answering N commands, then exit (for tests)",
+    )
+    parser.set_defaults(handler=_run_serve)
+
+
+@contextlib.contextmanager
+def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, str]]:
+    """The card ``sim serve`` serves and a short description of it, for the whole run.
+
+    This is the one place that knows where simulated cards come from; whatever it opened is
+    closed (and a card file saved) when serving ends.
+    """
+    card_file: str | None = getattr(args, "card", None)
+    profile: str | None = getattr(args, "profile", None)
+    if args.echo:
+        if card_file is not None or profile is not None:
+            raise CliError("--echo serves the echo card: drop --card/--profile", ExitCode.USAGE)
+        from sim.echo import OLD_JPKI_ATR, EchoCard
+
+        card = EchoCard(args.atr if args.atr is not None else OLD_JPKI_ATR)
+        yield card, f"the echo card (ATR {card.atr.hex(' ').upper()})"
+        return
+    if args.atr is not None:
+        raise CliError("--atr applies to --echo only", ExitCode.USAGE)
+    from sim.opening import open_simulated_card
+
+    # A card file is written back as its counters change (and once more at close).
+    connection = open_simulated_card(profile=profile, card_file=card_file)
+    try:
+        yield connection.card, connection.name
+    finally:
+        connection.close()
+
+
+def _run_serve(args: argparse.Namespace, ctx: CliContext) -> int:
+    from sim.vpcd import VpcdServer, reader_name_for_port, stop_on_signals
+
+    reader = reader_name_for_port(args.port)
+    where = f"reader '{reader}'" if reader else "a reader of a non-default vpcd slot"
+    with _load_card(args) as (card, label):
+        announced = False
+
+        def connected(server: VpcdServer) -> None:
+            nonlocal announced
+            if not announced:
+                announced = True
+                ctx.message(f"serving {label} on vpcd port {args.port} ({where})")
+
+        server = VpcdServer(
+            card,
+            host=args.host,
+            port=args.port,
+            on_connected=connected,
+            remove_after_apdus=args.remove_after,
+        )
+        with stop_on_signals(server):
+            server.serve_forever()
+    return 0

@@ -1,0 +1,556 @@
+"""``jpki sim new|show|profiles``: make a simulated card file, describe one, list the profiles.
+
+:func:`register_management` adds the three subcommands to the ``jpki sim`` group. A card file
+holds a whole card (certificates, PIN values, try counters); ``show`` and ``new`` describe it
+with one :class:`CardSummary` for both the text and the ``--json`` output, and never show a PIN
+value. PIN values to set come from the terminal or standard input, never from the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .context import CliContext
+from .dates import iso_date
+from .errors import CliError, ExitCode
+
+if TYPE_CHECKING:
+    from sim.carddata import CardData
+    from sim.profiles import CardSpec
+
+__all__ = [
+    "CardSummary",
+    "CertificateSummary",
+    "PinSummary",
+    "register_management",
+    "run_new",
+    "run_profiles",
+    "run_show",
+    "summarize_card",
+]
+
+_SEX_CODES = {
+    "male": "1",
+    "female": "2",
+    "not-applicable": "9",
+    "unknown": "0",
+    "1": "1",
+    "2": "2",
+    "9": "9",
+    "0": "0",
+}
+_SEX_LABELS = {
+    "1": ("男", "male"),
+    "2": ("女", "female"),
+    "9": ("適用不能", "not applicable"),
+    "0": ("不明", "unknown"),
+}
+# PinKind value -> the CardSpec / CardData field that holds that PIN.
+_PIN_FIELDS = {
+    "auth": "auth_pin",
+    "sign": "sign_password",
+    "card-info": "card_info_pin",
+    "juki": "juki_pin",
+}
+_HOLDER_TEXT_OPTIONS = (
+    ("--name", "name", "family and given name, separated by a space or U+3000"),
+    ("--address", "address", "the address as the card shows it"),
+    (
+        "--prefecture",
+        "prefecture",
+        "the prefecture, romanised, e.g. Tokyo-to",
+    ),
+    ("--municipality", "municipality", "the municipality, romanised, e.g. Chiyoda-ku"),
+    ("--municipality-code", "municipality_code", "the 5-digit municipality code, e.g. 13101"),
+    ("--my-number", "my_number", "the 12-digit My Number (default: derived, valid check digit)"),
+)
+_DATE_OPTIONS = (
+    ("--birth", "birth_date", "date of birth"),
+    ("--card-issued", "card_issued", "the day J-LIS issued the card"),
+    ("--cert-issued", "cert_issued", "issue date of both certificates (default: the card's)"),
+    ("--auth-cert-issued", "auth_cert_issued", "issue date of the user-authentication cert"),
+    ("--sign-cert-issued", "sign_cert_issued", "issue date of the signature certificate"),
+    ("--application-received", "application_received", "the day J-LIS received the application"),
+    ("--residence-until", "residence_until", "end of a foreign resident's period of stay"),
+)
+_TRIES_OPTIONS = (
+    ("--auth-pin-tries", "auth_pin_tries", "0-3"),
+    ("--sign-password-tries", "sign_password_tries", "0-5"),
+    ("--card-info-pin-tries", "card_info_pin_tries", "0-3"),
+    ("--juki-pin-tries", "juki_pin_tries", "0-3"),
+)
+_CERT_ORDER = ("auth", "auth-ca", "sign", "sign-ca")
+
+
+def register_management(
+    sim_subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    """Add ``new``, ``show`` and ``profiles`` to the ``jpki sim`` group's sub-parsers."""
+    _register_new(sim_subparsers)
+    _register_show(sim_subparsers)
+    _register_profiles(sim_subparsers)
+
+
+# --- summaries ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateSummary:
+    """One certificate on a simulated card: who it names and how long it is valid."""
+
+    kind: str
+    subject: str
+    issuer: str
+    not_before: str
+    not_after: str
+    expiry_date: date
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain values; dates ISO 8601."""
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "issuer": self.issuer,
+            "not_before": self.not_before,
+            "not_after": self.not_after,
+            "expiry_date": self.expiry_date.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PinSummary:
+    """The try counter of one PIN (never its value)."""
+
+    kind: str
+    tries_left: int
+    max_tries: int
+
+    @property
+    def blocked(self) -> bool:
+        """Whether no try is left."""
+        return self.tries_left == 0
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain values."""
+        return {
+            "kind": self.kind,
+            "tries_left": self.tries_left,
+            "max_tries": self.max_tries,
+            "blocked": self.blocked,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CardSummary:
+    """What a simulated card holds, without any PIN value; the My Number is masked."""
+
+    token_name: str
+    smartphone_token: bool
+    atr: str
+    atr_hex: str
+    card_serial: str
+    municipality_code: str
+    card_expiry: date
+    availability: str
+    holder_name: str
+    holder_address: str
+    holder_birth_date: date
+    holder_sex: str
+    my_number_masked: str
+    certificates: tuple[CertificateSummary, ...]
+    pins: tuple[PinSummary, ...]
+    clear_verified_on_select: bool
+
+    def certificate(self, kind: str) -> CertificateSummary | None:
+        """The certificate of *kind* (``auth``, ``sign``, ...), or None when absent."""
+        return next((cert for cert in self.certificates if cert.kind == kind), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain values; absent certificates are left out of ``certificates``."""
+        return {
+            "token_name": self.token_name,
+            "smartphone_token": self.smartphone_token,
+            "atr": self.atr,
+            "atr_hex": self.atr_hex,
+            "card_serial": self.card_serial,
+            "municipality_code": self.municipality_code,
+            "card_expiry": self.card_expiry.isoformat(),
+            "availability": self.availability,
+            "holder": {
+                "name": self.holder_name,
+                "address": self.holder_address,
+                "birth_date": self.holder_birth_date.isoformat(),
+                "sex": self.holder_sex,
+            },
+            "my_number": self.my_number_masked,
+            "certificates": [cert.to_json() for cert in self.certificates],
+            "pins": [pin.to_json() for pin in self.pins],
+            "clear_verified_on_select": self.clear_verified_on_select,
+        }
+
+
+def summarize_card(data: CardData) -> CardSummary:
+    """Describe *data* (certificates parsed, PIN values left out).
+
+    :raises CertificateError: a certificate on the card cannot be parsed.
+    """
+    from jpki.certificate import CertificateInfo
+    from jpki.ids import PinKind
+    from jpki.mynumber import mask_my_number
+
+    ders = {
+        "auth": data.auth_certificate,
+        "auth-ca": data.auth_ca_certificate,
+        "sign": data.sign_certificate,
+        "sign-ca": data.sign_ca_certificate,
+    }
+    certificates = []
+    for kind in _CERT_ORDER:
+        der = ders[kind]
+        if der is None:
+            continue
+        info = CertificateInfo.from_der(der)
+        certificates.append(
+            CertificateSummary(
+                kind=kind,
+                subject=info.subject,
+                issuer=info.issuer,
+                not_before=info.not_before.isoformat(),
+                not_after=info.not_after.isoformat(),
+                expiry_date=info.expiry_date,
+            )
+        )
+    pins = []
+    for kind in PinKind:
+        setting = getattr(data, _PIN_FIELDS[kind.value])
+        tries = kind.max_tries if setting.tries_left is None else setting.tries_left
+        pins.append(PinSummary(kind.value, tries, kind.max_tries))
+    return CardSummary(
+        token_name=data.token_name,
+        smartphone_token=data.smartphone_token,
+        atr=data.atr.value,
+        atr_hex=data.atr.atr.hex(" ").upper(),
+        card_serial=data.card_serial,
+        municipality_code=data.municipality_code,
+        card_expiry=data.card_expiry,
+        availability=data.availability_bytes.hex(" ").upper(),
+        holder_name=data.holder.name,
+        holder_address=data.holder.address,
+        holder_birth_date=data.holder.birth_date,
+        holder_sex=data.holder.sex.value,
+        my_number_masked=mask_my_number(data.my_number),
+        certificates=tuple(certificates),
+        pins=tuple(pins),
+        clear_verified_on_select=data.clear_verified_on_select,
+    )
+
+
+def _print_summary(summary: CardSummary, ctx: CliContext) -> None:
+    from jpki.ids import CertKind, PinKind
+
+    sex_ja, sex_en = _SEX_LABELS.get(summary.holder_sex, (summary.holder_sex,) * 2)
+    phone = ctx.text("(スマートフォン)", " (smartphone)") if summary.smartphone_token else ""
+    rows = [
+        (ctx.text("トークン", "token"), f"{summary.token_name}{phone}"),
+        ("ATR", f"{summary.atr}: {summary.atr_hex}"),
+        (ctx.text("カード番号", "card serial"), summary.card_serial),
+        (ctx.text("カードの有効期限", "card expiry"), summary.card_expiry.isoformat()),
+        (ctx.text("氏名", "name"), summary.holder_name),
+        (ctx.text("住所", "address"), summary.holder_address),
+        (ctx.text("生年月日", "birth date"), summary.holder_birth_date.isoformat()),
+        (ctx.text("性別", "sex"), ctx.text(sex_ja, sex_en)),
+        (ctx.text("個人番号", "My Number"), summary.my_number_masked),
+        (ctx.text("証明書の搭載状況", "availability"), summary.availability),
+    ]
+    for label, value in rows:
+        ctx.print(f"{label}: {value}")
+    ctx.print(ctx.text("電子証明書:", "certificates:"))
+    for kind in _CERT_ORDER:
+        label = ctx.text(CertKind(kind).label_ja, CertKind(kind).label_en)
+        cert = summary.certificate(kind)
+        if cert is None:
+            ctx.print(f"  {label}: {ctx.text('なし', 'none')}")
+            continue
+        until = ctx.text(f"{cert.expiry_date.isoformat()} まで", f"until {cert.expiry_date}")
+        ctx.print(f"  {label}: {until}  {cert.subject}")
+    ctx.print(ctx.text("暗証番号の残り回数:", "PIN tries left:"))
+    for pin in summary.pins:
+        kind = PinKind(pin.kind)
+        blocked = ctx.text("(ロック中)", " (blocked)") if pin.blocked else ""
+        label = ctx.text(kind.label_ja, kind.label_en)
+        ctx.print(f"  {label}: {pin.tries_left}/{pin.max_tries}{blocked}")
+
+
+def _emit(summary: CardSummary, ctx: CliContext) -> None:
+    if ctx.json:
+        ctx.print_json(summary.to_json())
+    else:
+        _print_summary(summary, ctx)
+
+
+# --- jpki sim new -------------------------------------------------------------------------
+
+
+def _register_new(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sim_sub.add_parser(
+        "new",
+        help="make a simulated card file from a profile (PIN counters persist in it)",
+        description=(
+            "Write a complete simulated card (certificates, PINs, try counters) to FILE, from "
+            "a profile with any holder data changed. Dates follow the expiry rules. Use the "
+            "file with 'jpki --card FILE ...' or 'jpki sim serve --card FILE'. PIN values "
+            "to set are read from the terminal or standard input (--pin-stdin), never from "
+            "the command line."
+        ),
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="the profile to start from (default: adult; see 'jpki sim profiles')",
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", required=True, help="card file to write")
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    parser.add_argument(
+        "--today",
+        type=iso_date,
+        metavar="DATE",
+        help="tell the profile's story on DATE: its dates move by the same number of days "
+        "(default: the profiles' fixed reference day 2026-11-22)",
+    )
+    holder = parser.add_argument_group("holder")
+    for option, dest, text in _HOLDER_TEXT_OPTIONS:
+        holder.add_argument(option, dest=dest, metavar="TEXT", help=text)
+    holder.add_argument("--sex", choices=tuple(_SEX_CODES), help="sex (or its code 1/2/9/0)")
+    dates = parser.add_argument_group("dates (YYYY-MM-DD)")
+    for option, dest, text in _DATE_OPTIONS:
+        dates.add_argument(option, dest=dest, type=iso_date, metavar="DATE", help=text)
+    card = parser.add_argument_group("card")
+    card.add_argument(
+        "--face-auth", action="store_true", help="face-auth card: no signature certificate"
+    )
+    card.add_argument("--atr", choices=("old", "new"), help="which ATR the card answers with")
+    card.add_argument(
+        "--token",
+        choices=("JPKIAPICCTOKEN2", "JPKIAPICCTOKEN", "JPKIAPGPSETOKEN", "JPKIAPIOSTOKEN"),
+        help="token name in the JPKI token EF",
+    )
+    card.add_argument(
+        "--smartphone",
+        action="store_true",
+        help="smartphone certificate: reading the auth certificate needs the auth PIN",
+    )
+    card.add_argument(
+        "--keep-verified-on-select",
+        action="store_true",
+        help="re-selecting an application keeps its verified PINs (default: clears them)",
+    )
+    pins = parser.add_argument_group("PINs")
+    for option, dest, text in _TRIES_OPTIONS:
+        pins.add_argument(option, dest=dest, type=int, metavar="N", help=f"tries left ({text})")
+    pins.add_argument(
+        "--set-pin",
+        action="append",
+        choices=tuple(_PIN_FIELDS),
+        default=[],
+        metavar="KIND",
+        help="set this PIN (auth, sign, card-info, juki; repeatable) to a value read from the "
+        "terminal or stdin; default 1234 and ABCD1234 for the signature password",
+    )
+    pins.add_argument(
+        "--pin-stdin",
+        action="store_true",
+        help="read the --set-pin values from standard input, one line each, in option order",
+    )
+    parser.set_defaults(handler=run_new)
+
+
+def _holder_name(text: str, ctx: CliContext) -> str:
+    name = text.strip()
+    if "\u3000" not in name:
+        name = name.replace(" ", "\u3000", 1)
+    if "\u3000" not in name.strip("\u3000"):
+        raise CliError(
+            ctx.text(
+                "--name には姓と名を空白で区切って指定してください(例: '番号 太郎')。",
+                "--name takes family and given name separated by a space, e.g. 'BANGO TARO'",
+            ),
+            ExitCode.USAGE,
+        )
+    return name
+
+
+def _overrides(args: argparse.Namespace, base: CardSpec, ctx: CliContext) -> dict[str, Any]:
+    """The spec fields the options change (only the options given)."""
+    from sim.carddata import AtrKind, SexCode, TokenName
+
+    values: dict[str, Any] = {}
+    for _, dest, _ in (*_HOLDER_TEXT_OPTIONS, *_DATE_OPTIONS, *_TRIES_OPTIONS):
+        value = getattr(args, dest)
+        if value is not None:
+            values[dest] = value
+    if "name" in values:
+        values["name"] = _holder_name(values["name"], ctx)
+    if args.sex is not None:
+        values["sex"] = SexCode(_SEX_CODES[args.sex])
+    if args.face_auth:
+        values["face_auth"] = True
+    both = values.pop("cert_issued", None)
+    if both is not None:
+        values.setdefault("auth_cert_issued", both)
+        if not (args.face_auth or base.face_auth):
+            values.setdefault("sign_cert_issued", both)
+    if args.atr is not None:
+        values["atr"] = AtrKind(args.atr)
+    if args.token is not None:
+        values["token_name"] = TokenName(args.token)
+    if args.smartphone:
+        values["smartphone"] = True
+    if args.keep_verified_on_select:
+        values["clear_verified_on_select"] = False
+    values.update(_new_pins(args, ctx))
+    return values
+
+
+def _new_pins(args: argparse.Namespace, ctx: CliContext) -> dict[str, str]:
+    from jpki.errors import PinFormatError
+    from jpki.ids import PinKind
+    from jpki.pins import check_new_pin
+
+    from .pinentry import read_pin
+
+    values: dict[str, str] = {}
+    for name in dict.fromkeys(args.set_pin):
+        kind = PinKind(name)
+        pin = read_pin(ctx, kind, purpose=ctx.text("新しい", "new"), new=True)
+        try:
+            check_new_pin(kind, pin)
+        except PinFormatError as exc:
+            raise CliError(
+                ctx.text(f"{kind.label_ja}の形式が正しくありません: {exc}", str(exc)),
+                ExitCode.USAGE,
+            ) from exc
+        values[_PIN_FIELDS[name]] = pin
+    return values
+
+
+def run_new(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Build the card, write it to ``--output``, print its summary."""
+    from sim.profiles import DEFAULT_PROFILE, ProfileError, card_data_from_spec, card_spec
+    from sim.store import save_card_data
+
+    output = Path(args.output)
+    if output.exists() and not args.force:
+        raise CliError(
+            ctx.text(
+                f"{output} は既に存在します。置き換えるには --force を付けてください。",
+                f"{output} exists; add --force to replace it",
+            ),
+            ExitCode.USAGE,
+        )
+    profile = getattr(args, "profile", None) or DEFAULT_PROFILE
+    try:
+        base = card_spec(profile, today=args.today)
+        spec = base.with_overrides(**_overrides(args, base, ctx))
+        data = card_data_from_spec(spec)
+    except ProfileError as exc:
+        raise CliError(
+            ctx.text(f"カードを作成できません: {exc}", f"cannot make the card: {exc}"),
+            ExitCode.USAGE,
+        ) from exc
+    save_card_data(data, output)
+    ctx.message(ctx.text(f"{output} に書き込みました。", f"wrote {output} (profile {profile})"))
+    _emit(summarize_card(data), ctx)
+    return int(ExitCode.OK)
+
+
+# --- jpki sim show ------------------------------------------------------------------------
+
+
+def _register_show(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sim_sub.add_parser(
+        "show",
+        help="describe a simulated card file (holder, certificates, PIN tries; no PIN values)",
+        description=(
+            "Describe the simulated card kept in FILE: token, ATR, holder, the certificates' "
+            "subjects and expiry dates, and the tries left on each PIN. PIN values are never "
+            "shown and the My Number is masked."
+        ),
+    )
+    parser.add_argument(
+        "file", metavar="FILE", nargs="?", help="the card file (default: the global --card)"
+    )
+    parser.set_defaults(handler=run_show)
+
+
+def run_show(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Load the card file and print its summary."""
+    from jpki.errors import CertificateError
+    from sim.store import CardFileError, load_card_data
+
+    path = args.file or getattr(args, "card", None)
+    if path is None:
+        raise CliError(
+            ctx.text("カードファイルを指定してください。", "name the card file to show"),
+            ExitCode.USAGE,
+        )
+    try:
+        data = load_card_data(path)
+        summary = summarize_card(data)
+    except CardFileError as exc:
+        raise CliError(
+            ctx.text(f"カードファイル {path} を読めません: {exc.reason}", str(exc)),
+            ExitCode.USAGE,
+        ) from exc
+    except CertificateError as exc:
+        raise CliError(
+            ctx.text(f"カードファイル {path} の証明書を読めません: {exc}", f"{path}: {exc}"),
+            ExitCode.USAGE,
+        ) from exc
+    _emit(summary, ctx)
+    return int(ExitCode.OK)
+
+
+# --- jpki sim profiles --------------------------------------------------------------------
+
+
+def _register_profiles(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sim_sub.add_parser(
+        "profiles",
+        help="list the simulated card profiles",
+        description="List the profiles 'jpki --sim --profile NAME' and 'jpki sim new' accept.",
+    )
+    parser.set_defaults(handler=run_profiles)
+
+
+def run_profiles(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Print each profile's name and description (``--json``: with its expiry dates)."""
+    from sim.profiles import DEFAULT_PROFILE, PROFILES, REFERENCE_DATE, CardExpiries
+
+    if not ctx.json:
+        width = max(len(name) for name in PROFILES)
+        for name, profile in PROFILES.items():
+            text = ctx.text(profile.description_ja, profile.description_en)
+            ctx.print(f"{name:<{width}}  {text}")
+        return int(ExitCode.OK)
+    rendered = []
+    for name, profile in PROFILES.items():
+        expiries = CardExpiries.of(profile.spec)
+        sign = expiries.sign_cert
+        rendered.append(
+            {
+                "name": name,
+                "default": name == DEFAULT_PROFILE,
+                "description_en": profile.description_en,
+                "description_ja": profile.description_ja,
+                "card_expiry": expiries.card.isoformat(),
+                "auth_cert_expiry": expiries.auth_cert.isoformat(),
+                "sign_cert_expiry": None if sign is None else sign.isoformat(),
+            }
+        )
+    ctx.print_json({"reference_date": REFERENCE_DATE.isoformat(), "profiles": rendered})
+    return int(ExitCode.OK)
