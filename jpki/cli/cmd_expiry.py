@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .context import CliContext
 from .dates import today_jst
 from .errors import CliError, ExitCode
+from .rule_options import add_rule_options, parse_date, parse_rule_dates
 
 if TYPE_CHECKING:
     from jpki.rules import ExpiryInputs, ExpiryReport, ItemReport, JsonValue, RuleResult
@@ -16,22 +17,6 @@ if TYPE_CHECKING:
 __all__ = ["ORDER", "register", "run"]
 
 ORDER = 90
-
-_DATE_OPTIONS = (
-    ("--card-issued", "the day J-LIS issued the card (not the hand-over day)"),
-    ("--cert-issued", "issue date of both certificates (default: the card issue date)"),
-    ("--auth-cert-issued", "issue date of the user-authentication certificate, when it differs"),
-    ("--sign-cert-issued", "issue date of the signature certificate, when it differs"),
-    ("--application-received", "the day J-LIS received the card application (18/20 threshold)"),
-    ("--residence-until", "end of the period of stay (foreign residents who have one)"),
-    ("--today", "the day to report the state on (default: today in Japan)"),
-)
-_FLAGS = (
-    ("--special-extension", "the card was extended while a residence application was pending"),
-    ("--renewed-in-window", "card and certificates were renewed with less than 3 months left"),
-    ("--cert-renewed-in-window", "only the certificates were renewed with < 3 months left"),
-    ("--face-auth", "face-auth card (顔認証マイナンバーカード): no signature certificate"),
-)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,23 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "(YYYY-MM-DD). Values resting on an unconfirmed rule are marked."
         ),
     )
-    parser.add_argument("--birth", metavar="DATE", required=True, help="date of birth")
-    for option, text in _DATE_OPTIONS:
-        parser.add_argument(option, metavar="DATE", help=text)
-    for option, text in _FLAGS:
-        parser.add_argument(option, action="store_true", help=text)
-    parser.add_argument(
-        "--feb29",
-        choices=("feb28", "mar1"),
-        default="feb28",
-        help="birthday in common years of someone born on 29 February (default: feb28)",
-    )
-    parser.add_argument(
-        "--age-counting",
-        choices=("day-before-birthday", "on-birthday"),
-        default="day-before-birthday",
-        help="day an age is reached (default: the day before the birthday)",
-    )
+    add_rule_options(parser, birth_help="date of birth (required)")
     parser.set_defaults(handler=run)
 
 
@@ -68,7 +37,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     """Compute and print the report (text or ``--json``)."""
     from jpki.rules import RulesInputError, evaluate
 
-    today = _date(args.today, "--today", ctx) or today_jst()
+    today = parse_date(args.today, "--today", ctx) or today_jst()
     try:
         inputs = _inputs(args, ctx)
         report = None if inputs is None else evaluate(inputs, today)
@@ -81,34 +50,24 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     return int(ExitCode.OK)
 
 
-def _date(value: str | None, option: str, ctx: CliContext) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CliError(
-            ctx.text(
-                f"{option}: 「{value}」は正しい日付ではありません"
-                "(YYYY-MM-DD の形式で指定してください)。",
-                f"{option}: '{value}' is not a valid date (expected YYYY-MM-DD)",
-            ),
-            ExitCode.USAGE,
-        ) from None
-
-
 def _inputs(args: argparse.Namespace, ctx: CliContext) -> ExpiryInputs | None:
     from jpki.rules import AgeCounting, ExpiryInputs, Feb29Policy
 
-    birth = _date(args.birth, "--birth", ctx)
-    card = _date(args.card_issued, "--card-issued", ctx)
-    both = _date(args.cert_issued, "--cert-issued", ctx)
-    auth = _date(args.auth_cert_issued, "--auth-cert-issued", ctx) or both
-    sign = _date(args.sign_cert_issued, "--sign-cert-issued", ctx)
+    dates = parse_rule_dates(args, ctx)
+    birth = dates["birth"]
+    if birth is None:
+        raise CliError(
+            ctx.text("生年月日(--birth)を指定してください。", "--birth is required"),
+            ExitCode.USAGE,
+        )
+    card = dates["card_issued"]
+    both = dates["cert_issued"]
+    auth = dates["auth_cert_issued"] or both
+    sign = dates["sign_cert_issued"]
     if sign is None and not args.face_auth:
         sign = both
-    received = _date(args.application_received, "--application-received", ctx)
-    residence = _date(args.residence_until, "--residence-until", ctx)
+    received = dates["application_received"]
+    residence = dates["residence_until"]
     if birth is None or card is None:
         return None
     return ExpiryInputs(
@@ -183,7 +142,7 @@ def _general_notes(report: ExpiryReport | None, ctx: CliContext) -> list[str]:
     notes.append(
         ctx.text(
             "マイナ保険証は利用者証明用電子証明書の有効期限が切れた後も"
-            f"{_ja_date(grace.value)}まで資格確認に利用できます。",
+            f"{_japarse_date(grace.value)}まで資格確認に利用できます。",
             f"health_insurance_until {grace.value}: {grace.explanation}",
         )
     )
@@ -234,12 +193,12 @@ def _json(report: ExpiryReport | None, today: date, ctx: CliContext) -> dict[str
     return rendered
 
 
-def _ja_date(day: date) -> str:
+def _japarse_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _print_text(report: ExpiryReport | None, today: date, ctx: CliContext) -> None:
-    ctx.print(ctx.text(f"{_ja_date(today)}時点", f"As of {today}"))
+    ctx.print(ctx.text(f"{_japarse_date(today)}時点", f"As of {today}"))
     if report is not None:
         for item in report.items:
             _print_item(item, ctx)
@@ -254,7 +213,7 @@ def _print_item(item: ItemReport, ctx: CliContext) -> None:
         ctx.print(f"  {ctx.text(name_ja, name_en)}: {text}{mark}")
 
     def day(value: date) -> str:
-        return ctx.text(_ja_date(value), value.isoformat())
+        return ctx.text(_japarse_date(value), value.isoformat())
 
     label_en = item.item.label_en
     ctx.print(ctx.text(item.item.label_ja, label_en[:1].upper() + label_en[1:]))

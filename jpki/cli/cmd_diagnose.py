@@ -1,0 +1,182 @@
+"""``jpki diagnose``: what is wrong with a card, what the resident can do, where and from when.
+
+Reads the card without any PIN (token when needed, certificate availability, the
+user-authentication certificate, the four PIN counters and the card's expiry record), applies
+the expiry rules (with ``--birth`` and ``--card-issued`` also to what the chip cannot show),
+and prints one finding per line, worst first, in Japanese or English; ``--json`` renders the
+same result (schema in :mod:`jpki.diagnosis.report`, codes in :mod:`jpki.diagnosis.findings`).
+
+Exit status: 0 when every finding is ok, 10 when some need attention and none needs action,
+11 when action is needed (a blocked PIN, an expired certificate or card, not a My Number
+Card); 2 for dates or a municipality file that cannot be used (nothing is read then); 3 when
+there is no card or reader, or the card is removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from .card import open_card
+from .context import CliContext
+from .dates import today_jst
+from .errors import CliError, ExitCode
+from .rule_options import add_rule_options, parse_date, parse_rule_dates
+
+if TYPE_CHECKING:
+    from jpki.diagnosis import Circumstances, Municipality
+
+__all__ = ["ORDER", "register", "run"]
+
+ORDER = 15
+
+_NEED_RULE_DATES = ("cert_issued", "auth_cert_issued", "sign_cert_issued", "application_received")
+
+_EPILOG = """\
+The card is read without any PIN, in 10 + ceil(certificate size / 256) short APDUs (16 on the
+simulated card, 17 on a real one). --check-chain also reads the token and the two CA
+certificates (about 13 more APDUs) and verifies the auth certificate's signature with the CA
+certificate on the card: the auth certificate's issuer already names the hierarchy, so ask
+for it only when the signature itself matters.
+
+Finding codes (JSON "code"): not_a_my_number_card, smartphone_token, juki_card, card_ok,
+card_renewable, card_expired, card_expiry_unknown, card_expiry_mismatch,
+residence_period_limit, auth_cert_ok, auth_cert_renewable, auth_cert_expired,
+auth_cert_absent, auth_cert_unreadable, auth_cert_store_pending, sign_cert_present,
+sign_cert_ok, sign_cert_renewable, sign_cert_expired, sign_cert_absent, cert_expiry_mismatch,
+chain_ok, chain_not_production, chain_invalid, {auth,sign,card_info,juki}_pin_blocked,
+{auth,sign,card_info,juki}_pin_last_try, pins_ok, unconfirmed_rule.
+
+Exit status: 0 all ok; 10 attention (nothing blocked or expired, but something to know or
+do soon); 11 action needed; 2 unusable dates or municipality file; 3 no card or card removed.
+"""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``diagnose`` command."""
+    parser = subparsers.add_parser(
+        "diagnose",
+        help="counter report: what is wrong, what to do, where and from when (no PIN)",
+        description=(
+            "Diagnose a My Number Card for counter staff: PIN counters, certificate and card "
+            "expiry, renewal windows, what the resident can do and where. No PIN is asked "
+            "for. Dates are YYYY-MM-DD (JST)."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_rule_options(
+        parser, birth_help="date of birth (with --card-issued: compare the chip with the rules)"
+    )
+    parser.add_argument(
+        "--municipality",
+        metavar="FILE",
+        help="municipality configuration (JSON; default: the packaged Bunkyo City file)",
+    )
+    parser.add_argument(
+        "--check-chain",
+        action="store_true",
+        help=(
+            "also read the CA certificates (about 13 more APDUs) and verify the auth "
+            "certificate's signature with the auth CA certificate on the card"
+        ),
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Read the card, diagnose it and print the report; the exit status is its severity."""
+    from jpki.diagnosis import (
+        CircumstancesError,
+        check_circumstances,
+        diagnose,
+        read_facts,
+        render_text,
+    )
+    from jpki.rules import RulesInputError
+
+    today = parse_date(args.today, "--today", ctx) or today_jst()
+    municipality = _municipality(args.municipality, ctx)
+    try:
+        circumstances = _circumstances(args, ctx)
+        # Refuse impossible dates before the card is touched.
+        check_circumstances(circumstances, today)
+    except CircumstancesError as exc:
+        raise CliError(str(exc), ExitCode.USAGE) from exc
+    except RulesInputError as exc:
+        raise CliError(ctx.text(exc.problem.label_ja, str(exc)), ExitCode.USAGE) from exc
+    with open_card(ctx) as connection:
+        facts = read_facts(
+            connection, check_chain=args.check_chain, extended=bool(ctx.args.extended)
+        )
+    try:
+        diagnosis = diagnose(facts, today, circumstances=circumstances, municipality=municipality)
+    except RulesInputError as exc:
+        raise CliError(ctx.text(exc.problem.label_ja, str(exc)), ExitCode.USAGE) from exc
+    if ctx.json:
+        ctx.print_json(diagnosis.to_json(ctx.lang))
+    else:
+        for line in render_text(diagnosis, ctx.lang):
+            ctx.print(line)
+    return int(ExitCode(diagnosis.exit_status))
+
+
+def _municipality(path: str | None, ctx: CliContext) -> Municipality | None:
+    if path is None:
+        return None
+    from jpki.diagnosis import MunicipalityError, load_municipality
+
+    try:
+        return load_municipality(path)
+    except MunicipalityError as exc:
+        raise CliError(
+            ctx.text(f"自治体の設定ファイルを使用できません: {exc}", str(exc)), ExitCode.USAGE
+        ) from exc
+
+
+def _circumstances(args: argparse.Namespace, ctx: CliContext) -> Circumstances:
+    from jpki.diagnosis import Circumstances
+    from jpki.rules import AgeCounting, Feb29Policy
+
+    dates = parse_rule_dates(args, ctx)
+    if (dates["birth"] is None) != (dates["card_issued"] is None):
+        raise CliError(
+            ctx.text(
+                "生年月日（--birth）とカードの発行日（--card-issued）は両方指定してください。",
+                "--birth and --card-issued go together: give both or neither",
+            ),
+            ExitCode.USAGE,
+        )
+    lonely = [
+        f"--{name.replace('_', '-')}"
+        for name in _NEED_RULE_DATES
+        if dates[name] is not None and dates["birth"] is None
+    ]
+    lonely += [
+        option
+        for option in ("--special-extension", "--renewed-in-window", "--cert-renewed-in-window")
+        if getattr(args, option.lstrip("-").replace("-", "_")) and dates["birth"] is None
+    ]
+    if lonely:
+        raise CliError(
+            ctx.text(
+                f"{'、'.join(lonely)} を使うには --birth と --card-issued も指定してください。",
+                f"{', '.join(lonely)} need --birth and --card-issued",
+            ),
+            ExitCode.USAGE,
+        )
+    both = dates["cert_issued"]
+    return Circumstances(
+        birth=dates["birth"],
+        card_issued=dates["card_issued"],
+        auth_cert_issued=dates["auth_cert_issued"] or both,
+        sign_cert_issued=dates["sign_cert_issued"] or (None if args.face_auth else both),
+        application_received=dates["application_received"],
+        residence_until=dates["residence_until"],
+        special_extension=args.special_extension,
+        renewed_in_window=args.renewed_in_window,
+        certs_renewed_in_window=args.cert_renewed_in_window,
+        face_auth=args.face_auth,
+        feb29=Feb29Policy(args.feb29),
+        age_counting=AgeCounting(args.age_counting),
+    )

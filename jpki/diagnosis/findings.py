@@ -1,0 +1,187 @@
+"""What a diagnosis finds: stable finding codes, three severities, and the finding itself.
+
+The codes are part of the JSON interface and never change meaning. Severity in brackets is
+the one the code usually has; the engine sets it per finding.
+
+Card and token:
+
+- ``not_a_my_number_card`` [action_needed]: the JPKI application cannot be selected.
+- ``smartphone_token`` [attention]: a smartphone certificate (スマホ用電子証明書), not a card;
+  PIN resets, suspension and revocation work differently.
+- ``juki_card`` [attention]: an old Basic Resident Register card (住基カード).
+- ``card_ok`` [ok], ``card_renewable`` [attention], ``card_expired`` [action_needed]: the card's
+  expiry (from the chip's common application) against the day.
+- ``card_expiry_unknown`` [attention]: a card whose expiry record cannot be read.
+- ``card_expiry_mismatch`` [attention]: the chip's card expiry differs from the one computed from
+  the dates given, with the likely reason.
+- ``residence_period_limit`` [attention]: the card ends with the period of stay; extending the
+  stay does not extend the card.
+
+Certificates:
+
+- ``auth_cert_ok`` [ok], ``auth_cert_renewable`` [attention], ``auth_cert_expired``
+  [action_needed]: the user-authentication certificate (read from the chip) against the day.
+- ``auth_cert_absent`` [attention], ``auth_cert_unreadable`` [attention].
+- ``auth_cert_store_pending`` [attention]: newly issued; convenience stores accept it only from
+  06:30 of a later day.
+- ``sign_cert_present`` [ok]: the signature certificate is on the card; its expiry cannot be read
+  without the signature password and no dates were given (it never outlasts the
+  user-authentication certificate).
+- ``sign_cert_ok`` [ok], ``sign_cert_renewable`` [attention], ``sign_cert_expired``
+  [action_needed]: the signature certificate's state, computed from the dates given or implied by
+  the user-authentication certificate (details ``basis``: ``computed`` or ``capped_by_auth``).
+- ``sign_cert_absent`` [ok or attention]: no signature certificate; details ``reason``:
+  ``under_15``, ``face_auth`` or ``unknown``.
+- ``cert_expiry_mismatch`` [attention]: the user-authentication certificate's expiry differs from
+  the one computed from the dates given, with the likely reason.
+- ``chain_ok`` [ok], ``chain_not_production`` [attention], ``chain_invalid`` [action_needed]:
+  with ``--check-chain``, the user-authentication certificate's signature checked with the CA
+  certificate on the card, and the issuing hierarchy.
+
+PINs (暗証番号):
+
+- ``auth_pin_blocked``, ``sign_pin_blocked``, ``card_info_pin_blocked``, ``juki_pin_blocked``
+  [action_needed]: no tries left.
+- ``auth_pin_last_try``, ``sign_pin_last_try``, ``card_info_pin_last_try``,
+  ``juki_pin_last_try`` [attention]: one try left.
+- ``pins_ok`` [ok]: every PIN the card has is neither blocked nor on its last try.
+
+Rules:
+
+- ``unconfirmed_rule`` [attention]: some values shown rest on a reading of the rules that the
+  public texts leave open; staff should double-check them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum, unique
+
+from jpki.ids import PinKind
+from jpki.rules import Decision, JsonValue
+
+from .text import Lang, Text
+
+__all__ = ["Finding", "FindingCode", "Severity"]
+
+
+@unique
+class Severity(StrEnum):
+    """How urgent a finding is; a diagnosis is as severe as its worst finding."""
+
+    OK = "ok"
+    ATTENTION = "attention"
+    ACTION_NEEDED = "action_needed"
+
+    @property
+    def rank(self) -> int:
+        """0 for ok, 1 for attention, 2 for action needed."""
+        return _RANK[self]
+
+    @property
+    def exit_status(self) -> int:
+        """The exit status of ``jpki diagnose``: 0, 10 (attention) or 11 (action needed)."""
+        return _EXIT_STATUS[self]
+
+    @property
+    def label(self) -> Text:
+        """The tag printed in front of a finding: ``[要対応]`` / ``[ACTION NEEDED]``."""
+        return _LABEL[self]
+
+
+_RANK = {Severity.OK: 0, Severity.ATTENTION: 1, Severity.ACTION_NEEDED: 2}
+_EXIT_STATUS = {Severity.OK: 0, Severity.ATTENTION: 10, Severity.ACTION_NEEDED: 11}
+_LABEL = {
+    Severity.OK: Text("正常", "OK"),
+    Severity.ATTENTION: Text("注意", "ATTENTION"),
+    Severity.ACTION_NEEDED: Text("要対応", "ACTION NEEDED"),
+}
+
+
+@unique
+class FindingCode(StrEnum):
+    """The stable code of a finding (see the module documentation for each meaning)."""
+
+    NOT_A_MY_NUMBER_CARD = "not_a_my_number_card"
+    SMARTPHONE_TOKEN = "smartphone_token"  # noqa: S105 - a finding code, not a secret
+    JUKI_CARD = "juki_card"
+    CARD_OK = "card_ok"
+    CARD_RENEWABLE = "card_renewable"
+    CARD_EXPIRED = "card_expired"
+    CARD_EXPIRY_UNKNOWN = "card_expiry_unknown"
+    CARD_EXPIRY_MISMATCH = "card_expiry_mismatch"
+    RESIDENCE_PERIOD_LIMIT = "residence_period_limit"
+    AUTH_CERT_OK = "auth_cert_ok"
+    AUTH_CERT_RENEWABLE = "auth_cert_renewable"
+    AUTH_CERT_EXPIRED = "auth_cert_expired"
+    AUTH_CERT_ABSENT = "auth_cert_absent"
+    AUTH_CERT_UNREADABLE = "auth_cert_unreadable"
+    AUTH_CERT_STORE_PENDING = "auth_cert_store_pending"
+    SIGN_CERT_PRESENT = "sign_cert_present"
+    SIGN_CERT_OK = "sign_cert_ok"
+    SIGN_CERT_RENEWABLE = "sign_cert_renewable"
+    SIGN_CERT_EXPIRED = "sign_cert_expired"
+    SIGN_CERT_ABSENT = "sign_cert_absent"
+    CERT_EXPIRY_MISMATCH = "cert_expiry_mismatch"
+    CHAIN_OK = "chain_ok"
+    CHAIN_NOT_PRODUCTION = "chain_not_production"
+    CHAIN_INVALID = "chain_invalid"
+    AUTH_PIN_BLOCKED = "auth_pin_blocked"
+    SIGN_PIN_BLOCKED = "sign_pin_blocked"
+    CARD_INFO_PIN_BLOCKED = "card_info_pin_blocked"
+    JUKI_PIN_BLOCKED = "juki_pin_blocked"
+    AUTH_PIN_LAST_TRY = "auth_pin_last_try"
+    SIGN_PIN_LAST_TRY = "sign_pin_last_try"
+    CARD_INFO_PIN_LAST_TRY = "card_info_pin_last_try"
+    JUKI_PIN_LAST_TRY = "juki_pin_last_try"
+    PINS_OK = "pins_ok"
+    UNCONFIRMED_RULE = "unconfirmed_rule"
+
+    @classmethod
+    def pin_blocked(cls, kind: PinKind) -> FindingCode:
+        """The ``*_pin_blocked`` code of *kind*."""
+        return cls(f"{kind.json_key}_pin_blocked")
+
+    @classmethod
+    def pin_last_try(cls, kind: PinKind) -> FindingCode:
+        """The ``*_pin_last_try`` code of *kind*."""
+        return cls(f"{kind.json_key}_pin_last_try")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One line of a diagnosis: what is the case, what it means, what to do and where.
+
+    :param code: the stable code.
+    :param severity: ok, attention or action needed.
+    :param message: what is the case and what it means for the resident.
+    :param action: what to do, where and from when; None when nothing is to be done.
+    :param details: the dates and counts behind the finding, as JSON values.
+    :param decisions: the unconfirmed readings of the rules the finding rests on.
+    """
+
+    code: FindingCode
+    severity: Severity
+    message: Text
+    action: Text | None = None
+    details: Mapping[str, JsonValue] = field(default_factory=dict, hash=False)
+    decisions: frozenset[Decision] = frozenset()
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Whether the finding rests on a reading staff should double-check."""
+        return bool(self.decisions)
+
+    def to_json(self, lang: Lang | str) -> dict[str, JsonValue]:
+        """``code``, ``severity``, ``message``, ``action`` (null when none), ``unconfirmed``,
+        ``decisions`` and ``details``; the wording in *lang*."""
+        return {
+            "code": self.code.value,
+            "severity": self.severity.value,
+            "message": self.message.get(lang),
+            "action": None if self.action is None else self.action.get(lang),
+            "unconfirmed": self.unconfirmed,
+            "decisions": [decision.value for decision in sorted(self.decisions)],
+            "details": dict(self.details),
+        }

@@ -1,0 +1,280 @@
+"""Where residents go: the municipal counter, its hours, phones and fees, from a JSON file.
+
+The packaged default is Bunkyo City (``municipalities/bunkyo.json``, values from its FAQ and
+guidebook). Any other municipality is a JSON file with the same keys:
+
+- ``id``: a short name (``bunkyo``).
+- ``name``, ``office``, ``counter``, ``location``, ``address``, ``counter_hours``,
+  ``convenience_store_hours``: objects ``{"ja": ..., "en": ...}`` with non-empty strings.
+- ``phone``: the office's main number (digits and hyphens).
+- ``call_centre``, ``free_dial``: ``{"name": {"ja", "en"}, "phone": ..., "hours": {"ja", "en"}}``
+  (the municipality's My Number card call centre; the national free dial, also for suspending a
+  lost card).
+- ``reissue_fee_yen``, ``reissue_fee_without_certificates_yen``: whole yen, the re-issue fees
+  when a card was lost by the holder's own fault (with and without certificates).
+
+Keys starting with ``_`` are comments and ignored; any other unknown key is an error, so a typo
+cannot silently drop a value.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from jpki.errors import JpkiError
+from jpki.rules import JsonValue
+
+from .text import Text
+
+__all__ = [
+    "DEFAULT_MUNICIPALITY",
+    "Contact",
+    "Municipality",
+    "MunicipalityError",
+    "default_municipality",
+    "load_municipality",
+    "parse_municipality",
+]
+
+DEFAULT_MUNICIPALITY = "bunkyo"
+"""The packaged configuration :func:`default_municipality` loads."""
+
+_MAX_FILE_BYTES = 64 * 1024
+_MAX_FEE_YEN = 100_000
+_PHONE = re.compile(r"\d{2,5}(?:-\d{1,5}){1,3}")
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+_TEXT_KEYS = (
+    "name",
+    "office",
+    "counter",
+    "location",
+    "address",
+    "counter_hours",
+    "convenience_store_hours",
+)
+_CONTACT_KEYS = ("call_centre", "free_dial")
+_FEE_KEYS = ("reissue_fee_yen", "reissue_fee_without_certificates_yen")
+_KEYS = frozenset(("id", "phone", *_TEXT_KEYS, *_CONTACT_KEYS, *_FEE_KEYS))
+
+
+class MunicipalityError(JpkiError):
+    """A municipality configuration that cannot be read or is not valid (the message names
+    the file and the key)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A phone line residents can call.
+
+    :param name: what the line is called.
+    :param phone: the number (digits and hyphens).
+    :param hours: when it answers.
+    """
+
+    name: Text
+    phone: str
+    hours: Text
+
+    def to_json(self) -> dict[str, JsonValue]:
+        """``name`` and ``hours`` as ``{"ja", "en"}``, and ``phone``."""
+        return {"name": _text_json(self.name), "phone": self.phone, "hours": _text_json(self.hours)}
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    """The municipal office a diagnosis sends residents to (see the module documentation)."""
+
+    id: str
+    name: Text
+    office: Text
+    counter: Text
+    location: Text
+    address: Text
+    phone: str
+    counter_hours: Text
+    call_centre: Contact
+    free_dial: Contact
+    reissue_fee_yen: int
+    reissue_fee_without_certificates_yen: int
+    convenience_store_hours: Text
+
+    @property
+    def counter_place(self) -> Text:
+        """The counter and where it is: ``戸籍住民課窓口（文京シビックセンター2階）``."""
+        return Text(
+            f"{self.counter.ja}窓口（{self.location.ja}）",
+            f"the {self.counter.en} counter ({self.location.en})",
+        )
+
+    def to_json(self) -> dict[str, JsonValue]:
+        """The configuration with the same keys as its JSON file."""
+        result: dict[str, JsonValue] = {"id": self.id, "phone": self.phone}
+        for key in _TEXT_KEYS:
+            result[key] = _text_json(getattr(self, key))
+        for key in _CONTACT_KEYS:
+            result[key] = getattr(self, key).to_json()
+        for key in _FEE_KEYS:
+            result[key] = getattr(self, key)
+        return result
+
+
+def _text_json(text: Text) -> dict[str, JsonValue]:
+    return {"ja": text.ja, "en": text.en}
+
+
+def default_municipality() -> Municipality:
+    """The packaged configuration (Bunkyo City)."""
+    resource = resources.files(__package__).joinpath(
+        "municipalities", f"{DEFAULT_MUNICIPALITY}.json"
+    )
+    return _parse_text(resource.read_text(encoding="utf-8"), f"{DEFAULT_MUNICIPALITY}.json")
+
+
+def load_municipality(path: str | os.PathLike[str]) -> Municipality:
+    """Read and check a municipality configuration file.
+
+    :raises MunicipalityError: the file cannot be read, is not JSON, or a key is missing,
+        unknown or of the wrong shape; the message names the file and the key.
+    """
+    name = os.fspath(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise MunicipalityError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    if len(data) > _MAX_FILE_BYTES:
+        raise MunicipalityError(f"{name}: larger than {_MAX_FILE_BYTES} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MunicipalityError(f"{name}: not UTF-8 text ({exc.reason})") from exc
+    return _parse_text(text, name)
+
+
+def _parse_text(text: str, source: str) -> Municipality:
+    try:
+        values = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MunicipalityError(
+            f"{source}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from exc
+    return parse_municipality(values, source)
+
+
+def parse_municipality(values: object, source: str = "municipality") -> Municipality:
+    """Check already decoded JSON *values* and build the configuration.
+
+    :param source: names the input in error messages.
+    :raises MunicipalityError: a key is missing, unknown or of the wrong shape.
+    """
+    checker = _Checker(source)
+    top = checker.mapping(values, "")
+    unknown = sorted(key for key in top if key not in _KEYS and not key.startswith("_"))
+    if unknown:
+        raise MunicipalityError(
+            f"{source}: unknown key(s) {', '.join(repr(key) for key in unknown)}; "
+            f"expected {', '.join(sorted(_KEYS))}"
+        )
+    identifier = checker.string(top, "id")
+    if not _ID.fullmatch(identifier):
+        raise checker.error("id", "must be 1-40 of a-z, 0-9, '-' and '_'", identifier)
+    return Municipality(
+        id=identifier,
+        name=checker.text(top, "name"),
+        office=checker.text(top, "office"),
+        counter=checker.text(top, "counter"),
+        location=checker.text(top, "location"),
+        address=checker.text(top, "address"),
+        phone=checker.phone(top, "phone"),
+        counter_hours=checker.text(top, "counter_hours"),
+        call_centre=checker.contact(top, "call_centre"),
+        free_dial=checker.contact(top, "free_dial"),
+        reissue_fee_yen=checker.fee(top, "reissue_fee_yen"),
+        reissue_fee_without_certificates_yen=checker.fee(
+            top, "reissue_fee_without_certificates_yen"
+        ),
+        convenience_store_hours=checker.text(top, "convenience_store_hours"),
+    )
+
+
+class _Checker:
+    """Reads typed values out of decoded JSON, naming the file and key in every error."""
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+
+    def error(self, key: str, problem: str, value: object = None) -> MunicipalityError:
+        shown = "" if value is None else f", got {json.dumps(value, ensure_ascii=False)[:60]}"
+        return MunicipalityError(f"{self._source}: key '{key}' {problem}{shown}")
+
+    def mapping(self, value: object, key: str) -> Mapping[str, Any]:
+        if not isinstance(value, dict):
+            where = f"key '{key}'" if key else "the top level"
+            raise MunicipalityError(
+                f"{self._source}: {where} must be a JSON object, not {_json_type(value)}"
+            )
+        return value
+
+    def _get(self, values: Mapping[str, Any], key: str, path: str) -> object:
+        if key not in values:
+            raise MunicipalityError(f"{self._source}: missing key '{path}'")
+        return values[key]
+
+    def string(self, values: Mapping[str, Any], key: str, prefix: str = "") -> str:
+        path = f"{prefix}{key}"
+        value = self._get(values, key, path)
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(path, "must be a non-empty string", value)
+        return value.strip()
+
+    def text(self, values: Mapping[str, Any], key: str, prefix: str = "") -> Text:
+        path = f"{prefix}{key}"
+        inner = self.mapping(self._get(values, key, path), path)
+        extra = sorted(set(inner) - {"ja", "en"})
+        if extra:
+            raise self.error(path, f"has unknown language(s) {', '.join(extra)}; use ja and en")
+        return Text(self.string(inner, "ja", f"{path}."), self.string(inner, "en", f"{path}."))
+
+    def phone(self, values: Mapping[str, Any], key: str, prefix: str = "") -> str:
+        number = self.string(values, key, prefix)
+        if not _PHONE.fullmatch(number):
+            raise self.error(
+                f"{prefix}{key}", "must be a phone number such as 03-5803-1666", number
+            )
+        return number
+
+    def contact(self, values: Mapping[str, Any], key: str) -> Contact:
+        inner = self.mapping(self._get(values, key, key), key)
+        extra = sorted(set(inner) - {"name", "phone", "hours"})
+        if extra:
+            raise self.error(key, f"has unknown key(s) {', '.join(extra)}")
+        prefix = f"{key}."
+        return Contact(
+            name=self.text(inner, "name", prefix),
+            phone=self.phone(inner, "phone", prefix),
+            hours=self.text(inner, "hours", prefix),
+        )
+
+    def fee(self, values: Mapping[str, Any], key: str) -> int:
+        value = self._get(values, key, key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(key, "must be a whole number of yen", value)
+        if not 0 <= value <= _MAX_FEE_YEN:
+            raise self.error(key, f"must be 0-{_MAX_FEE_YEN} yen", value)
+        return value
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    return type(value).__name__
