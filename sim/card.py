@@ -29,6 +29,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from apdu.command import CommandApdu, decode_command
@@ -38,6 +39,11 @@ from apdu.trace import SECRET_INS
 from .applets import Applet, Application, CardInfoFile, JpkiFile, JukiFile, build_applets, sw
 from .carddata import CardData, PinSetting
 from .faults import Faults
+
+# Readers and middleware send the same few commands over and over (SELECT, VERIFY queries,
+# READ BINARY at the same offsets); decoding is most of the cost of answering them, and the
+# decoded command is immutable, so it is shared. Commands with fresh data (SIGN) just miss.
+_decode = lru_cache(maxsize=1024)(decode_command)
 
 __all__ = ["DEFAULT_LOG_LIMIT", "SimulatedCard"]
 
@@ -279,7 +285,7 @@ class SimulatedCard:
         if route[0] != cla:
             return sw.CLA_NOT_SUPPORTED
         try:
-            decoded = decode_command(command)
+            decoded = _decode(command)
         except MalformedApduError:
             return sw.WRONG_LENGTH
         self._extended = decoded.extended

@@ -6,19 +6,18 @@ import argparse
 from typing import Any
 
 from .card import open_card
+from .commands import summary
 from .context import CliContext
 from .errors import CliError, ExitCode
 
-__all__ = ["ORDER", "register"]
-
-ORDER = 80
+__all__ = ["register"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``apdu`` command."""
     parser = subparsers.add_parser(
         "apdu",
-        help="send raw APDUs (hex) and show the answers",
+        help=summary("apdu"),
         description="Send raw command APDUs in order and print each answer. GET RESPONSE "
         "(61xx) and wrong-Le (6Cxx) answers are followed. The data of VERIFY and CHANGE "
         "REFERENCE DATA is redacted in the echo.",

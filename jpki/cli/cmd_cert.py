@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from .card import open_session
+from .commands import summary
 from .context import CliContext
 from .dates import iso_date, today_jst
 from .errors import CliError, ExitCode
@@ -18,15 +19,17 @@ if TYPE_CHECKING:
     from jpki.certificate import CertificateInfo
     from jpki.session import JpkiSession
 
-__all__ = ["ORDER", "register", "render_certificate"]
+__all__ = ["register", "render_certificate"]
 
-ORDER = 40
 _KINDS = ("auth", "auth-ca", "sign", "sign-ca")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``cert`` command group."""
-    parser = subparsers.add_parser("cert", help="read and show the card's certificates")
+    parser = subparsers.add_parser(
+        "cert",
+        help=summary("cert"),
+    )
     cert_sub = parser.add_subparsers(dest="cert_command", metavar="ACTION")
     cert_sub.required = True
     read = cert_sub.add_parser("read", help="read a certificate from the card and save it")

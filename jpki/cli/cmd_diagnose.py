@@ -18,6 +18,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from .card import open_card
+from .commands import summary
 from .context import CliContext
 from .dates import today_jst
 from .errors import CliError, ExitCode
@@ -26,9 +27,8 @@ from .rule_options import add_rule_options, parse_date, parse_rule_dates
 if TYPE_CHECKING:
     from jpki.diagnosis import Circumstances, Municipality
 
-__all__ = ["ORDER", "register", "run"]
+__all__ = ["register", "run"]
 
-ORDER = 15
 
 _NEED_RULE_DATES = ("cert_issued", "auth_cert_issued", "sign_cert_issued", "application_received")
 
@@ -56,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``diagnose`` command."""
     parser = subparsers.add_parser(
         "diagnose",
-        help="counter report: what is wrong, what to do, where and from when (no PIN)",
+        help=summary("diagnose"),
         description=(
             "Diagnose a My Number Card for counter staff: PIN counters, certificate and card "
             "expiry, renewal windows, what the resident can do and where. No PIN is asked "

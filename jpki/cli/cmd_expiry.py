@@ -6,6 +6,7 @@ import argparse
 from datetime import date
 from typing import TYPE_CHECKING
 
+from .commands import summary
 from .context import CliContext
 from .dates import today_jst
 from .errors import CliError, ExitCode
@@ -14,16 +15,14 @@ from .rule_options import add_rule_options, parse_date, parse_rule_dates
 if TYPE_CHECKING:
     from jpki.rules import ExpiryInputs, ExpiryReport, ItemReport, JsonValue, RuleResult
 
-__all__ = ["ORDER", "register", "run"]
-
-ORDER = 90
+__all__ = ["register", "run"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``expiry`` command."""
     parser = subparsers.add_parser(
         "expiry",
-        help="expiry dates, renewal windows and states of the card and certificates (no card)",
+        help=summary("expiry"),
         description=(
             "Compute the expiry of the My Number Card and its two certificates from dates "
             "(YYYY-MM-DD). Values resting on an unconfirmed rule are marked."

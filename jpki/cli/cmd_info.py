@@ -5,20 +5,19 @@ from __future__ import annotations
 import argparse
 
 from .card import open_session
+from .commands import summary
 from .context import CliContext
 from .errors import ExitCode
 from .pinentry import add_pin_source_options, read_pin
 
-__all__ = ["ORDER", "register"]
-
-ORDER = 60
+__all__ = ["register"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``info`` command."""
     parser = subparsers.add_parser(
         "info",
-        help="My Number and name, address, birth date, sex (asks for the card-info PIN)",
+        help=summary("info"),
     )
     parser.add_argument(
         "--force", action="store_true", help="send the PIN even when one try is left"

@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from .card import open_session
+from .commands import summary
 from .context import CliContext
 from .errors import CliError, ExitCode
 from .pinentry import add_pin_source_options, read_pin
@@ -14,16 +15,16 @@ if TYPE_CHECKING:
     from jpki.ids import PinKind
     from jpki.models import PinStatus
 
-__all__ = ["ORDER", "format_pin_status", "register"]
+__all__ = ["format_pin_status", "register"]
 
-ORDER = 30
 _KINDS = ("auth", "sign", "card-info", "juki")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``pin`` command group."""
     parser = subparsers.add_parser(
-        "pin", help="PIN retry counters, verify and change (guarded against lock-out)"
+        "pin",
+        help=summary("pin"),
     )
     pin_sub = parser.add_subparsers(dest="pin_command", metavar="ACTION")
     pin_sub.required = True

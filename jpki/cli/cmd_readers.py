@@ -5,22 +5,23 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from .commands import summary
+
 if TYPE_CHECKING:
     from apdu.pcsc import ReaderInfo
 
     from .context import CliContext
 
-__all__ = ["ORDER", "register", "run"]
+__all__ = ["register", "run"]
 
 #: Place in ``jpki --help``.
-ORDER = 10
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``readers`` command."""
     parser = subparsers.add_parser(
         "readers",
-        help="list PC/SC readers and the cards in them",
+        help=summary("readers"),
         description=(
             "List the PC/SC readers, whether a card is in each, and the card's ATR. "
             "Whether a card is a My Number Card is not decided from its ATR: use 'jpki info'."

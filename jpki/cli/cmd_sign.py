@@ -6,14 +6,14 @@ import argparse
 from pathlib import Path
 
 from .card import open_session
+from .commands import summary
 from .context import CliContext
 from .errors import CliError, ExitCode
 from .output import write_output
 from .pinentry import add_pin_source_options, read_pin
 
-__all__ = ["ORDER", "register"]
+__all__ = ["register"]
 
-ORDER = 50
 _HASHES = ("sha1", "sha256", "sha384", "sha512")
 
 
@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``sign`` and ``verify`` commands."""
     sign = subparsers.add_parser(
         "sign",
-        help="sign a file with the card's auth or sign key (asks for the key's PIN)",
+        help=summary("sign"),
         description="Hash FILE on this computer, verify the key's PIN (guarded), let the "
         "card sign the DigestInfo, check the signature against the card's certificate, and "
         "write a raw PKCS#1 v1.5 signature or a detached CMS (verifiable with "
@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     verify = subparsers.add_parser(
         "verify",
-        help="check a raw or CMS signature over a file, offline",
+        help=summary("verify"),
         description="Check SIGNATURE over FILE. A raw signature needs --cert; a CMS carries "
         "its signer certificate. With --trust DIR the signer must chain to a certificate in "
         "DIR; test and simulated CAs are refused unless --allow-non-production is given.",

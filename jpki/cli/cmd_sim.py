@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .commands import summary
 from .errors import CliError, ExitCode
 from .sim_manage import register_management
 
@@ -21,10 +22,9 @@ if TYPE_CHECKING:
 
     from .context import CliContext
 
-__all__ = ["ORDER", "register"]
+__all__ = ["register"]
 
 #: Place in ``jpki --help``.
-ORDER = 95
 
 _DEFAULT_PORT = 35963
 
@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``sim`` command group and its subcommands."""
     parser = subparsers.add_parser(
         "sim",
-        help="run the simulated My Number Card (serve it to PC/SC programs)",
+        help=summary("sim"),
         description="Work with the simulated My Number Card.",
     )
     sim_sub = parser.add_subparsers(dest="sim_command", metavar="SUBCOMMAND")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .card import open_session
 from .cmd_pin import format_pin_status
+from .commands import summary
 from .context import CliContext
 from .dates import iso_date, today_jst
 from .errors import ExitCode
@@ -16,16 +17,14 @@ if TYPE_CHECKING:
 
     from jpki.status import CardStatus
 
-__all__ = ["ORDER", "register", "render_status"]
-
-ORDER = 20
+__all__ = ["register", "render_status"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``status`` command."""
     parser = subparsers.add_parser(
         "status",
-        help="what the card tells without a PIN: token, certificates, PIN counters",
+        help=summary("status"),
     )
     parser.add_argument(
         "--today", type=iso_date, help="count days left from this date (default: today in JST)"

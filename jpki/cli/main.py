@@ -1,10 +1,10 @@
 """The ``jpki`` entry point: global options, command discovery, errors to exit codes.
 
-Command modules are the ``cmd_*`` modules of this package. Each defines ``ORDER`` (its place
-in ``--help``) and ``register(subparsers)``, which adds its parser and sets ``handler`` to a
-function ``(args, ctx) -> int``. Command modules import only the standard library at the top;
-cryptography, pyscard and the simulator are imported inside handlers, so ``jpki --help``
-starts fast.
+Commands are listed in :mod:`jpki.cli.commands`; each lives in a ``cmd_*`` module whose
+``register(subparsers)`` adds its parser and sets ``handler`` to a function
+``(args, ctx) -> int``. Only the module of the command being run is imported, and command
+modules import cryptography, pyscard and the simulator inside their handlers, so ``jpki
+--help`` starts fast.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ import argparse
 import contextlib
 import importlib
 import logging
-import pkgutil
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from . import __name__ as _package
+from .commands import COMMANDS
 from .context import CliContext
 from .errors import CliError, ExitCode
 from .messages import describe_error
@@ -28,14 +27,22 @@ __all__ = ["build_parser", "main"]
 logger = logging.getLogger(__name__)
 
 
-def _command_modules() -> list[object]:
-    package = sys.modules[_package]
-    modules = [
-        importlib.import_module(f"{_package}.{info.name}")
-        for info in pkgutil.iter_modules(package.__path__)
-        if info.name.startswith("cmd_")
-    ]
-    return sorted(modules, key=lambda module: int(getattr(module, "ORDER", 100)))
+_VALUE_OPTIONS = frozenset({"--reader", "--profile", "--card", "--lang"})
+
+
+def _chosen_command(argv: Sequence[str]) -> str | None:
+    """The command named in *argv* (the first word that is not an option or its value)."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word == "--":
+            return None
+        elif word.startswith("-"):
+            skip = word in _VALUE_OPTIONS
+        else:
+            return word
+    return None
 
 
 _SOURCE_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -113,8 +120,12 @@ def _leaf_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentPars
     return leaves
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, with every command registered."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser: every command listed, the one named in *argv* fully built.
+
+    Only the module of that command is imported; the others appear with their summary
+    (enough for ``jpki --help``). With *argv* None, every command is built.
+    """
     parser = argparse.ArgumentParser(
         prog="jpki",
         description=(
@@ -127,8 +138,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version="%(prog)s 0.1.0")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
-    for module in _command_modules():
-        module.register(subparsers)  # type: ignore[attr-defined]
+    chosen = None if argv is None else _chosen_command(argv)
+    chosen_module = next((entry.module for entry in COMMANDS if entry.name == chosen), None)
+    registered: set[str] = set()
+    for entry in COMMANDS:
+        if entry.name in registered:
+            continue
+        if argv is None or entry.module == chosen_module:
+            module = importlib.import_module(f"{__package__}.{entry.module}")
+            before = set(subparsers.choices)
+            module.register(subparsers)
+            registered |= set(subparsers.choices) - before
+        else:
+            subparsers.add_parser(entry.name, help=entry.summary)
     for leaf in _leaf_parsers(parser):
         _add_global_options(leaf, suppress=True)
     return parser
@@ -161,8 +183,8 @@ def _logging_for(args: argparse.Namespace) -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``jpki`` with *argv* (default: the process arguments) and return the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(arguments).parse_args(arguments)
     if args.card is not None:
         args.sim = True
     ctx = CliContext(args)

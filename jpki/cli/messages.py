@@ -2,33 +2,12 @@
 
 from __future__ import annotations
 
-from apdu.errors import (
-    AmbiguousReaderError,
-    ApduError,
-    BadResponseError,
-    CardRemovedError,
-    MalformedApduError,
-    NoCardError,
-    PcscUnavailableError,
-    ProtocolError,
-    ReaderBusyError,
-    ReaderNotFoundError,
-    ToolkitError,
-    TransportError,
-)
+from typing import TYPE_CHECKING
 
-from ..errors import (
-    ChainError,
-    LastTryRefusedError,
-    NotAMyNumberCardError,
-    PinBlockedError,
-    PinError,
-    PinFormatError,
-    PinIncorrectError,
-    PinOutcomeUnknownError,
-    SignatureInvalidError,
-)
 from .errors import ExitCode
+
+if TYPE_CHECKING:
+    from jpki.errors import PinError
 
 __all__ = ["describe_error"]
 
@@ -38,6 +17,14 @@ _USAGE_ERRORS = frozenset({"UnknownProfileError", "CardFileError", "RulesInputEr
 
 
 def _pin_message(exc: PinError, lang: str) -> str:
+    from jpki.errors import (
+        LastTryRefusedError,
+        PinBlockedError,
+        PinFormatError,
+        PinIncorrectError,
+        PinOutcomeUnknownError,
+    )
+
     label = exc.pin.label_ja if lang == "ja" else exc.pin.label_en
     if isinstance(exc, PinBlockedError):
         if lang == "ja":
@@ -73,6 +60,28 @@ def _pin_message(exc: PinError, lang: str) -> str:
 
 def describe_error(exc: BaseException, lang: str) -> tuple[str, ExitCode] | None:
     """The message and exit code for an expected error, or None for a bug."""
+    # Imported here, on the error path only: they are not needed to start the program.
+    from apdu.errors import (
+        AmbiguousReaderError,
+        ApduError,
+        BadResponseError,
+        CardRemovedError,
+        MalformedApduError,
+        NoCardError,
+        PcscUnavailableError,
+        ProtocolError,
+        ReaderBusyError,
+        ReaderNotFoundError,
+        ToolkitError,
+        TransportError,
+    )
+    from jpki.errors import (
+        ChainError,
+        NotAMyNumberCardError,
+        PinError,
+        SignatureInvalidError,
+    )
+
     ja = lang == "ja"
     if isinstance(exc, PinError):
         return _pin_message(exc, lang), ExitCode.PIN_PROBLEM

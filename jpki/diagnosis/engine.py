@@ -8,7 +8,7 @@ certificate's expiry) and explain dates that differ from the computed ones.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from jpki.ids import CertKind, PinKind
 from jpki.rules import (
@@ -35,6 +35,11 @@ from .report import Diagnosis
 from .text import Text
 
 __all__ = ["diagnose"]
+
+# A new certificate is usable at convenience stores from 06:30 on the day after the next
+# business day at the latest; even across the year-end closure and a weekend that is well
+# within two weeks of issue.
+_STORE_PENDING_AT_MOST = timedelta(days=14)
 
 _AGE_SIGN_CERT = 15
 _OTHER_JPKI_PIN = {PinKind.AUTH: PinKind.SIGN, PinKind.SIGN: PinKind.AUTH}
@@ -329,6 +334,8 @@ class _Engine:
                 details,
             )
         issued = cert.not_before.date()
+        if self.today - issued > _STORE_PENDING_AT_MOST:
+            return  # long usable: skip the holiday calendar (slow to load) altogether
         usable = convenience_store_usable_from(issued).value.date()
         if self.today < usable:
             self.add(

@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 __all__ = [
     "is_business_day",
     "is_national_holiday",
@@ -24,6 +22,10 @@ _SATURDAY = 5
 
 @lru_cache(maxsize=64)
 def _national_holidays(year: int) -> frozenset[date]:
+    # Imported here: the calendar package loads every country (~0.1 s), and most callers of
+    # the rules never need a business day.
+    import holidays
+
     return frozenset(holidays.country_holidays("JP", years=year).keys())
 
 

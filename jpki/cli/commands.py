@@ -1,0 +1,70 @@
+"""The table of ``jpki`` commands: name, the module that implements it, one-line summary.
+
+``jpki --help`` is built from this table alone; only the module of the command that runs is
+imported, which keeps start-up fast. Each command module's ``register(subparsers)`` adds its
+parser with ``help=summary(name)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["COMMANDS", "CommandEntry", "summary"]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandEntry:
+    """One top-level command.
+
+    :param name: what the user types.
+    :param module: the ``jpki.cli`` module whose ``register`` adds it.
+    :param summary: the line shown by ``jpki --help``.
+    """
+
+    name: str
+    module: str
+    summary: str
+
+
+COMMANDS: tuple[CommandEntry, ...] = (
+    CommandEntry("readers", "cmd_readers", "list PC/SC readers and the cards in them"),
+    CommandEntry(
+        "diagnose",
+        "cmd_diagnose",
+        "counter report: what is wrong, what to do, where and from when (no PIN)",
+    ),
+    CommandEntry(
+        "status",
+        "cmd_status",
+        "what the card tells without a PIN: token, certificates, PIN counters",
+    ),
+    CommandEntry(
+        "pin", "cmd_pin", "PIN retry counters, verify and change (guarded against lock-out)"
+    ),
+    CommandEntry("cert", "cmd_cert", "read and show the card's certificates"),
+    CommandEntry(
+        "sign",
+        "cmd_sign",
+        "sign a file with the card's auth or sign key (asks for the key's PIN)",
+    ),
+    CommandEntry("verify", "cmd_sign", "check a raw or CMS signature over a file, offline"),
+    CommandEntry(
+        "info",
+        "cmd_info",
+        "My Number and name, address, birth date, sex (asks for the card-info PIN)",
+    ),
+    CommandEntry("apdu", "cmd_apdu", "send raw APDUs (hex) and show the answers"),
+    CommandEntry(
+        "expiry",
+        "cmd_expiry",
+        "expiry dates, renewal windows and states of the card and certificates (no card)",
+    ),
+    CommandEntry("sim", "cmd_sim", "run the simulated My Number Card (serve it to PC/SC programs)"),
+)
+
+_SUMMARIES = {entry.name: entry.summary for entry in COMMANDS}
+
+
+def summary(name: str) -> str:
+    """The ``--help`` line of command *name*."""
+    return _SUMMARIES[name]

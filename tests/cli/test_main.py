@@ -1,0 +1,95 @@
+"""The command table, lazy command loading, global options and error mapping of ``main``."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from jpki.cli.commands import COMMANDS
+from jpki.cli.main import _chosen_command, build_parser
+
+Jpki = Callable[..., Any]
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, str | None]:
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {choice.dest: choice.help for choice in action._choices_actions}
+
+
+def test_the_table_lists_exactly_the_commands_the_modules_register() -> None:
+    full = _subcommands(build_parser(None))
+    assert full == {entry.name: entry.summary for entry in COMMANDS}
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["status"], "status"),
+        (["--sim", "--profile", "blocked", "diagnose", "--json"], "diagnose"),
+        (["--reader", "status", "pin", "status"], "pin"),
+        (["--lang=ja", "verify", "a", "b"], "verify"),
+        (["--help"], None),
+        ([], None),
+    ],
+)
+def test_chosen_command_skips_options_and_their_values(
+    argv: list[str], command: str | None
+) -> None:
+    assert _chosen_command(argv) == command
+
+
+def test_help_imports_neither_cryptography_nor_pyscard_nor_the_simulator() -> None:
+    probe = (
+        "import sys, contextlib, io\n"
+        "from jpki.cli.main import main\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['--help'])\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in "
+        "('cryptography', 'smartcard', 'asn1crypto', 'holidays', 'sim')]\n"
+        "print(heavy)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_global_options_work_after_the_command(jpki: Jpki) -> None:
+    before = jpki("--sim", "--json", "pin", "status")
+    after = jpki("pin", "status", "--sim", "--json")
+    assert before.code == after.code == 0
+    assert before.json() == after.json()
+
+
+def test_unknown_profile_is_a_usage_error(jpki: Jpki) -> None:
+    run = jpki("--sim", "--profile", "nobody", "status")
+    assert run.code == 2
+    assert "nobody" in run.err and "Traceback" not in run.err
+
+
+def test_missing_card_file_is_a_usage_error(jpki: Jpki, tmp_path: Any) -> None:
+    run = jpki("--card", str(tmp_path / "missing.json"), "status")
+    assert run.code == 2
+    assert run.err.startswith("jpki: ")
+
+
+def test_unexpected_errors_are_one_line_without_debug(
+    jpki: Jpki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jpki import status as status_module
+
+    def broken(session: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(status_module, "read_status", broken)
+    run = jpki("--sim", "status")
+    assert run.code == 1
+    assert "unexpected error: RuntimeError: boom" in run.err
+    assert "Traceback" not in run.err
+    with pytest.raises(RuntimeError):
+        jpki("--sim", "--debug", "status")
