@@ -93,6 +93,16 @@ class Connection(abc.ABC):
         """Start counting from zero."""
         self._stats = ApduStats()
 
+    @property
+    def exclusive(self) -> bool:
+        """Whether no other program can send commands to the card meanwhile.
+
+        True for an in-process card; a PC/SC connection says whether it got exclusive
+        access. A verified PIN is usable by whoever can send commands, so PIN commands
+        need it.
+        """
+        return True
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """Hold the card for a multi-command sequence (a no-op where nothing can interleave)."""

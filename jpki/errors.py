@@ -21,6 +21,7 @@ __all__ = [
     "PinIncorrectError",
     "PinOutcomeUnknownError",
     "PinRequiredError",
+    "SharedAccessError",
     "SignatureInvalidError",
 ]
 
@@ -81,6 +82,18 @@ class LastTryRefusedError(PinError):
             "Nothing was sent. Pass force=True (CLI: --force) only if you are sure.",
         )
         self.remaining = remaining
+
+
+class SharedAccessError(PinError):
+    """A PIN command was refused because another program shares the card: it could use the
+    verified PIN. Nothing was sent."""
+
+    def __init__(self, pin: PinKind) -> None:
+        super().__init__(
+            pin,
+            f"the card is shared with another program, which could use the verified "
+            f"{pin.label_en}; nothing was sent. Close the other program and try again.",
+        )
 
 
 class PinOutcomeUnknownError(PinError):

@@ -37,6 +37,7 @@ from .errors import (
     PinIncorrectError,
     PinOutcomeUnknownError,
     PinRequiredError,
+    SharedAccessError,
     SignatureInvalidError,
 )
 from .ids import (
@@ -254,11 +255,14 @@ class JpkiSession:
         retried: it raises :class:`PinOutcomeUnknownError`.
 
         :raises PinFormatError: wrong shape (nothing sent).
+        :raises SharedAccessError: another program shares the card (nothing sent).
         :raises PinBlockedError: the PIN is blocked (before or by this attempt).
         :raises LastTryRefusedError: one try left and *force* not given (nothing sent).
         :raises PinIncorrectError: the card refused the PIN.
         """
         data = encode_pin(kind, pin)
+        if not self.connection.exclusive:
+            raise SharedAccessError(kind)
         self._guard(kind, force)
         logger.debug("verifying the %s", kind.label_en)
         self._send_pin_command(kind, CommandApdu(0x00, _INS_VERIFY, 0x00, _sfi(kind.file), data))

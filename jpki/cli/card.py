@@ -17,9 +17,10 @@ __all__ = ["open_card", "open_session"]
 
 @contextlib.contextmanager
 def open_card(ctx: CliContext) -> Iterator[Connection]:
-    """The connection the global options name, closed (card powered down) at the end."""
+    """The connection the global options name, held in one transaction for the whole command
+    and closed (card powered down) at the end."""
     connection = ctx.open_connection()
-    with connection:
+    with connection, connection.transaction():
         yield connection
 
 

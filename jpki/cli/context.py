@@ -76,4 +76,6 @@ class CliContext:
             return open_simulated_card(profile=args.profile)
         from apdu.pcsc import open_reader
 
-        return open_reader(args.reader, exclusive=not args.shared)
+        return open_reader(
+            args.reader, exclusive=not args.shared, wait_seconds=float(args.wait or 0.0)
+        )

@@ -27,7 +27,7 @@ __all__ = ["build_parser", "main"]
 logger = logging.getLogger(__name__)
 
 
-_VALUE_OPTIONS = frozenset({"--reader", "--profile", "--card", "--lang"})
+_VALUE_OPTIONS = frozenset({"--reader", "--profile", "--card", "--lang", "--wait"})
 
 
 def _chosen_command(argv: Sequence[str]) -> str | None:
@@ -70,6 +70,14 @@ _SOURCE_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         {
             "action": "store_true",
             "help": "open the reader shared instead of exclusively (never while verifying PINs)",
+        },
+    ),
+    (
+        "--wait",
+        {
+            "metavar": "SECONDS",
+            "type": float,
+            "help": "wait up to SECONDS for a card to be put on the reader",
         },
     ),
     (

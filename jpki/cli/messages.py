@@ -23,6 +23,7 @@ def _pin_message(exc: PinError, lang: str) -> str:
         PinFormatError,
         PinIncorrectError,
         PinOutcomeUnknownError,
+        SharedAccessError,
     )
 
     label = exc.pin.label_ja if lang == "ja" else exc.pin.label_en
@@ -48,6 +49,15 @@ def _pin_message(exc: PinError, lang: str) -> str:
         if lang == "ja":
             return f"{label}の形式が正しくありません(カードには送信していません): {exc}"
         return f"{exc} (nothing was sent to the card)"
+    if isinstance(exc, SharedAccessError):
+        if lang == "ja":
+            return (
+                "カードを他のプログラムと共有しているため、暗証番号を送信しませんでした"
+                "(照合済みの暗証番号を他のプログラムが使えてしまうため)。"
+                "他のプログラムを終了してから、もう一度実行してください"
+                "(--shared は付けないでください)。"
+            )
+        return str(exc)
     if isinstance(exc, PinOutcomeUnknownError):
         if lang == "ja":
             return (

@@ -10,6 +10,8 @@ with exit status 3 and one line on stderr, never a traceback or a partial file.
 from __future__ import annotations
 
 import hashlib
+import json
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -262,6 +264,55 @@ def test_reader_held_by_another_program(served_card: Any, tools: ModuleType) -> 
         select = bytes.fromhex("00A4040C0A") + tools.JPKI_AID
         assert holder.transmit(select) == b"\x90\x00"  # the holder was not disturbed
     tools.jpki("status").ok()
+
+
+def test_no_pin_is_sent_while_another_program_shares_the_card(
+    served_card: Any, tools: ModuleType
+) -> None:
+    from apdu.pcsc import open_reader
+
+    served_card(35963, profile=PROFILE)
+    card = tools.card_data(PROFILE)
+    with open_reader(tools.READER_0, exclusive=False):  # another program, shared
+        refused = tools.jpki("pin", "verify", "auth", pins={"auth": card.auth_pin.value})
+        assert refused.code == 5, refused.describe()
+        assert "shared with another program" in refused.err, refused.describe()
+        assert "opened shared, not exclusively" in refused.err  # the fallback is reported
+        counters = tools.jpki("--json", "pin", "status").ok()  # reading stays possible
+        assert json.loads(counters.out)["auth"]["verified"] is False
+
+
+def test_wait_for_a_card_put_on_the_reader_later(
+    pcsc_stack: Any, served_card: Any, tools: ModuleType
+) -> None:
+    import subprocess
+
+    waiting = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jpki",
+            "--reader",
+            tools.READER_0,
+            "--wait",
+            "20",
+            "--json",
+            "pin",
+            "status",
+        ],
+        cwd=tools.REPO,
+        env=tools.environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        served_card(35963, profile=PROFILE)
+        out, err = waiting.communicate(timeout=30)
+    finally:
+        waiting.kill()
+    assert waiting.returncode == 0, err
+    assert json.loads(out)["auth"]["remaining"] == 3
 
 
 @pytest.mark.parametrize(

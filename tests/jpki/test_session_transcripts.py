@@ -14,6 +14,7 @@ from jpki.errors import (
     PinIncorrectError,
     PinOutcomeUnknownError,
     PinRequiredError,
+    SharedAccessError,
 )
 from jpki.ids import CertKind, KeyKind, PinKind, TokenKind
 from jpki.session import JpkiSession
@@ -197,3 +198,17 @@ def test_card_record_from_the_common_application() -> None:
     assert card.municipality_code == "13105"
     assert card.card_expiry is not None and card.card_expiry.isoformat() == "2035-10-10"
     conn.assert_done()
+
+
+class _SharedConnection(ScriptedConnection):
+    @property
+    def exclusive(self) -> bool:
+        return False
+
+
+def test_no_pin_is_sent_over_a_shared_connection() -> None:
+    conn = _SharedConnection([(SELECT_JPKI, "9000")])
+    session = JpkiSession(conn)
+    with pytest.raises(SharedAccessError):
+        session.verify_pin(PinKind.AUTH, "1234")
+    conn.assert_done()  # neither the counter query nor the VERIFY was sent
