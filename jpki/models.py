@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .ids import PinKind, TokenKind
@@ -102,8 +103,7 @@ class CardRecord:
 
     :param serial: the card serial (15 digits).
     :param municipality_code: the issuing municipality's code (5 digits).
-    :param card_expiry: the card's expiry as printed on the chip (``YYYYMMDD``), or None
-        when it is not a valid date.
+    :param card_expiry_text: the card's expiry as stored on the chip (``YYYYMMDD``).
     """
 
     serial: str
@@ -111,10 +111,8 @@ class CardRecord:
     card_expiry_text: str
 
     @property
-    def card_expiry(self) -> Any:
-        """The card expiry as a :class:`datetime.date`, or None when not a valid date."""
-        from datetime import date
-
+    def card_expiry(self) -> date | None:
+        """The card expiry as a date, or None when the stored text is not a valid date."""
         text = self.card_expiry_text
         try:
             return date(int(text[:4]), int(text[4:6]), int(text[6:8]))

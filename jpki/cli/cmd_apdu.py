@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from .card import open_card
@@ -22,24 +23,49 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "(61xx) and wrong-Le (6Cxx) answers are followed. The data of VERIFY and CHANGE "
         "REFERENCE DATA is redacted in the echo.",
     )
-    parser.add_argument("apdus", metavar="HEX", nargs="+", help="a command APDU in hex")
+    parser.add_argument(
+        "apdus",
+        metavar="HEX",
+        nargs="+",
+        help="a command APDU in hex; '-' reads APDUs from standard input, one per line (the "
+        "only way to send VERIFY or CHANGE REFERENCE DATA with data, so that no PIN is "
+        "on the command line)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     """Send each APDU; exit 0 when the last one answered 9000, else 1."""
     from apdu import ApduProtocol, CommandApdu
-    from apdu.trace import format_command
+    from apdu.trace import SECRET_INS, format_command
 
+    texts: list[tuple[str, bool]] = []  # (hex, came from the command line)
+    for text in args.apdus:
+        if text == "-":
+            texts += [(line, False) for line in sys.stdin.read().splitlines() if line.strip()]
+        else:
+            texts.append((text, True))
     commands: list[CommandApdu] = []
-    for position, text in enumerate(args.apdus, start=1):
+    for position, (text, from_argv) in enumerate(texts, start=1):
         cleaned = text.replace(" ", "").replace(":", "")
         try:
             raw = bytes.fromhex(cleaned)
         except ValueError:
-            # The argument is not echoed: it could hold a PIN typed by mistake.
+            # The text is not echoed: it could hold a PIN typed by mistake.
             raise CliError(f"APDU #{position} is not hexadecimal", ExitCode.USAGE) from None
-        commands.append(CommandApdu.from_bytes(raw))
+        command = CommandApdu.from_bytes(raw)
+        if from_argv and command.ins in SECRET_INS and command.data:
+            raise CliError(
+                ctx.text(
+                    f"APDU #{position} は暗証番号を含むため、コマンドラインでは受け付けません"
+                    "(プロセス一覧や履歴に残るため)。標準入力から渡してください: jpki apdu -",
+                    f"APDU #{position} carries PIN data, which is refused on the command line "
+                    "(other users and the shell history could see it); give it on standard "
+                    "input: jpki apdu -",
+                ),
+                ExitCode.USAGE,
+            )
+        commands.append(command)
     results: list[dict[str, Any]] = []
     last_sw = 0x9000
     with open_card(ctx) as connection:

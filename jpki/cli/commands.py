@@ -19,11 +19,14 @@ class CommandEntry:
     :param name: what the user types.
     :param module: the ``jpki.cli`` module whose ``register`` adds it.
     :param summary: the line shown by ``jpki --help``.
+    :param uses_card: whether it works on a card (and so takes ``--reader``, ``--sim``, ...
+        after its name too).
     """
 
     name: str
     module: str
     summary: str
+    uses_card: bool = True
 
 
 COMMANDS: tuple[CommandEntry, ...] = (
@@ -47,7 +50,9 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "cmd_sign",
         "sign a file with the card's auth or sign key (asks for the key's PIN)",
     ),
-    CommandEntry("verify", "cmd_sign", "check a raw or CMS signature over a file, offline"),
+    CommandEntry(
+        "verify", "cmd_sign", "check a raw or CMS signature over a file, offline", uses_card=False
+    ),
     CommandEntry(
         "info",
         "cmd_info",
@@ -58,6 +63,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "expiry",
         "cmd_expiry",
         "expiry dates, renewal windows and states of the card and certificates (no card)",
+        uses_card=False,
     ),
     CommandEntry("sim", "cmd_sim", "run the simulated My Number Card (serve it to PC/SC programs)"),
 )

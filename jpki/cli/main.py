@@ -102,14 +102,17 @@ _OUTPUT_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
 )
 
 
-def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    """Add the options that choose the card and the output.
+def _add_global_options(
+    parser: argparse.ArgumentParser, *, suppress: bool, card: bool = True
+) -> None:
+    """Add the options that choose the card (when *card*) and the output.
 
     They are accepted before or after a command; a command's own option of the same name
     wins. After the command they default to "not given", so they never undo the value
     given before it.
     """
-    for title, options in (("which card", _SOURCE_OPTIONS), ("output", _OUTPUT_OPTIONS)):
+    groups = (("which card", _SOURCE_OPTIONS),) if card else ()
+    for title, options in (*groups, ("output", _OUTPUT_OPTIONS)):
         group = parser.add_argument_group(title)
         for flag, spec in options:
             if flag in parser._option_string_actions:  # the command defines its own
@@ -159,8 +162,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             registered |= set(subparsers.choices) - before
         else:
             subparsers.add_parser(entry.name, help=entry.summary)
-    for leaf in _leaf_parsers(parser):
-        _add_global_options(leaf, suppress=True)
+    uses_card = {entry.name: entry.uses_card for entry in COMMANDS}
+    for name, command in subparsers.choices.items():
+        for leaf in _leaf_parsers(command) or [command]:
+            _add_global_options(leaf, suppress=True, card=uses_card[name])
     return parser
 
 

@@ -135,13 +135,8 @@ class PinSummary:
         return self.tries_left == 0
 
     def to_json(self) -> dict[str, Any]:
-        """Plain values."""
-        return {
-            "kind": self.kind,
-            "tries_left": self.tries_left,
-            "max_tries": self.max_tries,
-            "blocked": self.blocked,
-        }
+        """The same keys as ``jpki pin status --json``: ``remaining``, ``max``, ``blocked``."""
+        return {"remaining": self.tries_left, "max": self.max_tries, "blocked": self.blocked}
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,13 +179,24 @@ class CardSummary:
                 "name": self.holder_name,
                 "address": self.holder_address,
                 "birth_date": self.holder_birth_date.isoformat(),
-                "sex": self.holder_sex,
+                "sex": _sex_word(self.holder_sex),
+                "sex_code": self.holder_sex,
             },
             "my_number": self.my_number_masked,
             "certificates": [cert.to_json() for cert in self.certificates],
-            "pins": [pin.to_json() for pin in self.pins],
+            "pins": {pin.kind.replace("-", "_"): pin.to_json() for pin in self.pins},
             "clear_verified_on_select": self.clear_verified_on_select,
         }
+
+
+def _sex_word(code: str) -> str:
+    """The card-info sex digit as the word ``jpki info --json`` uses."""
+    from jpki.certificate import Sex
+
+    try:
+        return Sex.from_card_info_code(code).value
+    except ValueError:
+        return "unknown"
 
 
 def summarize_card(data: CardData) -> CardSummary:

@@ -142,7 +142,9 @@ class _Engine:
             )
         elif chip is ChipKind.JUKI_CARD:
             message, action = wording.juki_card()
-            self.add(FindingCode.JUKI_CARD, Severity.ATTENTION, message, action, {"token": token})
+            self.add(
+                FindingCode.JUKI_CARD, Severity.ACTION_NEEDED, message, action, {"token": token}
+            )
 
     def card(self) -> None:
         facts, report = self.facts, self.report

@@ -8,7 +8,7 @@ Card and token:
 - ``not_a_my_number_card`` [action_needed]: the JPKI application cannot be selected.
 - ``smartphone_token`` [attention]: a smartphone certificate (スマホ用電子証明書), not a card;
   PIN resets, suspension and revocation work differently.
-- ``juki_card`` [attention]: an old Basic Resident Register card (住基カード).
+- ``juki_card`` [action needed]: an old Basic Resident Register card (住基カード).
 - ``card_ok`` [ok], ``card_renewable`` [attention], ``card_expired`` [action_needed]: the card's
   expiry (from the chip's common application) against the day.
 - ``card_expiry_unknown`` [attention]: a card whose expiry record cannot be read.

@@ -10,7 +10,7 @@ For a plain My Number Card, with short APDUs and a certificate of N bytes::
     SELECT Juki AP + query            2
     SELECT common AP + READ RECORD    2
 
-that is 10 + ceil(N / 256): 16 for the simulator's 1484-byte certificate, 17 for a real
+that is 10 + ceil(N / 256): 16 for the simulator's 1494-byte certificate, 17 for a real
 1573-byte one. The token EF costs one more APDU and says nothing a card that answers like this
 does not already show, so it is read only when something is unusual (no readable auth
 certificate, one issued before the first My Number Card, no card record) or with

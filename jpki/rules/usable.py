@@ -12,7 +12,6 @@ from .results import RuleResult
 
 __all__ = ["JST", "convenience_store_usable_from", "sign_cert_usable_from"]
 
-"""Japan Standard Time (UTC+9, no daylight saving)."""
 _STORES_OPEN = time(6, 30, tzinfo=JST)
 
 

@@ -1,6 +1,6 @@
 """Identifiers of the simulated chip: the applications and the files each one holds.
 
-The simulator keeps its own copy of these numbers (``sim`` does not import ``jpki``): the card
+The chip model keeps its own copy of these numbers rather than sharing ``jpki.ids``: the card
 is the reference the client is tested against, so the two must not share a mistake.
 """
 

@@ -24,7 +24,10 @@ def test_raw_apdu_select_prints_9000(jpki: Jpki) -> None:
 
 
 def test_raw_apdu_json_and_redacted_verify(jpki: Jpki) -> None:
-    run = jpki("--sim", "--json", "apdu", SELECT_JPKI, "002000980439383736", "00200098")
+    refused = jpki("--sim", "apdu", SELECT_JPKI, "002000980439383736")
+    assert refused.code == 2
+    assert "standard input" in refused.err and "3938" not in refused.err
+    run = jpki("--sim", "--json", "apdu", SELECT_JPKI, "-", stdin="002000980439383736\n00200098\n")
     assert run.code == 1  # the last answer was not 9000
     results = run.json()
     assert [r["sw"] for r in results] == ["9000", "63C2", "63C2"]

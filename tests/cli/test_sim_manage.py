@@ -104,9 +104,9 @@ def test_new_writes_the_profile(tmp_path: Path) -> None:
     assert str(path) in run.err
     assert load_card_data(path) == build_card_data("blocked")
     summary = run.json()
-    pins = {pin["kind"]: pin for pin in summary["pins"]}
-    assert pins["sign"] == {"kind": "sign", "tries_left": 0, "max_tries": 5, "blocked": True}
-    assert pins["auth"]["tries_left"] == 1
+    pins = summary["pins"]
+    assert pins["sign"] == {"remaining": 0, "max": 5, "blocked": True}
+    assert pins["auth"]["remaining"] == 1
 
 
 def test_new_defaults_to_adult_and_honours_the_global_profile(tmp_path: Path) -> None:
@@ -295,7 +295,12 @@ def test_show_text_and_json_never_show_pin_values(tmp_path: Path) -> None:
     assert certificates["auth"]["expiry_date"] == "2029-04-12"
     assert certificates["auth"]["not_after"] == "2029-04-12T23:59:59+09:00"
     assert certificates["sign"]["subject"].endswith("L=Chiyoda-ku,L=Tokyo-to,C=JP")
-    assert [pin["tries_left"] for pin in summary["pins"]] == [3, 5, 3, 3]
+    assert {kind: pin["remaining"] for kind, pin in summary["pins"].items()} == {
+        "auth": 3,
+        "sign": 5,
+        "card_info": 3,
+        "juki": 3,
+    }
     assert "token: JPKIAPICCTOKEN2" in text.out
     assert "until 2029-04-12" in text.out
     assert "signature password: 5/5" in text.out

@@ -33,7 +33,7 @@ PROFILES: dict[str, tuple[set[str], set[str], int]] = {
     "expired": ({"auth_cert_expired", "sign_cert_expired", "card_ok", "pins_ok"}, set(), 11),
     "renewable": ({"auth_cert_renewable", "sign_cert_renewable", "card_ok"}, set(), 10),
     "android": ({"smartphone_token"}, {"card_ok", "auth_cert_ok", "card_expiry_unknown"}, 10),
-    "juki-card": ({"juki_card"}, {"auth_cert_expired"}, 10),
+    "juki-card": ({"juki_card"}, {"auth_cert_expired"}, 11),
 }
 
 

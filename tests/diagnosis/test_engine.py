@@ -96,7 +96,7 @@ def _smartphone(kit: Kit) -> Diagnosis:
     return run(kit, facts)
 
 
-@scenario("juki card", {"juki_card"}, 10)
+@scenario("juki card", {"juki_card"}, 11)
 def _juki(kit: Kit) -> Diagnosis:
     facts = kit.facts(
         chip=ChipKind.JUKI_CARD,
