@@ -55,8 +55,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
             "pcscd + vpcd, simulator throughput, CLI cold start, peak memory."
         ),
         epilog=(
-            "When other programs use pcscd, run it under the machine's PC/SC lock: "
-            "flock /tmp/jpki-pcsc.lock scripts/pcscd-session python -m bench --pcsc"
+            "The PC/SC part needs pcscd with the vpcd readers free: "
+            "scripts/pcscd-session python -m bench --pcsc"
         ),
     )
     parser.add_argument("--quick", action="store_true", help="a short run (a few seconds)")

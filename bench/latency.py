@@ -11,9 +11,8 @@ noisy moment hits both alike. It does so in several rounds, the cards swapping s
 one round to the next, because the second slot answers a few per cent slower than the first
 even with the same card; the figure is the median of the rounds' ratios, and their spread
 shows how much the machine's other work moves it. When only one slot is free the cards are
-measured one after the other in that slot. Nothing here takes the
-machine-wide PC/SC lock: wrap the whole run in it (``flock /tmp/jpki-pcsc.lock ...``) when
-other programs use pcscd too.
+measured one after the other in that slot. The two vpcd ports must be free: other programs
+serving cards on them at the same time would disturb the figures.
 """
 
 from __future__ import annotations
