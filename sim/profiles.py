@@ -587,7 +587,7 @@ _ALL = (
     Profile(
         "android",
         "smartphone certificate (JPKIAPGPSETOKEN): the auth certificate needs the auth PIN",
-        "スマホ用電子証明書(JPKIAPGPSETOKEN)。利用者証明用証明書の読み出しに暗証番号が必要",
+        "スマホ用電子証明書(JPKIAPGPSETOKEN)。利用者証明用電子証明書の読み出しに暗証番号が必要",
         replace(_ADULT, token_name=TokenName.ANDROID, smartphone=True),
     ),
     Profile(
@@ -645,7 +645,7 @@ _ALL = (
     Profile(
         "blocked",
         "signature password blocked; auth PIN has 1 try left",
-        "署名用パスワードがロック、利用者証明用暗証番号は残り1回",
+        "署名用電子証明書の暗証番号がロック、利用者証明用電子証明書の暗証番号は残り1回",
         CardSpec(
             holder=_person("番号\u3000次郎", date(1978, 12, 1), SexCode.MALE),
             card_issued=date(2023, 1, 16),

@@ -80,7 +80,7 @@ def test_profiles_text_lists_every_profile() -> None:
     lines = run.out.splitlines()
     assert [line.split()[0] for line in lines] == list(PROFILES)
     assert "signature password blocked" in run.out
-    assert "署名用パスワード" in jpki("--lang", "ja", "sim", "profiles").out
+    assert "署名用電子証明書の暗証番号がロック" in jpki("--lang", "ja", "sim", "profiles").out
 
 
 def test_profiles_json() -> None:
