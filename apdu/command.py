@@ -16,6 +16,8 @@ __all__ = ["MAX_LE_EXTENDED", "MAX_LE_SHORT", "CommandApdu", "DecodedCommand", "
 MAX_LE_SHORT = 256
 MAX_LE_EXTENDED = 65536
 _MAX_LC_SHORT = 255
+#: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER: their data is a PIN (see apdu.trace).
+_SECRET_INS = frozenset({0x20, 0x24, 0x2C})
 _MAX_LC_EXTENDED = 65535
 
 
@@ -24,7 +26,7 @@ def _check_byte(name: str, value: int) -> None:
         raise MalformedApduError(f"{name} must be a byte (0-255), got {value}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class CommandApdu:
     """One command APDU.
 
@@ -113,6 +115,17 @@ class CommandApdu:
 
     def __bytes__(self) -> bytes:
         return self.to_bytes()
+
+    def __repr__(self) -> str:
+        # The data of PIN-carrying commands never appears in a repr (logs, test failures).
+        if self.ins in _SECRET_INS and self.data:
+            data = f"<{len(self.data)} bytes redacted>"
+        else:
+            data = repr(self.data)
+        return (
+            f"CommandApdu(cla=0x{self.cla:02X}, ins=0x{self.ins:02X}, p1=0x{self.p1:02X}, "
+            f"p2=0x{self.p2:02X}, data={data}, le={self.le})"
+        )
 
 
 @dataclass(frozen=True, slots=True)

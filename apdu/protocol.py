@@ -18,6 +18,7 @@ from .connection import Connection
 from .errors import ApduError, ProtocolError
 from .response import ResponseApdu
 from .status import SW
+from .trace import SECRET_INS
 
 __all__ = ["ApduProtocol"]
 
@@ -74,12 +75,22 @@ class ApduProtocol:
         return ResponseApdu.from_bytes(raw)
 
     def send(self, command: CommandApdu) -> ResponseApdu:
-        """Send *command* and return the final response, whatever its status word."""
+        """Send *command* and return the final response, whatever its status word.
+
+        ``6Cxx`` is answered by sending the command again with the right ``Le``, and a
+        ``6700`` to an extended command by sending it short, except for commands that carry
+        a PIN (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER with data): those are
+        never sent twice.
+        """
         if command.needs_extended and not self._extended:
             if len(command.data) > 255:
                 raise ProtocolError("command data over 255 bytes needs extended APDUs")
             command = command.with_le(MAX_LE_SHORT)
         response = self._exchange(command)
+        if command.ins in SECRET_INS and command.data:
+            # A command carrying a PIN is sent exactly once: a re-send after 6Cxx or 6700
+            # would submit the PIN again and could spend a second try.
+            return self._follow_get_response(response)
         if command.needs_extended and response.sw == SW.WRONG_LENGTH:
             logger.info("extended APDU refused with 6700; falling back to short APDUs")
             self._extended = False

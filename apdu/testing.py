@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .connection import Connection
-from .errors import ToolkitError
+from .trace import format_command
 
 __all__ = ["ScriptMismatchError", "ScriptedConnection"]
 
@@ -21,7 +21,7 @@ def _norm(hex_text: str) -> bytes:
     return bytes.fromhex(hex_text.replace(" ", ""))
 
 
-class ScriptMismatchError(ToolkitError, AssertionError):
+class ScriptMismatchError(AssertionError):
     """The code under test sent a command the script did not expect (or sent too few)."""
 
 
@@ -58,12 +58,12 @@ class ScriptedConnection(Connection):
 
     def _exchange(self, command: bytes) -> bytes:
         if self._position >= len(self._script):
-            raise ScriptMismatchError(f"unexpected extra command {command.hex().upper()}")
+            raise ScriptMismatchError(f"unexpected extra command {format_command(command)}")
         expected, response = self._script[self._position]
         if command != expected:
             raise ScriptMismatchError(
-                f"command #{self._position + 1}: expected {expected.hex().upper()}, "
-                f"got {command.hex().upper()}"
+                f"command #{self._position + 1}: expected {format_command(expected)}, "
+                f"got {format_command(command)}"
             )
         self._position += 1
         if isinstance(response, BaseException):
@@ -73,7 +73,7 @@ class ScriptedConnection(Connection):
     def assert_done(self) -> None:
         """Fail unless every scripted command was sent."""
         if self._position != len(self._script):
-            missing = self._script[self._position][0].hex().upper()
+            missing = format_command(self._script[self._position][0])
             raise ScriptMismatchError(
                 f"only {self._position} of {len(self._script)} commands sent; next: {missing}"
             )

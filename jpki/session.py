@@ -66,6 +66,18 @@ _AVAILABILITY_LENGTH = 3
 _SIGNATURE_LENGTH = 256
 _MAX_DIGEST_INFO = _SIGNATURE_LENGTH - 11
 _SELECT_RETRIES_AFTER_6F00 = 1
+#: What a card without the JPKI application answers to its SELECT (other status words are
+#: reported as they are: they say something else went wrong).
+_NO_SUCH_APPLICATION = frozenset(
+    {
+        SW.FILE_NOT_FOUND,
+        SW.INCORRECT_P1P2,
+        SW.FUNCTION_NOT_SUPPORTED,
+        SW.INS_NOT_SUPPORTED,
+        SW.CLA_NOT_SUPPORTED,
+        SW.WRONG_DATA,
+    }
+)
 _PIN_ORDER = (PinKind.AUTH, PinKind.SIGN, PinKind.CARD_INFO, PinKind.JUKI)
 
 
@@ -110,6 +122,8 @@ class JpkiSession:
         try:
             self._select(Application.JPKI)
         except ApduError as exc:
+            if exc.sw not in _NO_SUCH_APPLICATION:
+                raise
             raise NotAMyNumberCardError(
                 f"not a My Number Card: the JPKI application is missing (SELECT answered "
                 f"{exc.sw:04X}, {exc.meaning})"
@@ -224,14 +238,16 @@ class JpkiSession:
         if status.last_try and not force:
             raise LastTryRefusedError(kind, status.remaining)
 
-    def _send_pin_command(self, kind: PinKind, command: CommandApdu) -> None:
+    def _send_pin_command(self, kind: PinKind, command: CommandApdu, unknown: str) -> None:
+        """Send a PIN-carrying command once (the protocol never re-sends one).
+
+        :param unknown: what is unknown when the link fails during the command.
+        """
         try:
             response = self._protocol.send(command)
         except (TransportError, ProtocolError) as exc:
             raise PinOutcomeUnknownError(
-                kind,
-                f"the link failed during a {kind.label_en} command; whether a try was spent "
-                "is unknown",
+                kind, f"the link failed during the command: {unknown}"
             ) from exc
         if response.ok:
             return
@@ -265,7 +281,11 @@ class JpkiSession:
             raise SharedAccessError(kind)
         self._guard(kind, force)
         logger.debug("verifying the %s", kind.label_en)
-        self._send_pin_command(kind, CommandApdu(0x00, _INS_VERIFY, 0x00, _sfi(kind.file), data))
+        self._send_pin_command(
+            kind,
+            CommandApdu(0x00, _INS_VERIFY, 0x00, _sfi(kind.file), data),
+            f"whether a try of the {kind.label_en} was spent is unknown",
+        )
 
     def change_pin(self, kind: PinKind, current: str, new: str, *, force: bool = False) -> None:
         """Change a PIN: verify *current* (with the same guard), then set *new*.
@@ -279,7 +299,7 @@ class JpkiSession:
         command = CommandApdu(
             0x00, _INS_CHANGE_REFERENCE_DATA, 0x01, _sfi(kind.file), new.encode("ascii")
         )
-        self._send_pin_command(kind, command)
+        self._send_pin_command(kind, command, f"whether the {kind.label_en} was changed is unknown")
 
     # -- signing ------------------------------------------------------------------------------
 

@@ -331,13 +331,19 @@ class CardSpec:
         )
 
     def shifted(self, delta: timedelta) -> CardSpec:
-        """The same card told *delta* later: every date, the birth date included, moves."""
-        moved: dict[str, Any] = {
-            f.name: value + delta
-            for f in fields(self)
-            if isinstance(value := getattr(self, f.name), date)
-        }
-        holder = replace(self.holder, birth_date=self.holder.birth_date + delta)
+        """The same card told *delta* later: every date, the birth date included, moves.
+
+        :raises ProfileError: a date would leave the calendar (year 1 to 9999).
+        """
+        try:
+            moved: dict[str, Any] = {
+                f.name: value + delta
+                for f in fields(self)
+                if isinstance(value := getattr(self, f.name), date)
+            }
+            holder = replace(self.holder, birth_date=self.holder.birth_date + delta)
+        except OverflowError:
+            raise ProfileError(f"the card's dates cannot be moved by {delta.days} days") from None
         return replace(self, holder=holder, **moved)
 
     def with_overrides(self, **overrides: Any) -> CardSpec:

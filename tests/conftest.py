@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,21 @@ class JpkiRun:
     def json(self) -> Any:
         """stdout parsed as JSON."""
         return json.loads(self.out)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """With ``JPKI_NO_SKIP=1`` (set by ``scripts/test``, so in CI) a skipped test fails.
+
+    Everything the suite needs (pcscd, vpcd, OpenSC, pcsc-tools, openssl, pyscard) is
+    installed by the test command, so a skip there means something is broken, and a skip must
+    never be counted as a pass.
+    """
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("JPKI_NO_SKIP") == "1":
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but JPKI_NO_SKIP=1 forbids skips: {report.longrepr}"
 
 
 @pytest.fixture

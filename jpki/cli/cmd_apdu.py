@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .card import open_card
 from .commands import summary
 from .context import CliContext
 from .errors import CliError, ExitCode
 
+if TYPE_CHECKING:
+    from apdu import ApduProtocol, CommandApdu
+
 __all__ = ["register"]
+
+_INS_VERIFY = 0x20
+_INS_RESET_RETRY_COUNTER = 0x2C
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,11 +37,68 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "only way to send VERIFY or CHANGE REFERENCE DATA with data, so that no PIN is "
         "on the command line)",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="send a PIN command even when its counter shows one try left or cannot be read",
+    )
     parser.set_defaults(handler=run)
 
 
+def _guard_pin_command(
+    ctx: CliContext, protocol: ApduProtocol, command: CommandApdu, force: bool
+) -> None:
+    """Apply the PIN guard to a raw PIN-carrying command before it is sent.
+
+    The card must not be shared; the counter of the same reference is read first (a case-1
+    VERIFY, which spends nothing); a blocked PIN is never sent, and one with a single try left
+    (or whose counter cannot be read) only with ``--force``.
+    """
+    from apdu import CommandApdu
+    from apdu.status import retries_from_sw
+
+    if not protocol.connection.exclusive:
+        raise CliError(
+            ctx.text(
+                "カードを他のプログラムと共有しているため、暗証番号を含むコマンドは送信しません。",
+                "the card is shared with another program: no PIN command is sent",
+            ),
+            ExitCode.PIN_PROBLEM,
+        )
+    if command.ins == _INS_RESET_RETRY_COUNTER:
+        tries = None
+    else:
+        query = CommandApdu(command.cla, _INS_VERIFY, 0x00, command.p2)
+        answer = protocol.send(query)
+        tries = None if answer.ok else retries_from_sw(answer.sw)
+        if answer.ok:
+            return  # already verified: the counter is full
+    if tries == 0:
+        raise CliError(
+            ctx.text(
+                "この暗証番号はロックされているため、送信しません。",
+                "this PIN is blocked: the command is not sent",
+            ),
+            ExitCode.PIN_PROBLEM,
+        )
+    if (tries is None or tries <= 1) and not force:
+        left = "?" if tries is None else str(tries)
+        raise CliError(
+            ctx.text(
+                f"暗証番号の残り回数が{left}回のため送信しません。確実な場合のみ --force を"
+                "付けてください。",
+                f"the PIN has {left} try left (or its counter cannot be read): nothing was "
+                "sent; add --force only if you are sure",
+            ),
+            ExitCode.PIN_PROBLEM,
+        )
+
+
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    """Send each APDU; exit 0 when the last one answered 9000, else 1."""
+    """Send each APDU; exit 0 when the last one answered 9000, else 1.
+
+    PIN-carrying commands go through the same guard as ``jpki pin verify``.
+    """
     from apdu import ApduProtocol, CommandApdu
     from apdu.trace import SECRET_INS, format_command
 
@@ -71,6 +134,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     with open_card(ctx) as connection:
         protocol = ApduProtocol(connection, extended=bool(args.extended))
         for command in commands:
+            if command.ins in SECRET_INS and command.data:
+                _guard_pin_command(ctx, protocol, command, bool(args.force))
             response = protocol.send(command)
             last_sw = response.sw
             echo = format_command(command.to_bytes())

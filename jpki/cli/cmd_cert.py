@@ -10,7 +10,7 @@ from .commands import summary
 from .context import CliContext
 from .dates import iso_date, today_jst
 from .errors import CliError, ExitCode
-from .output import write_output
+from .output import check_output, write_output
 from .pinentry import add_pin_source_options, read_pin
 
 if TYPE_CHECKING:
@@ -104,6 +104,7 @@ def render_certificate(ctx: CliContext, info: CertificateInfo, today: date) -> l
 
 def run_read(args: argparse.Namespace, ctx: CliContext) -> int:
     """Read one certificate and write it as PEM or DER."""
+    check_output(ctx, args.output)
     with open_session(ctx) as session:
         info = _read(ctx, session, args)
     if args.format == "der":

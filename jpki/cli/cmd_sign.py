@@ -9,7 +9,7 @@ from .card import open_session
 from .commands import summary
 from .context import CliContext
 from .errors import CliError, ExitCode
-from .output import write_output
+from .output import check_output, write_output
 from .pinentry import add_pin_source_options, read_pin
 
 __all__ = ["register"]
@@ -77,6 +77,7 @@ def run_sign(args: argparse.Namespace, ctx: CliContext) -> int:
     from jpki.ids import KeyKind
 
     message = _read_file(args.file)
+    check_output(ctx, args.output)
     key = KeyKind(args.key)
     algorithm = HashAlgorithm(args.hash)
     pin = read_pin(ctx, key.pin)

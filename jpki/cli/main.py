@@ -13,9 +13,10 @@ import argparse
 import contextlib
 import importlib
 import logging
+import re
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from .commands import COMMANDS
 from .context import CliContext
@@ -25,6 +26,23 @@ from .messages import describe_error
 __all__ = ["build_parser", "main"]
 
 logger = logging.getLogger(__name__)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that a usage error never repeats what was typed.
+
+    ``jpki pin verify auth 1234`` must not print the 1234 back: a PIN typed on the command line
+    by mistake would otherwise end up on the screen and in logs of the terminal.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        message = re.sub(r"invalid choice: '.*?'", "invalid choice", message)
+        if message.startswith("unrecognized arguments:"):
+            message = (
+                "unrecognized arguments (not repeated here; PINs are never taken from the "
+                "command line: see --help)"
+            )
+        super().error(message)
 
 
 _VALUE_OPTIONS = frozenset({"--reader", "--profile", "--card", "--lang", "--wait"})
@@ -137,7 +155,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     Only the module of that command is imported; the others appear with their summary
     (enough for ``jpki --help``). With *argv* None, every command is built.
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="jpki",
         description=(
             "Read, diagnose and simulate the JPKI applet of the My Number Card "

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from jpki.atomic import write_atomically
 
 from .context import CliContext
 from .errors import CliError, ExitCode
 
-__all__ = ["write_output"]
+__all__ = ["check_output", "write_output"]
+
+
+def check_output(ctx: CliContext, output: str | None) -> None:
+    """Refuse an output file that cannot be written, before any PIN is asked or sent."""
+    if not output or output == "-":
+        return
+    target = Path(output)
+    parent = target.resolve().parent
+    problem = None
+    if target.is_dir():
+        problem = ctx.text("ディレクトリです", "is a directory")
+    elif not parent.is_dir():
+        problem = ctx.text("ディレクトリがありません", "its directory does not exist")
+    elif not os.access(parent, os.W_OK):
+        problem = ctx.text("書き込みできません", "its directory is not writable")
+    if problem is not None:
+        raise CliError(f"{output}: {problem}", ExitCode.USAGE)
 
 
 def write_output(ctx: CliContext, data: bytes, output: str | None, *, binary: bool) -> None:

@@ -22,6 +22,7 @@ class InputProblem(StrEnum):
     APPLICATION_BEFORE_BIRTH = "application_before_birth"
     EXTENSION_WITHOUT_RESIDENCE = "extension_without_residence"
     SIGN_CERT_ON_FACE_AUTH = "sign_cert_on_face_auth"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
 
     @property
     def label_ja(self) -> str:
@@ -30,6 +31,7 @@ class InputProblem(StrEnum):
 
 
 _PROBLEM_LABEL_JA = {
+    InputProblem.DATE_OUT_OF_RANGE: "日付が計算できる範囲(1868年から2199年まで)の外です。",
     InputProblem.ISSUED_BEFORE_BIRTH: "カードの発行日が生年月日より前です。",
     InputProblem.BEFORE_FIRST_CARD: (
         "マイナンバーカードは2016年1月から発行されています。発行日を確認してください。"

@@ -72,7 +72,27 @@ class ExpiryInputs:
         return {field.name: json_value(getattr(self, field.name)) for field in fields(self)}
 
 
+#: Dates the rules can compute with: from the Meiji era to well past any card issued now
+#: (an expiry is at most 11 birthdays after its issue date).
+_EARLIEST = date(1868, 1, 1)
+_LATEST = date(2199, 12, 31)
+
+
 def _check(inputs: ExpiryInputs) -> None:
+    given = (
+        inputs.birth,
+        inputs.card_issued,
+        inputs.auth_cert_issued,
+        inputs.sign_cert_issued,
+        inputs.application_received,
+        inputs.residence_until,
+    )
+    for day in given:
+        if day is not None and not _EARLIEST <= day <= _LATEST:
+            raise RulesInputError(
+                InputProblem.DATE_OUT_OF_RANGE,
+                f"{day} is outside the dates the rules can compute with ({_EARLIEST} to {_LATEST})",
+            )
     if inputs.card_issued < inputs.birth:
         raise RulesInputError(
             InputProblem.ISSUED_BEFORE_BIRTH,

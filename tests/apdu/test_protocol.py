@@ -190,7 +190,7 @@ def test_bad_arguments_are_refused_before_sending(call: object, message: str) ->
 
 def test_scripted_connection_fails_on_unexpected_commands() -> None:
     conn = ScriptedConnection([("00A4040C0AD392F000260100000001", "9000")])
-    with pytest.raises(ScriptMismatchError, match="expected 00A4040C"):
+    with pytest.raises(ScriptMismatchError, match="expected 00 A4 04 0C"):
         conn.transmit(bytes.fromhex("00B0000000"))
     with pytest.raises(ScriptMismatchError, match="only 0 of 1"):
         conn.assert_done()

@@ -254,3 +254,18 @@ def test_info_without_terminal_or_pin_source_is_a_usage_error(jpki: Jpki) -> Non
     run = jpki("--sim", "info", stdin="")
     assert run.code == 2
     assert "JPKI_CARD_INFO_PIN" in run.err
+
+
+def test_raw_verify_goes_through_the_guard(jpki: Jpki, tmp_path: Path) -> None:
+    card = tmp_path / "card.json"
+    assert jpki("sim", "new", "--profile", "blocked", "-o", str(card)).code == 0
+    select, wrong_auth = SELECT_JPKI + "\n", "002000980439393939\n"
+    refused = jpki("--card", str(card), "--lang", "en", "apdu", "-", stdin=select + wrong_auth)
+    assert refused.code == 5
+    assert "1 try left" in refused.err and "nothing was sent" in refused.err
+    blocked = jpki("--card", str(card), "apdu", "-", stdin=select + "0020009B0641424331323300\n")
+    assert blocked.code == 5 and "blocked" in blocked.err
+    status = jpki("--card", str(card), "--json", "pin", "status").json()
+    assert (status["auth"]["remaining"], status["sign"]["remaining"]) == (1, 0)
+    forced = jpki("--card", str(card), "apdu", "--force", "-", stdin=select + wrong_auth)
+    assert forced.code == 1 and "63C0" in forced.out

@@ -93,3 +93,55 @@ def test_unexpected_errors_are_one_line_without_debug(
     assert "Traceback" not in run.err
     with pytest.raises(RuntimeError):
         jpki("--sim", "--debug", "status")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["pin", "verify", "auth", "9753"],
+        ["pin", "verify", "9753"],
+        ["--sim", "sign", "auth", "file", "--pin", "9753"],
+    ],
+)
+def test_usage_errors_never_repeat_what_was_typed(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from jpki.cli.main import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    captured = capsys.readouterr()
+    assert "9753" not in captured.err + captured.out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["expiry", "--birth", "9999-12-31", "--card-issued", "9999-12-31"],
+        [
+            "expiry",
+            "--birth",
+            "1990-01-01",
+            "--card-issued",
+            "2020-01-01",
+            "--cert-issued",
+            "9999-01-01",
+        ],
+        [
+            "--sim",
+            "diagnose",
+            "--birth",
+            "1990-01-01",
+            "--card-issued",
+            "2020-01-01",
+            "--cert-issued",
+            "9999-01-01",
+        ],
+        ["sim", "new", "--today", "0001-01-01", "-o", "unused.json"],
+    ],
+)
+def test_dates_outside_the_calendar_are_usage_errors(jpki: Jpki, argv: list[str]) -> None:
+    run = jpki("--lang", "en", *argv)
+    assert run.code == 2
+    assert run.err.startswith("jpki: ") and "unexpected" not in run.err

@@ -253,15 +253,7 @@ SELECT_AUTH_CERT = bytes.fromhex("00A4020C02000A")
 VERIFY_QUERY = bytes.fromhex("00200080")
 
 
-def _require_simulator() -> None:
-    try:
-        import sim.opening  # noqa: F401 - only checking that the simulator can be served
-    except ImportError as exc:
-        pytest.skip(f"the simulated My Number Card cannot be served yet ({exc})")
-
-
 def test_simulated_card_through_pcscd(served_card: ServeCard) -> None:
-    _require_simulator()
     served_card(35963, profile="adult")
     with open_reader(READER_0) as connection:
         # A foreign application is not claimed (OpenSC probes dozens of them).
@@ -275,7 +267,6 @@ def test_simulated_card_through_pcscd(served_card: ServeCard) -> None:
 
 
 def test_card_file_keeps_a_wrong_pin_across_serving(served_card: ServeCard, tmp_path: Path) -> None:
-    _require_simulator()
     from sim.profiles import build_card_data
     from sim.store import load_card_data, save_card_data
 

@@ -212,3 +212,38 @@ def test_no_pin_is_sent_over_a_shared_connection() -> None:
     with pytest.raises(SharedAccessError):
         session.verify_pin(PinKind.AUTH, "1234")
     conn.assert_done()  # neither the counter query nor the VERIFY was sent
+
+
+@pytest.mark.parametrize("answer", ["6C04", "6700"])
+def test_a_pin_is_never_sent_twice_whatever_the_card_answers(answer: str) -> None:
+    # 6Cxx / 6700 make the protocol re-send ordinary commands; never one carrying a PIN.
+    session, conn = session_with((QUERY_AUTH, "63C3"), (VERIFY_AUTH_1234, answer))
+    with pytest.raises(ApduError):
+        session.verify_pin(PinKind.AUTH, "1234")
+    conn.assert_done()
+
+
+def test_garbage_answer_to_verify_is_outcome_unknown() -> None:
+    session, conn = session_with((QUERY_AUTH, "63C3"), (VERIFY_AUTH_1234, "12"))
+    with pytest.raises(PinOutcomeUnknownError, match="try of the user-authentication PIN"):
+        session.verify_pin(PinKind.AUTH, "1234")
+    conn.assert_done()
+
+
+def test_link_failure_during_change_says_the_change_is_unknown() -> None:
+    session, conn = session_with(
+        (QUERY_AUTH, "63C3"),
+        (VERIFY_AUTH_1234, "9000"),
+        ("0024019804" + b"4321".hex(), CardRemovedError("card removed")),
+    )
+    with pytest.raises(PinOutcomeUnknownError, match="was changed is unknown"):
+        session.change_pin(PinKind.AUTH, "1234", "4321")
+    conn.assert_done()
+
+
+def test_other_select_failures_are_not_called_not_a_my_number_card() -> None:
+    conn = ScriptedConnection([(SELECT_JPKI, "6F00"), (SELECT_JPKI, "6F00")])
+    with pytest.raises(ApduError) as caught:
+        JpkiSession(conn)
+    assert not isinstance(caught.value, NotAMyNumberCardError)
+    assert caught.value.sw == 0x6F00

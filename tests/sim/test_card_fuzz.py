@@ -142,9 +142,13 @@ def test_random_and_mutated_commands_always_get_a_status_word(
     # Real RSA costs milliseconds; the fuzz is about parsing and state, and real signing has
     # its own tests (and the property test below), so the private-key step is stubbed.
     monkeypatch.setattr(RsaSigner, "sign", lambda self, scheme, data: bytes(256))
-    # A new seed every run covers new inputs; it is in every failure message, and
-    # JPKI_FUZZ_SEED=<seed> replays a failing run.
-    seed = int(os.environ.get("JPKI_FUZZ_SEED", "0") or 0) or random.SystemRandom().getrandbits(32)
+    # A fixed seed keeps CI deterministic; JPKI_FUZZ_SEED=random explores new inputs and
+    # JPKI_FUZZ_SEED=<n> replays a run (the seed is in every failure message).
+    chosen = os.environ.get("JPKI_FUZZ_SEED", "")
+    if chosen == "random":
+        seed = random.SystemRandom().getrandbits(32)
+    else:
+        seed = int(chosen) if chosen else 0x4A504B49
     rng = random.Random(seed)  # noqa: S311 - test inputs, not secrets
     seeds = _seed_commands(card_data)
     cards = _fresh_cards(card_data)
