@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from apdu import pcsc
 from apdu.errors import (
     AmbiguousReaderError,
     BadResponseError,
@@ -25,6 +24,9 @@ from apdu.pcsc import (
     Disposition,
     PcscConnection,
     ReaderInfo,
+    _codes,
+    _connection,
+    _readers,
     choose_reader,
     error_for_code,
     match_readers,
@@ -91,7 +93,7 @@ def test_busy_error_names_the_reader() -> None:
 
 
 def test_code_names_agree_with_pyscard(scard: Any) -> None:
-    for code, name in pcsc._CODE_NAMES.items():
+    for code, name in _codes._CODE_NAMES.items():
         if hasattr(scard, name):
             assert getattr(scard, name) & 0xFFFFFFFF == code, name
     assert pcsc_code_name(0x8010FFFF) == "unknown PC/SC error 0x8010FFFF"
@@ -101,14 +103,14 @@ def test_constants_agree_with_pyscard(scard: Any) -> None:
     assert Disposition.LEAVE == scard.SCARD_LEAVE_CARD
     assert Disposition.RESET == scard.SCARD_RESET_CARD
     assert Disposition.UNPOWER == scard.SCARD_UNPOWER_CARD
-    assert pcsc._SHARE_EXCLUSIVE == scard.SCARD_SHARE_EXCLUSIVE
-    assert pcsc._SHARE_SHARED == scard.SCARD_SHARE_SHARED
-    assert pcsc._PROTOCOL_T0 == scard.SCARD_PROTOCOL_T0
-    assert pcsc._PROTOCOL_T1 == scard.SCARD_PROTOCOL_T1
-    assert pcsc._SCOPE_USER == scard.SCARD_SCOPE_USER
-    assert pcsc._STATE_PRESENT == scard.SCARD_STATE_PRESENT
-    assert pcsc._STATE_CHANGED == scard.SCARD_STATE_CHANGED
-    assert pcsc._STATE_MUTE == scard.SCARD_STATE_MUTE
+    assert _codes._SHARE_EXCLUSIVE == scard.SCARD_SHARE_EXCLUSIVE
+    assert _codes._SHARE_SHARED == scard.SCARD_SHARE_SHARED
+    assert _codes._PROTOCOL_T0 == scard.SCARD_PROTOCOL_T0
+    assert _codes._PROTOCOL_T1 == scard.SCARD_PROTOCOL_T1
+    assert _codes._SCOPE_USER == scard.SCARD_SCOPE_USER
+    assert _codes._STATE_PRESENT == scard.SCARD_STATE_PRESENT
+    assert _codes._STATE_CHANGED == scard.SCARD_STATE_CHANGED
+    assert _codes._STATE_MUTE == scard.SCARD_STATE_MUTE
 
 
 # --- pyscard's two exception roots -----------------------------------------------------
@@ -161,7 +163,7 @@ def test_call_raises_translated_error_from_the_original(root: str, scard: Any) -
         raise original
 
     with pytest.raises(TransportError) as caught:
-        pcsc._call("sending a command", failing, 1, in_use=True)
+        _readers._call("sending a command", failing, 1, in_use=True)
     assert caught.value.__cause__ is original
     expected = CardRemovedError if root == "smartcard" else PcscUnavailableError
     assert type(caught.value) is expected
@@ -172,7 +174,7 @@ def test_other_exceptions_pass_through() -> None:
         raise KeyError("not ours")
 
     with pytest.raises(KeyError):
-        pcsc._call("x", failing)
+        _readers._call("x", failing)
 
 
 # --- choosing a reader -----------------------------------------------------------------
@@ -304,12 +306,12 @@ def scripted() -> ConnectionFactory:
         transmit: list[tuple[int, list[int]]] | None = None, **kwargs: Any
     ) -> tuple[PcscConnection, ScriptedScard]:
         fake = ScriptedScard(transmit or [])
-        handles = pcsc._Handles(fake, 11, 22)
+        handles = _connection._Handles(fake, 11, 22)
         connection = PcscConnection(
             handles,
             reader="Reader",
             atr=b"\x3b\x00",
-            protocol=pcsc._PROTOCOL_T1,
+            protocol=_codes._PROTOCOL_T1,
             exclusive=True,
             shared_fallback=False,
             **kwargs,
@@ -322,7 +324,7 @@ def scripted() -> ConnectionFactory:
 def test_bytes_become_int_lists_and_back(scripted: ConnectionFactory) -> None:
     connection, fake = scripted([(0, [0x01, 0x90, 0x00])])
     assert connection.transmit(b"\x00\xb0\x00\x00\x01") == b"\x01\x90\x00"
-    assert fake.calls == [("SCardTransmit", (22, pcsc._PROTOCOL_T1, [0, 0xB0, 0, 0, 1]))]
+    assert fake.calls == [("SCardTransmit", (22, _codes._PROTOCOL_T1, [0, 0xB0, 0, 0, 1]))]
     assert connection.protocol == "T=1"
     assert connection.apdu_count == 1
 
@@ -411,7 +413,7 @@ def test_importing_apdu_does_not_import_pyscard() -> None:
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
 
 
-def test_only_apdu_pcsc_imports_pyscard() -> None:
+def test_only_the_apdu_pcsc_package_imports_pyscard() -> None:
     importers = sorted(
         str(path.relative_to(REPO))
         for package in ("apdu", "jpki", "sim")
@@ -421,4 +423,4 @@ def test_only_apdu_pcsc_imports_pyscard() -> None:
             for line in path.read_text(encoding="utf-8").splitlines()
         )
     )
-    assert importers == ["apdu/pcsc.py"]
+    assert importers == ["apdu/pcsc/_codes.py", "apdu/pcsc/_readers.py"]
