@@ -15,7 +15,7 @@ from enum import Enum, unique
 
 from apdu.ber import BerError, Tlv, iter_tlv
 
-from .certificate import Sex
+from .certificate import Sex, split_name
 from .errors import CardInfoError, MyNumberError
 from .mynumber import MY_NUMBER_LENGTH, validate_my_number
 
@@ -63,9 +63,8 @@ class BasicInfo:
 
     @property
     def name_parts(self) -> tuple[str, str]:
-        """Family and given name (split at the first U+3000; given name empty without one)."""
-        family, _, given = self.name.partition("\u3000")
-        return family, given
+        """Family and given name (see :func:`jpki.certificate.split_name`)."""
+        return split_name(self.name)
 
     def to_json(self) -> dict[str, object]:
         """Keys: ``name``, ``address``, ``birth_date`` (YYYY-MM-DD), ``sex``, ``sex_code``."""

@@ -27,6 +27,7 @@ from .ids import CertKind
 from .jst import JST
 
 __all__ = [
+    "split_name",
     "AUTH_POLICY_OID",
     "JST",
     "SIGN_POLICY_OID",
@@ -148,6 +149,13 @@ _REQUIRED_HOLDER_ATTRIBUTES = (
 )
 
 
+def split_name(name: str) -> tuple[str, str]:
+    """Family and given name of a JPKI name (split at the first U+3000, the ideographic space;
+    the given name is empty without one)."""
+    family, _, given = name.partition("\u3000")
+    return family, given
+
+
 @dataclass(frozen=True, slots=True)
 class Holder:
     """The holder's four attributes, as the signature certificate carries them.
@@ -176,9 +184,8 @@ class Holder:
 
     @property
     def name_parts(self) -> tuple[str, str]:
-        """Family and given name (split at the first U+3000; given name empty without one)."""
-        family, _, given = self.name.partition("\u3000")
-        return family, given
+        """Family and given name (see :func:`split_name`)."""
+        return split_name(self.name)
 
     def to_json(self) -> dict[str, object]:
         """The holder as JSON-ready values: ``name``, ``sex``, ``birth_date``, ``address``, ..."""
