@@ -19,13 +19,13 @@ from .dates import iso_date
 from .errors import CliError, ExitCode
 
 if TYPE_CHECKING:
+    from jpki.models import PinStatus
     from sim.carddata import CardData
     from sim.profiles import CardSpec
 
 __all__ = [
     "CardSummary",
     "CertificateSummary",
-    "PinSummary",
     "register_management",
     "run_new",
     "run_profiles",
@@ -122,24 +122,6 @@ class CertificateSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class PinSummary:
-    """The try counter of one PIN (never its value)."""
-
-    kind: str
-    tries_left: int
-    max_tries: int
-
-    @property
-    def blocked(self) -> bool:
-        """Whether no try is left."""
-        return self.tries_left == 0
-
-    def to_json(self) -> dict[str, Any]:
-        """The same keys as ``jpki pin status --json``: ``remaining``, ``max``, ``blocked``."""
-        return {"remaining": self.tries_left, "max": self.max_tries, "blocked": self.blocked}
-
-
-@dataclass(frozen=True, slots=True)
 class CardSummary:
     """What a simulated card holds, without any PIN value; the My Number is masked."""
 
@@ -157,7 +139,7 @@ class CardSummary:
     holder_sex: str
     my_number_masked: str
     certificates: tuple[CertificateSummary, ...]
-    pins: tuple[PinSummary, ...]
+    pins: tuple[PinStatus, ...]
     clear_verified_on_select: bool
 
     def certificate(self, kind: str) -> CertificateSummary | None:
@@ -184,7 +166,11 @@ class CardSummary:
             },
             "my_number": self.my_number_masked,
             "certificates": [cert.to_json() for cert in self.certificates],
-            "pins": {pin.kind.replace("-", "_"): pin.to_json() for pin in self.pins},
+            # As ``jpki pin status --json``, less ``verified``: a card file has no session.
+            "pins": {
+                pin.kind.json_key: {k: v for k, v in pin.to_json().items() if k != "verified"}
+                for pin in self.pins
+            },
             "clear_verified_on_select": self.clear_verified_on_select,
         }
 
@@ -206,6 +192,7 @@ def summarize_card(data: CardData) -> CardSummary:
     """
     from jpki.certificate import CertificateInfo
     from jpki.ids import PinKind
+    from jpki.models import PinStatus
     from jpki.mynumber import mask_my_number
 
     ders = {
@@ -234,7 +221,7 @@ def summarize_card(data: CardData) -> CardSummary:
     for kind in PinKind:
         setting = getattr(data, _PIN_FIELDS[kind.value])
         tries = kind.max_tries if setting.tries_left is None else setting.tries_left
-        pins.append(PinSummary(kind.value, tries, kind.max_tries))
+        pins.append(PinStatus(kind, tries))
     return CardSummary(
         token_name=data.token_name,
         smartphone_token=data.smartphone_token,
@@ -256,7 +243,7 @@ def summarize_card(data: CardData) -> CardSummary:
 
 
 def _print_summary(summary: CardSummary, ctx: CliContext) -> None:
-    from jpki.ids import CertKind, PinKind
+    from jpki.ids import CertKind
 
     sex_ja, sex_en = _SEX_LABELS.get(summary.holder_sex, (summary.holder_sex,) * 2)
     phone = ctx.text("(スマートフォン)", " (smartphone)") if summary.smartphone_token else ""
@@ -285,10 +272,9 @@ def _print_summary(summary: CardSummary, ctx: CliContext) -> None:
         ctx.print(f"  {label}: {until}  {cert.subject}")
     ctx.print(ctx.text("暗証番号の残り回数:", "PIN tries left:"))
     for pin in summary.pins:
-        kind = PinKind(pin.kind)
         blocked = ctx.text("(ロック中)", " (blocked)") if pin.blocked else ""
-        label = ctx.text(kind.label_ja, kind.label_en)
-        ctx.print(f"  {label}: {pin.tries_left}/{pin.max_tries}{blocked}")
+        label = ctx.text(pin.kind.label_ja, pin.kind.label_en)
+        ctx.print(f"  {label}: {pin.remaining}/{pin.max}{blocked}")
 
 
 def _emit(summary: CardSummary, ctx: CliContext) -> None:
