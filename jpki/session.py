@@ -262,7 +262,7 @@ class JpkiSession:
             raise PinRequiredError(kind, "changing the PIN")
         raise ApduError(response.sw, response.data)
 
-    def verify_pin(self, kind: PinKind, pin: str, *, force: bool = False) -> None:
+    def verify_pin(self, kind: PinKind, pin: str, *, force: bool = False) -> PinStatus:
         """Verify a PIN, guarded so that no try is spent carelessly.
 
         The PIN's shape is checked before anything is sent; the counter is read first; a
@@ -275,6 +275,8 @@ class JpkiSession:
         :raises PinBlockedError: the PIN is blocked (before or by this attempt).
         :raises LastTryRefusedError: one try left and *force* not given (nothing sent).
         :raises PinIncorrectError: the card refused the PIN.
+        :returns: the PIN's state now: verified, its counter back to the maximum (the card
+            resets it on success, so no query is spent to learn it).
         """
         data = encode_pin(kind, pin)
         if not self.connection.exclusive:
@@ -286,6 +288,7 @@ class JpkiSession:
             CommandApdu(0x00, _INS_VERIFY, 0x00, _sfi(kind.file), data),
             f"whether a try of the {kind.label_en} was spent is unknown",
         )
+        return PinStatus(kind, kind.max_tries, verified=True)
 
     def change_pin(self, kind: PinKind, current: str, new: str, *, force: bool = False) -> None:
         """Change a PIN: verify *current* (with the same guard), then set *new*.

@@ -95,10 +95,9 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> int:
     kind = _kind(args)
     pin = read_pin(ctx, kind)
     with open_session(ctx) as session:
-        session.verify_pin(kind, pin, force=bool(args.force))
-        remaining = session.pin_status(kind)
+        status = session.verify_pin(kind, pin, force=bool(args.force))
     if ctx.json:
-        ctx.print_json({"kind": kind.value, "verified": True, **remaining.to_json()})
+        ctx.print_json({"kind": kind.value, **status.to_json()})
     else:
         label = kind.label_ja if ctx.lang == "ja" else kind.label_en
         ctx.print(ctx.text(f"{label}: 照合に成功しました。", f"{label}: verified."))

@@ -106,8 +106,9 @@ def test_lower_case_password_is_refused_not_upper_cased() -> None:
 
 def test_verify_reads_the_counter_first_then_verifies() -> None:
     session, conn = session_with((QUERY_AUTH, "63C3"), (VERIFY_AUTH_1234, "9000"))
-    session.verify_pin(PinKind.AUTH, "1234")
-    conn.assert_done()
+    status = session.verify_pin(PinKind.AUTH, "1234")
+    assert (status.remaining, status.max, status.verified) == (3, 3, True)
+    conn.assert_done()  # the state after success is known: no second query
 
 
 def test_last_try_is_refused_without_force() -> None:
