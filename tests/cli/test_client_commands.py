@@ -269,3 +269,22 @@ def test_raw_verify_goes_through_the_guard(jpki: Jpki, tmp_path: Path) -> None:
     assert (status["auth"]["remaining"], status["sign"]["remaining"]) == (1, 0)
     forced = jpki("--card", str(card), "apdu", "--force", "-", stdin=select + wrong_auth)
     assert forced.code == 1 and "63C0" in forced.out
+
+
+def test_unwritable_output_is_refused_before_any_pin(
+    jpki: Jpki, pins_env: Pins, tmp_path: Path
+) -> None:
+    card = tmp_path / "card.json"
+    jpki("sim", "new", "--profile", "adult", "-o", str(card))
+    pins_env(auth="9999")  # wrong: it would cost a try if it were sent
+    message = tmp_path / "m.txt"
+    message.write_text("x")
+    for target in (tmp_path, tmp_path / "missing" / "m.sig"):
+        run = jpki(
+            "--card", str(card), "--lang", "en", "sign", "auth", str(message), "-o", str(target)
+        )
+        assert run.code == 2
+        assert str(target) in run.err and ".tmp" not in run.err
+    assert jpki("--card", str(card), "--json", "pin", "status").json()["auth"]["remaining"] == 3
+    refused = jpki("--sim", "cert", "read", "auth", "-o", str(tmp_path))
+    assert refused.code == 2 and str(tmp_path) in refused.err
