@@ -23,6 +23,7 @@ from cryptography.x509.oid import NameOID
 from apdu.ber import BerError, parse_header
 
 from .errors import CertificateError
+from .files import read_limited
 from .ids import CertKind
 from .jst import JST
 
@@ -373,23 +374,11 @@ def load_certificate_file(path: str | os.PathLike[str]) -> CertificateInfo:
 
     :raises CertificateError: unreadable file, not a certificate, or several certificates.
     """
-    data = _read_file(path)
+    data = read_limited(path, _MAX_FILE_BYTES, CertificateError)
     infos = load_certificates(data, source=os.fspath(path))
     if len(infos) != 1:
         raise CertificateError(f"{os.fspath(path)} holds {len(infos)} certificates; expected one")
     return infos[0]
-
-
-def _read_file(path: str | os.PathLike[str]) -> bytes:
-    name = os.fspath(path)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(_MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise CertificateError(f"cannot read {name}: {exc.strerror or exc}") from exc
-    if len(data) > _MAX_FILE_BYTES:
-        raise CertificateError(f"{name} is larger than {_MAX_FILE_BYTES} bytes: not a certificate")
-    return data
 
 
 def _describe(cert: x509.Certificate) -> CertificateInfo:

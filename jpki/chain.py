@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
 from .certificate import JST, CertificateInfo, IssuerClass, load_certificates
 from .errors import CertificateError, ChainError
+from .files import read_limited
 
 __all__ = [
     "TRUST_ANCHOR_SUFFIXES",
@@ -131,13 +132,7 @@ def load_trust_anchors(directory: str | os.PathLike[str]) -> tuple[TrustAnchor, 
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in TRUST_ANCHOR_SUFFIXES or not path.is_file():
             continue
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(_MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise CertificateError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        if len(data) > _MAX_FILE_BYTES:
-            raise CertificateError(f"{path} is larger than {_MAX_FILE_BYTES} bytes")
+        data = read_limited(path, _MAX_FILE_BYTES, CertificateError)
         anchors.extend(TrustAnchor(info, str(path)) for info in load_certificates(data, str(path)))
     if not anchors:
         suffixes = ", ".join(sorted(TRUST_ANCHOR_SUFFIXES))

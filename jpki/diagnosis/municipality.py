@@ -28,6 +28,7 @@ from importlib import resources
 from typing import Any
 
 from jpki.errors import JpkiError
+from jpki.files import read_limited
 from jpki.rules import JsonValue
 
 from .text import Text
@@ -143,13 +144,7 @@ def load_municipality(path: str | os.PathLike[str]) -> Municipality:
         unknown or of the wrong shape; the message names the file and the key.
     """
     name = os.fspath(path)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(_MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise MunicipalityError(f"{name}: cannot read: {exc.strerror or exc}") from exc
-    if len(data) > _MAX_FILE_BYTES:
-        raise MunicipalityError(f"{name}: larger than {_MAX_FILE_BYTES} bytes")
+    data = read_limited(path, _MAX_FILE_BYTES, MunicipalityError)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
