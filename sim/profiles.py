@@ -54,7 +54,7 @@ from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from apdu.errors import ToolkitError
+from apdu.errors import InputError, ToolkitError
 from jpki.mynumber import is_valid_my_number, make_my_number
 from jpki.rules import JST, ExpiryInputs, RulesInputError, evaluate
 from sim import pki, testkeys
@@ -115,7 +115,7 @@ class ProfileError(ToolkitError):
     """A card spec that cannot describe a card (contradicting dates, a malformed PIN, ...)."""
 
 
-class UnknownProfileError(ProfileError):
+class UnknownProfileError(ProfileError, InputError):
     """No profile has the requested name.
 
     :param name: the name asked for.

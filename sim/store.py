@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from apdu.errors import ToolkitError
+from apdu.errors import InputError
 from jpki.atomic import atomic_writer
 from sim.applets.card_info import CARD_INFO_PIN_TRIES
 from sim.applets.jpki import AUTH_PIN_TRIES, SIGN_PASSWORD_TRIES
@@ -50,7 +50,7 @@ PIN_MAX_TRIES: Mapping[str, int] = MappingProxyType(
 """The tries of a fresh PIN, by the :class:`~sim.carddata.CardData` field that holds it."""
 
 
-class CardFileError(ToolkitError):
+class CardFileError(InputError):
     """A card file that cannot be read or written: missing, not JSON, wrong version, invalid.
 
     :param path: the file.

@@ -11,10 +11,6 @@ if TYPE_CHECKING:
 
 __all__ = ["describe_error"]
 
-# Errors of the simulator and the rules engine that mean "the user gave a bad value"; named
-# rather than imported so that the CLI does not load the simulator to describe an error.
-_USAGE_ERRORS = frozenset({"UnknownProfileError", "CardFileError", "RulesInputError"})
-
 
 def _pin_message(exc: PinError, lang: str) -> str:
     from jpki.errors import (
@@ -76,6 +72,7 @@ def describe_error(exc: BaseException, lang: str) -> tuple[str, ExitCode] | None
         ApduError,
         BadResponseError,
         CardRemovedError,
+        InputError,
         MalformedApduError,
         NoCardError,
         PcscUnavailableError,
@@ -129,7 +126,7 @@ def describe_error(exc: BaseException, lang: str) -> tuple[str, ExitCode] | None
         return f"malformed APDU: {exc}", ExitCode.USAGE
     if isinstance(exc, BadResponseError | ProtocolError | TransportError | ApduError):
         return str(exc), ExitCode.FAILURE
-    if type(exc).__name__ in _USAGE_ERRORS:
+    if isinstance(exc, InputError):
         return str(exc), ExitCode.USAGE
     if isinstance(exc, ToolkitError):
         return str(exc), ExitCode.FAILURE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum, unique
 
-from apdu.errors import ToolkitError
+from apdu.errors import InputError
 
 __all__ = ["InputProblem", "RulesInputError"]
 
@@ -50,7 +50,7 @@ _PROBLEM_LABEL_JA = {
 }
 
 
-class RulesInputError(ToolkitError):
+class RulesInputError(InputError):
     """Dates or flags that no real card can have (issued before birth, ...).
 
     :param problem: which contradiction, for callers that word their own message.
