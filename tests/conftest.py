@@ -1,4 +1,4 @@
-"""Fixtures shared by every test folder: running ``jpki`` in process, the shared test data."""
+"""Fixtures shared by every test folder: running ``jpki`` in process, the public test data."""
 
 from __future__ import annotations
 
@@ -79,7 +79,6 @@ def _no_pins_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def testdata() -> Path:
-    """The shared real certificates (``../shared/testdata`` beside the checkout)."""
-    root = Path(__file__).resolve().parents[1]
-    return (root / ".." / "shared" / "testdata").resolve()
+def testdata_dir() -> Path:
+    """The public real certificates copied into ``tests/data`` (provenance in its README)."""
+    return Path(__file__).resolve().parent / "data"

@@ -38,9 +38,9 @@ OPERATION_KEYS = (
 
 
 @pytest.fixture(scope="module")
-def real_pem(testdata: Path) -> Path:
+def real_pem(testdata_dir: Path) -> Path:
     """The real production auth certificate (1573 bytes of DER)."""
-    return testdata / "real" / "auth-cert-production.pem"
+    return testdata_dir / "real" / "auth-cert-production.pem"
 
 
 @pytest.fixture(scope="module")

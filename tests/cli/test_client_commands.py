@@ -136,8 +136,9 @@ def test_cert_read_and_show(jpki: Jpki, tmp_path: Path) -> None:
     assert shown["not_after"].endswith("23:59:59+09:00")
 
 
-def test_cert_show_file_of_a_real_production_certificate(jpki: Jpki, testdata: Path) -> None:
-    run = jpki("--json", "cert", "show", "--file", str(testdata / "real/auth-cert-production.pem"))
+def test_cert_show_file_of_a_real_production_certificate(jpki: Jpki, testdata_dir: Path) -> None:
+    production = testdata_dir / "real" / "auth-cert-production.pem"
+    run = jpki("--json", "cert", "show", "--file", str(production))
     shown = run.json()
     assert (shown["kind"], shown["issuer_class"], shown["expiry_date"]) == (
         "auth",

@@ -2,7 +2,7 @@
 
 Certificates come from the simulated CAs of :mod:`sim.pki` with the published test keys (no
 key is generated); the real production certificate and the J-LIS roots are read from
-``../shared/testdata`` beside the checkout.
+``tests/data`` (public certificates copied into the repository).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,14 +154,3 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Iterator[Runner]:
     root.handlers[:] = saved[0]
     root.setLevel(saved[1])
     trace_logger.setLevel(saved[2])
-
-
-@pytest.fixture(scope="session")
-def testdata_dir() -> Path:
-    """``../shared/testdata`` beside the checkout (read-only shared test inputs)."""
-    here = Path(__file__).resolve()
-    root = next(p for p in here.parents if (p / "pyproject.toml").is_file())
-    path = (root / ".." / "shared" / "testdata").resolve()
-    if not (path / "README.md").is_file():
-        pytest.fail(f"shared test data not found at {path}")
-    return path

@@ -1,7 +1,7 @@
 """Shared fixtures of the offline JPKI tests: the real certificates and simulated PKIs.
 
-The real certificates are read from ``../shared/testdata`` beside the checkout (never copied into
-the repository). Simulated certificates come from :mod:`sim.pki` with the public test keys of
+The real certificates are the public ones in ``tests/data`` (the ``testdata_dir`` fixture of the
+root conftest). Simulated certificates come from :mod:`sim.pki` with the public test keys of
 :mod:`sim.testkeys`, so no key is generated for them.
 """
 
@@ -21,28 +21,9 @@ from cryptography.x509.oid import NameOID
 
 from sim import pki, testkeys
 
-TESTDATA_README = "README.md"
 AUTH_CA_NAMES = ("authca01", "authca02", "authca03")
 SIGN_CA_NAMES = ("signca01", "signca02", "signca03")
 HOLDER_PREFIX = "1.2.392.200149.8.5.5."
-
-
-def _repo_root() -> Path:
-    """The checkout's root: the nearest parent that has pyproject.toml and the jpki package."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "pyproject.toml").is_file() and (parent / "jpki").is_dir():
-            return parent
-    raise RuntimeError(f"no repository root above {here}")
-
-
-@pytest.fixture(scope="session")
-def testdata_dir() -> Path:
-    """``../shared/testdata`` next to the repository (read-only shared test inputs)."""
-    path = (_repo_root() / ".." / "shared" / "testdata").resolve()
-    if not (path / TESTDATA_README).is_file():
-        pytest.fail(f"shared test data not found at {path}")
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,139 @@
+"""The message catalogs: every text in every language, same fields, no English left in Japanese."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from jpki import texts
+from jpki.texts import Joined, Msg, render
+
+CATALOGS = Path(texts.__file__).parent
+SOURCES = [
+    path
+    for package in ("apdu", "jpki", "sim")
+    for path in (CATALOGS.parents[1] / package).rglob("*.py")
+]
+# Words that Japanese staff texts legitimately keep in Latin letters: product and service names,
+# command names and options, units and codes. Anything else in ASCII letters is untranslated.
+ALLOWED_LATIN = re.compile(
+    r"^(e-Tax|NFC|PC/SC|pcscd|vpcd|jpki|JPKI|PIN|PDF|PAdES|CAdES|CMS|SHA|RSA|ATR|APDU|AP|ID|"
+    r"IC|URL|CSV|JSON|DER|PEM|SW|OK|QR|SFI|EF|DF|CA|TSA|OCSP|CRL|[A-Za-z]+\.(json|csv|pem|pdf)|"
+    r"--?[a-z][a-z0-9-]*|[A-Z0-9_]+)$"
+)
+
+
+def _catalog_files(lang: str) -> dict[str, dict[str, object]]:
+    return {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted((CATALOGS / lang).glob("*.json"))
+    }
+
+
+def _fields(template: object) -> set[str]:
+    forms = template.values() if isinstance(template, dict) else [template]
+    return {
+        name.split(".")[0].split("[")[0]
+        for form in forms
+        for _, name, _, _ in string.Formatter().parse(str(form))
+        if name
+    }
+
+
+def test_there_are_at_least_japanese_and_english() -> None:
+    assert {"ja", "en"} <= set(texts.languages())
+
+
+@pytest.mark.parametrize("lang", [lang for lang in texts.languages() if lang != "en"])
+def test_every_text_exists_in_every_language_with_known_fields(lang: str) -> None:
+    english, other = _catalog_files("en"), _catalog_files(lang)
+    assert set(other) == set(english), f"{lang}: catalog files differ from English"
+    for domain, entries in english.items():
+        assert set(other[domain]) == set(entries), (
+            f"{lang}/{domain}.json: missing {sorted(set(entries) - set(other[domain]))}, "
+            f"extra {sorted(set(other[domain]) - set(entries))}"
+        )
+        for key, template in entries.items():
+            if (domain, key) == ("common", "date"):  # every date field is always given
+                continue
+            # A translation may leave a value out, but never name one the code does not give.
+            assert _fields(other[domain][key]) <= _fields(template), f"{lang}: {domain}.{key}"
+
+
+@pytest.mark.parametrize("lang", texts.languages())
+def test_plural_forms_have_other_and_only_known_forms(lang: str) -> None:
+    for domain, entries in _catalog_files(lang).items():
+        for key, template in entries.items():
+            if isinstance(template, dict):
+                assert "other" in template and set(template) <= {"one", "other"}, (
+                    f"{lang}/{domain}.{key}"
+                )
+            else:
+                assert isinstance(template, str), f"{lang}/{domain}.{key}"
+
+
+def test_no_english_left_in_the_japanese_catalogs() -> None:
+    leftovers = []
+    for domain, entries in _catalog_files("ja").items():
+        for key, template in entries.items():
+            forms = template.values() if isinstance(template, dict) else [template]
+            for form in forms:
+                without_fields = re.sub(r"\{[^}]*\}", "", str(form))
+                for word in re.findall(
+                    r"[A-Za-z][A-Za-z0-9./_-]*[A-Za-z0-9]|[A-Za-z]", without_fields
+                ):
+                    if not ALLOWED_LATIN.match(word):
+                        leftovers.append(f"{domain}.{key}: {word}")
+    assert not leftovers, leftovers
+
+
+def test_every_literal_key_in_the_code_exists() -> None:
+    used = {
+        key
+        for path in SOURCES
+        for key in re.findall(
+            r"""\bMsg\(\s*["']([a-z0-9_]+\.[A-Za-z0-9_.-]+)["']""", path.read_text()
+        )
+    }
+    english = _catalog_files("en")
+    missing = sorted(
+        key for key in used if key.partition(".")[2] not in english.get(key.partition(".")[0], {})
+    )
+    assert not missing, missing
+
+
+def test_render_fills_in_values_in_the_language() -> None:
+    day = date(2026, 11, 22)
+    assert render(day, "ja") == "2026年11月22日"
+    assert render(day, "en") == "2026-11-22"
+    assert render([day, day], "ja") == "2026年11月22日、2026年11月22日"
+    assert render(Joined([Msg("common.language_name"), None, ""]), "en") == "English"
+    assert render(None, "ja") == ""
+
+
+def test_plural_is_chosen_by_count(tmp_path: Path) -> None:
+    assert texts._plural({"one": "1 try", "other": "{count} tries"}, 1) == "1 try"
+    assert texts._plural({"one": "1 try", "other": "{count} tries"}, 2) == "{count} tries"
+    assert texts._plural({"other": "残り{count}回"}, 1) == "残り{count}回"
+
+
+def test_language_names_and_errors() -> None:
+    assert texts.language("ja_JP.UTF-8") == "ja"
+    with pytest.raises(ValueError, match="no texts in language"):
+        texts.language("xx")
+    assert texts.default_language({"LANG": "ja_JP.UTF-8"}) == "ja"
+    assert texts.default_language({"LC_ALL": "fr_FR.UTF-8", "LANG": "ja_JP"}) == "en"
+    assert texts.default_language({}) == "en"
+
+
+def test_a_message_key_names_its_domain_and_unknown_keys_fail() -> None:
+    with pytest.raises(ValueError, match="domain.key"):
+        Msg("nodomain")
+    with pytest.raises(KeyError, match="no text"):
+        render(Msg("common.no_such_key"), "ja")
+    assert Msg("common.date", day=1) == Msg("common.date", day=1)
