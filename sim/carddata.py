@@ -2,11 +2,11 @@
 
 A :class:`CardData` names everything that differs between two cards: the token name, the
 certificates (DER), the private keys (an index into the published test-key pool of
-:mod:`sim.testkeys`, or a PEM text), the holder's data for the card-info application, the
+:mod:`sim.factory.testkeys`, or a PEM text), the holder's data for the card-info application, the
 PINs with their try counters, the ATR and a few behaviour options. :meth:`CardData.to_dict`
 and :meth:`CardData.from_dict` turn it into JSON-friendly values and back; the simulated card
 hands back an updated copy (changed PINs, spent tries) with
-:attr:`sim.card.SimulatedCard.card_data`.
+:attr:`sim.chip.card.SimulatedCard.card_data`.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum, unique
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from sim.chip.echo import NEW_JPKI_ATR, OLD_JPKI_ATR
+from sim.factory import testkeys
 
-from sim import testkeys
-from sim.echo import NEW_JPKI_ATR, OLD_JPKI_ATR
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 __all__ = [
     "AtrKind",
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 KeySource = int | str
-"""A private key: an index into :func:`sim.testkeys.pool_key`, or an RSA key as PEM text."""
+"""A private key: an index into :func:`sim.factory.testkeys.pool_key`, or an RSA key as PEM text."""
 
 _DIGITS = frozenset(string.digits)
 _TOKEN_NAME_BYTES = 32
@@ -311,6 +311,10 @@ def load_private_key(source: KeySource) -> rsa.RSAPrivateKey:
 
     :raises ValueError: an index outside the pool, PEM that does not hold an RSA key.
     """
+    # Loaded here, not at import: the chip, which imports this module, stays free of it.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     if isinstance(source, int):
         return testkeys.pool_key(source)
     key = serialization.load_pem_private_key(source.encode("ascii"), password=None)

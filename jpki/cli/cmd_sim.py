@@ -17,8 +17,8 @@ from .errors import CliError, ExitCode
 from .sim_manage import register_management
 
 if TYPE_CHECKING:
-    from sim.model import CardModel
-    from sim.vpcd import VpcdServer
+    from sim.chip.model import CardModel
+    from sim.chip.vpcd import VpcdServer
 
     from .context import CliContext
 
@@ -141,14 +141,14 @@ def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, str]]:
     if args.echo:
         if card_file is not None or profile is not None:
             raise CliError("--echo serves the echo card: drop --card/--profile", ExitCode.USAGE)
-        from sim.echo import OLD_JPKI_ATR, EchoCard
+        from sim.chip.echo import OLD_JPKI_ATR, EchoCard
 
         card = EchoCard(args.atr if args.atr is not None else OLD_JPKI_ATR)
         yield card, f"the echo card (ATR {card.atr.hex(' ').upper()})"
         return
     if args.atr is not None:
         raise CliError("--atr applies to --echo only", ExitCode.USAGE)
-    from sim.opening import open_simulated_card
+    from sim.factory.opening import open_simulated_card
 
     # A card file is written back as its counters change (and once more at close).
     connection = open_simulated_card(profile=profile, card_file=card_file)
@@ -159,7 +159,7 @@ def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, str]]:
 
 
 def _run_serve(args: argparse.Namespace, ctx: CliContext) -> int:
-    from sim.vpcd import VpcdServer, reader_name_for_port, stop_on_signals
+    from sim.chip.vpcd import VpcdServer, reader_name_for_port, stop_on_signals
 
     reader = reader_name_for_port(args.port)
     where = f"reader '{reader}'" if reader else "a reader of a non-default vpcd slot"

@@ -21,7 +21,7 @@ from .errors import CliError, ExitCode
 if TYPE_CHECKING:
     from jpki.models import PinStatus
     from sim.carddata import CardData
-    from sim.profiles import CardSpec
+    from sim.factory.profiles import CardSpec
 
 __all__ = [
     "CardSummary",
@@ -432,7 +432,7 @@ def _new_pins(args: argparse.Namespace, ctx: CliContext) -> dict[str, str]:
 
 def run_new(args: argparse.Namespace, ctx: CliContext) -> int:
     """Build the card, write it to ``--output``, print its summary."""
-    from sim.profiles import DEFAULT_PROFILE, ProfileError, card_data_from_spec, card_spec
+    from sim.factory.profiles import DEFAULT_PROFILE, ProfileError, card_data_from_spec, card_spec
     from sim.store import save_card_data
 
     output = Path(args.output)
@@ -521,7 +521,7 @@ def _register_profiles(sim_sub: argparse._SubParsersAction[argparse.ArgumentPars
 
 def run_profiles(args: argparse.Namespace, ctx: CliContext) -> int:
     """Print each profile's name and description (``--json``: with its expiry dates)."""
-    from sim.profiles import DEFAULT_PROFILE, PROFILES, REFERENCE_DATE, CardExpiries
+    from sim.factory.profiles import DEFAULT_PROFILE, PROFILES, REFERENCE_DATE, CardExpiries
 
     if not ctx.json:
         width = max(len(name) for name in PROFILES)

@@ -18,7 +18,7 @@ from cryptography import x509
 from jpki.cli.context import CliContext
 from jpki.cli.errors import CliError, ExitCode
 from jpki.cli.sim_manage import register_management
-from sim.profiles import PROFILES, build_card_data
+from sim.factory.profiles import PROFILES, build_card_data
 from sim.store import load_card_data, save_card_data
 
 NAME_OID = x509.ObjectIdentifier("1.2.392.200149.8.5.5.1")

@@ -18,9 +18,9 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from apdu.ber import iter_tlv, parse_header
 from apdu.response import ResponseApdu
-from sim.applets.ids import Application
-from sim.card import SimulatedCard
 from sim.carddata import CardData, CardHolder, SexCode, TokenName, load_private_key
+from sim.chip.applets.ids import Application
+from sim.chip.card import SimulatedCard
 
 Send = Callable[[str], ResponseApdu]
 

@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 
 from apdu.response import ResponseApdu
-from sim.applets.ids import Application
-from sim.card import SimulatedCard
 from sim.carddata import CardData, PinSetting
-from sim.connection import SimConnection
+from sim.chip.applets.ids import Application
+from sim.chip.card import SimulatedCard
+from sim.chip.connection import SimConnection
 
 Send = Callable[[str], ResponseApdu]
 

@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from jpki.mynumber import is_valid_my_number
 from jpki.rules import JST, ExpiryInputs, ItemState, evaluate
-from sim import profiles
-from sim.card import SimulatedCard
 from sim.carddata import AtrKind, CardData, SexCode, TokenName
-from sim.profiles import (
+from sim.chip.card import SimulatedCard
+from sim.factory import profiles
+from sim.factory.profiles import (
     DEFAULT_PIN,
     DEFAULT_SIGN_PASSWORD,
     PROFILES,

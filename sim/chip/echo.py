@@ -19,7 +19,7 @@ _OK = b"\x90\x00"
 
 
 class EchoCard:
-    """A :class:`~sim.model.CardModel` that answers every command with ``9000`` and no data.
+    """A :class:`~sim.chip.model.CardModel` that answers every command with ``9000`` and no data.
 
     :param atr: the answer to reset (default: the older My Number Card ATR).
     """

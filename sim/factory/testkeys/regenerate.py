@@ -1,6 +1,6 @@
 """Regenerate the simulator's public test keys (run by hand, never at test time).
 
-Usage: ``python -m sim.testkeys.regenerate [--force]``
+Usage: ``python -m sim.factory.testkeys.regenerate [--force]``
 
 Every certificate the simulator issues depends on these keys, so regenerating them changes every
 simulated certificate's bytes. Existing files are kept unless ``--force`` is given.
@@ -16,7 +16,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from sim.testkeys import (
+from sim.factory.testkeys import (
     CA_KINDS,
     KEY_SIZE,
     POOL_SIZE,
@@ -58,7 +58,7 @@ def regenerate(directory: Path, *, force: bool = False) -> list[Path]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the process exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m sim.testkeys.regenerate",
+        prog="python -m sim.factory.testkeys.regenerate",
         description="Regenerate the simulator's public test keys.",
     )
     parser.add_argument("--force", action="store_true", help="replace existing key files")

@@ -2,16 +2,17 @@
 
 The keys ship as PEM files next to this module, so loading one is a file read and a parse, never
 a key generation. They are published test material: anything they sign must never be trusted.
-Regenerate them by hand with ``python -m sim.testkeys.regenerate --force``.
+Regenerate them by hand with ``python -m sim.factory.testkeys.regenerate --force``.
 """
 
 from __future__ import annotations
 
 import functools
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 __all__ = [
     "CA_KINDS",
@@ -53,6 +54,10 @@ def pool_key_filename(index: int) -> str:
 
 @functools.cache
 def _load(filename: str) -> rsa.RSAPrivateKey:
+    # Imported on first use: the card data names pool keys by index without loading any.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     pem = resources.files(__name__).joinpath(filename).read_bytes()
     # The full consistency check of an RSA key costs tens of milliseconds; these files are our
     # own, shipped read-only, and the tests sign and verify with every one of them.

@@ -1,6 +1,6 @@
 """Fault injection for the simulated card: what real readers, drivers and cards do to clients.
 
-A :class:`Faults` value is attached to a :class:`~sim.card.SimulatedCard` (assign a new one
+A :class:`Faults` value is attached to a :class:`~sim.chip.card.SimulatedCard` (assign a new one
 to change it mid-session). The default value injects nothing.
 """
 

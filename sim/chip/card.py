@@ -1,9 +1,9 @@
 """The simulated My Number Card: the chip as a pure state machine, raw bytes in and out.
 
-:class:`SimulatedCard` implements :class:`~sim.model.CardModel`. It checks what every command
+:class:`SimulatedCard` implements :class:`~sim.chip.model.CardModel`. It checks what every command
 shares (CLA, INS, the length fields), keeps the power and selection state, injects the
-configured :class:`~sim.faults.Faults`, and hands the command to the selected application
-(:mod:`sim.applets`). It never raises on command bytes: whatever arrives gets a response with
+configured :class:`~sim.chip.faults.Faults`, and hands the command to the selected application
+(:mod:`sim.chip.applets`). It never raises on command bytes: whatever arrives gets a response with
 a valid status word, as from a chip.
 
 Answers for what CARD.md does not pin down, chosen to be ISO 7816-4 and to match the peers:
@@ -17,7 +17,7 @@ Answers for what CARD.md does not pin down, chosen to be ISO 7816-4 and to match
   ``6981``; GET RESPONSE with nothing pending ``6985``; GET CHALLENGE with an extended
   ``Le`` ``6985`` (as a peer saw on a card).
 * A warm :meth:`~SimulatedCard.reset` clears the volatile state like a power cycle (the
-  :class:`~sim.model.CardModel` contract); one peer reports that a real card keeps a
+  :class:`~sim.chip.model.CardModel` contract); one peer reports that a real card keeps a
   verified PIN across a warm reset.
 """
 
@@ -35,9 +35,9 @@ from typing import Any
 from apdu.command import CommandApdu, decode_command
 from apdu.errors import MalformedApduError
 from apdu.trace import SECRET_INS
+from sim.carddata import CardData, PinSetting
 
 from .applets import Applet, Application, CardInfoFile, JpkiFile, JukiFile, build_applets, sw
-from .carddata import CardData, PinSetting
 from .faults import Faults
 
 # Readers and middleware send the same few commands over and over (SELECT, VERIFY queries,

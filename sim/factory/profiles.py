@@ -4,7 +4,7 @@ A :class:`CardSpec` (with its :class:`HolderSpec`) says what kind of card to mak
 keys and no certificates. :func:`card_data_from_spec` turns it into a complete
 :class:`~sim.carddata.CardData` in a few milliseconds: the expiry dates come from
 :func:`jpki.rules.evaluate` (card issue date, certificate issue dates, birth date, period of
-stay), the certificates are issued by the simulated CAs of :mod:`sim.pki` with notBefore at
+stay), the certificates are issued by the simulated CAs of :mod:`sim.factory.pki` with notBefore at
 10:00 JST on the issue day and notAfter at 23:59:59 JST (14:59:59Z) on the expiry day, and the
 keys are published test keys (pool 0 for authentication, 1 for signature, 15 for the
 card-info integrity record); nothing is generated, so the same spec always gives the same card.
@@ -57,9 +57,9 @@ from typing import Any
 from apdu.errors import InputError, ToolkitError
 from jpki.mynumber import is_valid_my_number, make_my_number
 from jpki.rules import JST, ExpiryInputs, RulesInputError, evaluate
-from sim import pki, testkeys
-from sim.applets.pins import PinFormat
 from sim.carddata import AtrKind, CardData, CardHolder, PinSetting, SexCode, TokenName
+from sim.chip.applets.pins import PinFormat
+from sim.factory import pki, testkeys
 from sim.store import PIN_MAX_TRIES
 
 __all__ = [
@@ -220,10 +220,9 @@ class HolderSpec:
     @property
     def certificate_sex(self) -> pki.Sex:
         """The sex as the signature certificate records it."""
-        return _CERT_SEX.get(self.sex, pki.Sex.UNKNOWN)
-
-
-_CERT_SEX = {SexCode.MALE: pki.Sex.MALE, SexCode.FEMALE: pki.Sex.FEMALE}
+        sex = pki.Sex.from_card_info_code(self.sex.value)
+        # The certificate has no "not applicable": anything but male and female is unknown.
+        return sex if sex in (pki.Sex.MALE, pki.Sex.FEMALE) else pki.Sex.UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)

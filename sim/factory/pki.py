@@ -2,7 +2,7 @@
 
 The certificates follow the profile of real JPKI certificates (extensions, their order and
 criticality, name layout and string types) but are issued by CAs named ``O=JPKI-SIM`` (or
-``O=JPKI-TEST``, as on J-LIS test cards) with the published keys of :mod:`sim.testkeys`, and
+``O=JPKI-TEST``, as on J-LIS test cards) with the published keys of :mod:`sim.factory.testkeys`, and
 point at ``.invalid`` hosts. Nothing here is random: the same inputs give byte-identical DER.
 """
 
@@ -12,15 +12,16 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from enum import Enum, StrEnum
+from enum import StrEnum
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
-from sim import testkeys
-from sim.eras import era_birth_date
+from jpki import certificate as jpki_certificate
+from jpki.certificate import Era, HolderAttribute, Sex
+from sim.factory import testkeys
 
 __all__ = [
     "AGENCY",
@@ -34,13 +35,17 @@ __all__ = [
     "TEST_ORGANIZATION",
     "TEST_SIGN_POLICY_OID",
     "CaKind",
+    "Era",
     "Holder",
-    "HolderField",
+    "HolderAttribute",
     "IssuedCertificate",
     "Sex",
     "SimulatedCa",
     "build_ca",
     "ca_name",
+    "certificate_sex_code",
+    "era_birth_date",
+    "era_of",
     "expiry_instant",
     "issue_auth_certificate",
     "issue_sign_certificate",
@@ -63,13 +68,13 @@ CA_NOT_BEFORE = datetime(2015, 1, 1, 0, 0, 0, tzinfo=UTC)
 CA_NOT_AFTER = datetime(2045, 1, 1, 14, 59, 59, tzinfo=UTC)
 """notAfter of every simulated CA (23:59:59 JST, like the real roots)."""
 
-AUTH_POLICY_OID = x509.ObjectIdentifier("1.2.392.200149.8.5.1.3.30")
+AUTH_POLICY_OID = x509.ObjectIdentifier(jpki_certificate.AUTH_POLICY_OID)
 """Certificate policy of the user-authentication certificate."""
 
-SIGN_POLICY_OID = x509.ObjectIdentifier("1.2.392.200149.8.5.1.1.20")
+SIGN_POLICY_OID = x509.ObjectIdentifier(jpki_certificate.SIGN_POLICY_OID)
 """Certificate policy of the signature certificate."""
 
-TEST_SIGN_POLICY_OID = x509.ObjectIdentifier("1.2.392.200149.8.5.1.0.20")
+TEST_SIGN_POLICY_OID = x509.ObjectIdentifier(jpki_certificate.TEST_SIGN_POLICY_OID)
 """Certificate policy seen on signature certificates of J-LIS test cards."""
 
 DEFAULT_CRL_PREFECTURE = "Tokyo-to"
@@ -88,7 +93,7 @@ _MAX_SUBJECT_ID_CHARS = 64
 
 
 class CaKind(StrEnum):
-    """The two JPKI hierarchies; the value names the CA's test key in :mod:`sim.testkeys`."""
+    """The two JPKI hierarchies; the value names the CA's key in :mod:`sim.factory.testkeys`."""
 
     AUTH = "auth"
     SIGN = "sign"
@@ -113,28 +118,54 @@ class CaKind(StrEnum):
         return TEST_SIGN_POLICY_OID if organization == TEST_ORGANIZATION else SIGN_POLICY_OID
 
 
-class Sex(Enum):
-    """Sex as recorded in the signature certificate; the value is the certificate's digit."""
+# The first Gregorian day of each era (jpki knows the digits, the factory needs the dates to
+# write one). An era begins on the day its first year was proclaimed, so the last day of one
+# reign and the first of the next can share a Gregorian date (1912-07-30, 1926-12-25): such a
+# day belongs to the new era. Meiji was proclaimed on 1868-10-23 (Gregorian).
+ERA_STARTS: dict[Era, date] = {
+    Era.MEIJI: date(1868, 10, 23),
+    Era.TAISHO: date(1912, 7, 30),
+    Era.SHOWA: date(1926, 12, 25),
+    Era.HEISEI: date(1989, 1, 8),
+    Era.REIWA: date(2019, 5, 1),
+}
+"""The first day of each era, by :class:`jpki.certificate.Era`."""
 
-    MALE = "1"
-    FEMALE = "2"
-    UNKNOWN = "3"
+_ERAS_NEWEST_FIRST = sorted(ERA_STARTS.items(), key=lambda item: item[1], reverse=True)
 
 
-class HolderField(Enum):
-    """The otherName entries of the signature certificate's subjectAltName, in order."""
+def _require_day(value: object) -> date:
+    # datetime is a subclass of date; a time of day here is a caller mistake, not a birth date.
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"expected a datetime.date, got {type(value).__name__}")
+    return value
 
-    NAME = "1.2.392.200149.8.5.5.1"
-    NAME_SUBSTITUTIONS = "1.2.392.200149.8.5.5.2"
-    SEX = "1.2.392.200149.8.5.5.3"
-    BIRTH_DATE = "1.2.392.200149.8.5.5.4"
-    ADDRESS = "1.2.392.200149.8.5.5.5"
-    ADDRESS_SUBSTITUTIONS = "1.2.392.200149.8.5.5.6"
 
-    @property
-    def oid(self) -> x509.ObjectIdentifier:
-        """The otherName type-id."""
-        return x509.ObjectIdentifier(self.value)
+def era_of(day: date) -> Era:
+    """The era *day* falls in; :attr:`~jpki.certificate.Era.UNKNOWN` before Meiji."""
+    day = _require_day(day)
+    for era, start in _ERAS_NEWEST_FIRST:
+        if day >= start:
+            return era
+    return Era.UNKNOWN
+
+
+def era_birth_date(day: date) -> str:
+    """*day* as the certificate's ``EYYYYMMDD`` (era digit, Gregorian date): ``419900102``."""
+    day = _require_day(day)
+    return f"{int(era_of(day))}{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def certificate_sex_code(sex: Sex) -> str:
+    """The signature certificate's digit for *sex*, the inverse of jpki's reading of it."""
+    for code in _CERTIFICATE_SEX_CODES:
+        if Sex.from_certificate_code(code) is sex:
+            return code
+    raise ValueError(f"the signature certificate has no code for {sex.value}")
+
+
+# The codes the certificate uses; their meaning is jpki.certificate.Sex.from_certificate_code.
+_CERTIFICATE_SEX_CODES = ("1", "2", "3")
 
 
 def _require_text(label: str, value: str, max_chars: int | None = None) -> None:
@@ -170,15 +201,15 @@ class Holder:
         if isinstance(self.birth_date, datetime) or not isinstance(self.birth_date, date):
             raise TypeError("birth_date must be a datetime.date")
 
-    def certificate_fields(self) -> tuple[tuple[HolderField, str], ...]:
+    def certificate_fields(self) -> tuple[tuple[HolderAttribute, str], ...]:
         """The otherName values of the signature certificate, in certificate order."""
         return (
-            (HolderField.NAME, self.name),
-            (HolderField.NAME_SUBSTITUTIONS, "0" * len(self.name)),
-            (HolderField.SEX, self.sex.value),
-            (HolderField.BIRTH_DATE, era_birth_date(self.birth_date)),
-            (HolderField.ADDRESS, self.address),
-            (HolderField.ADDRESS_SUBSTITUTIONS, "0" * len(self.address)),
+            (HolderAttribute.NAME, self.name),
+            (HolderAttribute.NAME_SUBSTITUTIONS, "0" * len(self.name)),
+            (HolderAttribute.SEX, certificate_sex_code(self.sex)),
+            (HolderAttribute.BIRTH_DATE, era_birth_date(self.birth_date)),
+            (HolderAttribute.ADDRESS, self.address),
+            (HolderAttribute.ADDRESS_SUBSTITUTIONS, "0" * len(self.address)),
         )
 
 
@@ -245,7 +276,7 @@ def _spki(key: rsa.RSAPrivateKey) -> bytes:
 def build_ca(kind: CaKind, organization: str = SIM_ORGANIZATION) -> SimulatedCa:
     """Build the self-signed simulated CA of ``kind`` with the extensions of the real roots.
 
-    The key comes from :func:`sim.testkeys.ca_key`; validity is fixed to
+    The key comes from :func:`sim.factory.testkeys.ca_key`; validity is fixed to
     :data:`CA_NOT_BEFORE`..:data:`CA_NOT_AFTER` and the serial derives from the name, so the
     DER is reproducible. Raises ValueError for an empty organization or the production one.
     """
@@ -512,7 +543,8 @@ def issue_sign_certificate(
     """Issue a signature certificate for ``key`` and ``holder`` from the sign ``ca``.
 
     Subject ``C=JP, L=<prefecture>, L=<municipality>, CN=<subject_id>``; the holder's name, sex,
-    birth date and address go into subjectAltName otherNames (see :class:`HolderField`).
+    birth date and address go into subjectAltName otherNames
+    (see :class:`~jpki.certificate.HolderAttribute`).
     Validity, serial and errors as for :func:`issue_auth_certificate`.
     """
     _check_ca(ca, CaKind.SIGN)
@@ -536,7 +568,10 @@ def issue_sign_certificate(
         parts = _serial_inputs(ca, key, not_before, not_after)
         serial = _derive_serial(b"sign", subject_id.encode(), holder_bytes, *parts)
     alt_names = x509.SubjectAlternativeName(
-        [x509.OtherName(f.oid, _der_utf8string(value)) for f, value in fields]
+        [
+            x509.OtherName(x509.ObjectIdentifier(f.value), _der_utf8string(value))
+            for f, value in fields
+        ]
     )
     builder = (
         _leaf_builder(

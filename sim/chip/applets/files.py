@@ -1,6 +1,6 @@
 """Elementary files of the simulated card, each with its access rule.
 
-Files are immutable values; only PINs (:class:`~sim.applets.pins.Pin`) change. Every file ID
+Files are immutable values; only PINs (:class:`~sim.chip.applets.pins.Pin`) change. Every file ID
 of the card is in ``0001``-``001E``, so the same number doubles as the short EF identifier.
 """
 

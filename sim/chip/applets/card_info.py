@@ -24,14 +24,12 @@ from __future__ import annotations
 
 import hashlib
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
-
 from sim.carddata import CardData, load_private_key
 
 from .base import Applet
 from .files import BinaryFile, padded, padded_file
 from .ids import Application, CardInfoFile
+from .keys import RsaSigner, SignScheme
 from .pins import Pin, PinFormat
 from .tlv import tlv
 
@@ -118,8 +116,8 @@ def integrity_file(data: CardData) -> bytes:
     my_number_hash = hashlib.sha256(my_number_file(data.my_number)).digest()
     basic_hash = hashlib.sha256(b"".join(_basic_fields(data))).digest()
     signed = tlv(_TAG_MY_NUMBER_HASH, my_number_hash) + tlv(_TAG_BASIC_INFO_HASH, basic_hash)
-    key = load_private_key(data.card_info_key)
-    signature = key.sign(signed, padding.PKCS1v15(), hashes.SHA256())
+    signer = RsaSigner(load_private_key(data.card_info_key))
+    signature = signer.sign(SignScheme.PKCS1_SHA256, signed)
     content = tlv(_TAG_INTEGRITY, signed + tlv(_TAG_SIGNATURE, signature, octets=2), octets=2)
     if len(content) != INTEGRITY_RECORD_SIZE:
         raise ValueError("the card-info key must be RSA-2048 (the record is 336 bytes)")

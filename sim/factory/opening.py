@@ -13,11 +13,11 @@ import logging
 import os
 from pathlib import Path
 
-from sim.card import SimulatedCard
 from sim.carddata import CardData
-from sim.connection import DEFAULT_NAME, SimConnection
-from sim.faults import Faults
-from sim.profiles import DEFAULT_PROFILE, ProfileError, build_card_data
+from sim.chip.card import SimulatedCard
+from sim.chip.connection import DEFAULT_NAME, SimConnection
+from sim.chip.faults import Faults
+from sim.factory.profiles import DEFAULT_PROFILE, ProfileError, build_card_data
 from sim.store import CardFileError, load_card_data, save_card_data
 
 __all__ = ["CardFileConnection", "PersistentCard", "open_simulated_card"]
@@ -29,7 +29,7 @@ _PERSISTENT_INS = frozenset({0x20, 0x24})  # VERIFY, CHANGE REFERENCE DATA
 
 
 class PersistentCard:
-    """A :class:`~sim.model.CardModel` that keeps a simulated card's memory in a card file.
+    """A :class:`~sim.chip.model.CardModel` that keeps a simulated card's memory in a card file.
 
     It answers exactly as the card it wraps, and writes the card back to the file after each
     command that may have changed a try counter or a PIN (only when something did change).
@@ -150,7 +150,7 @@ def open_simulated_card(
 ) -> SimConnection:
     """Power up a simulated card and return a connection to it.
 
-    :param profile: a name from :data:`sim.profiles.PROFILES` (default ``adult``).
+    :param profile: a name from :data:`sim.factory.profiles.PROFILES` (default ``adult``).
     :param card_file: a card file (see :mod:`sim.store`) instead; the connection writes the
         card's state back to it.
     :param faults: the misbehaviours the card shows (default none).

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 from enum import IntEnum, unique
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 __all__ = ["SHA256_DIGEST_INFO_PREFIX", "RsaSigner", "SignScheme"]
 
@@ -97,6 +98,10 @@ class RsaSigner:
             return self.sign_pkcs1(SHA256_DIGEST_INFO_PREFIX + data)
         if scheme is SignScheme.PKCS1_SHA256:
             return self.sign_pkcs1(SHA256_DIGEST_INFO_PREFIX + hashlib.sha256(data).digest())
+        # PSS needs a salt and MGF1: the key's own implementation, loaded only for it.
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding, utils
+
         digest = data if scheme is SignScheme.PSS_PREHASHED else hashlib.sha256(data).digest()
         return self._key.sign(
             digest,

@@ -1,9 +1,9 @@
-"""An in-process :class:`~apdu.connection.Connection` to any :class:`~sim.model.CardModel`.
+"""An in-process :class:`~apdu.connection.Connection` to any :class:`~sim.chip.model.CardModel`.
 
 It stands where a PC/SC reader would: opening it powers the card on, closing it powers the
 card off (which is what clears verified PINs on a real card), and every command goes through
 the counting and tracing of :meth:`~apdu.connection.Connection.transmit`. A card that leaves
-the reader (see :attr:`sim.faults.Faults.remove_after`) makes every later exchange raise
+the reader (see :attr:`sim.chip.faults.Faults.remove_after`) makes every later exchange raise
 :class:`~apdu.errors.CardRemovedError`.
 """
 
