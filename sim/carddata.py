@@ -173,7 +173,14 @@ class CardData:
     :param juki_pin: the Juki application PIN (4 digits, 3 tries).
     :param card_info_key: the key that signs the card-info integrity record (EF ``0003``).
     :param clear_verified_on_select: selecting an application clears the verified state of
-        that application's PINs (OpenSC relies on it to log out).
+        that application's PINs. **Not observed on real cards**, which keep a verified PIN
+        until power-off or reset; kept for clients written against the opposite assumption
+        (OpenSC's jpki driver logs out by re-selecting).
+    :param basic_info_long_form: EF ``0002`` of the card-info application opens with the
+        long-form length ``FF 20 82 HH LL`` (production cards); False gives the minimal
+        form ``FF 20 LL`` of J-LIS test cards. The offsets in ``DF21`` follow the header.
+    :param card_info_issuer_key: the simulated issuer's key that signs the card-info
+        application's card-verifiable certificate (EF ``0004``).
     """
 
     token_name: str = TokenName.MY_NUMBER_CARD.value
@@ -196,7 +203,9 @@ class CardData:
     card_info_pin: PinSetting = PinSetting("1234")
     juki_pin: PinSetting = PinSetting("1234")
     card_info_key: KeySource = testkeys.POOL_SIZE - 1
-    clear_verified_on_select: bool = True
+    clear_verified_on_select: bool = False
+    basic_info_long_form: bool = True
+    card_info_issuer_key: KeySource = testkeys.POOL_SIZE - 2
 
     def __post_init__(self) -> None:
         name = self.token_name
@@ -211,7 +220,7 @@ class CardData:
         _check_digits("municipality_code", self.municipality_code, 5)
         if not isinstance(self.card_expiry, date):
             raise TypeError("card_expiry must be a datetime.date")
-        for label in ("auth_key", "sign_key", "card_info_key"):
+        for label in ("auth_key", "sign_key", "card_info_key", "card_info_issuer_key"):
             _check_key_source(label, getattr(self, label))
 
     @property

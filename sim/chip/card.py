@@ -8,17 +8,26 @@ a valid status word, as from a chip.
 
 Answers for what CARD.md does not pin down, chosen to be ISO 7816-4 and to match the peers:
 
-* CLA: only ``00`` (ISO commands) and ``80`` (COMPUTE DIGITAL SIGNATURE). Logical channel
-  bits answer ``6881``, secure-messaging bits ``6882``, command chaining and anything else
-  ``6E00``; a known INS under the wrong one of ``00``/``80`` also ``6E00``.
+* CLA: ``00`` (ISO commands) and ``80`` (COMPUTE DIGITAL SIGNATURE, the last-command
+  indicator ``80 FC``). Logical channel bits answer ``6881``, secure-messaging bits ``6882``,
+  anything else ``6E00``; a known INS under the wrong one of ``00``/``80`` also ``6E00``.
+* Command chaining (CLA bit ``10``) follows the ATR: a card with the newer ATR (whose
+  historical bytes offer chaining) joins the chained commands' data and runs the last one
+  (each earlier link answers ``9000``; a different command in the middle ``6883``); a card
+  with the older ATR (no historical bytes, nothing offered) answers ``6884``.
+* GET DATA (``00 CA P1 P2 Le``) answers at the MF level, before any application is selected:
+  ``00F0`` municipality code, ``00F2`` card expiry, ``5F51`` the contact ATR without TS;
+  any other object, or any object once an application is selected, ``6A88``. The values
+  are the object's value bytes [inferred: the real encoding is not published].
+* ``80 FC 00 00`` (the smartphone token's last-command indicator) answers ``6700`` on a card.
 * A command while the card is unpowered answers ``6F00``: nothing in the protocol can carry
   "no answer", and the connection layer powers the card before use.
 * READ BINARY by offset with no current EF answers ``6986``; reading a key or PIN EF
   ``6981``; GET RESPONSE with nothing pending ``6985``; GET CHALLENGE with an extended
   ``Le`` ``6985`` (as a peer saw on a card).
 * A warm :meth:`~SimulatedCard.reset` clears the volatile state like a power cycle (the
-  :class:`~sim.chip.model.CardModel` contract); one peer reports that a real card keeps a
-  verified PIN across a warm reset.
+  :class:`~sim.chip.model.CardModel` contract, and CARD.md: only power-off or a reset clears
+  a verified PIN). SELECT does not clear it, re-selecting the same application included.
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ from typing import Any
 from apdu.command import CommandApdu, decode_command
 from apdu.errors import MalformedApduError
 from apdu.trace import SECRET_INS
-from sim.carddata import CardData, PinSetting
+from sim.carddata import AtrKind, CardData, PinSetting
 
 from .applets import Applet, Application, CardInfoFile, JpkiFile, JukiFile, build_applets, sw
 from .faults import Faults
@@ -62,6 +71,13 @@ _INS_CHANGE_REFERENCE_DATA = 0x24
 _INS_SIGN = 0x2A
 _INS_GET_CHALLENGE = 0x84
 _INS_GET_RESPONSE = 0xC0
+_INS_GET_DATA = 0xCA
+_INS_LAST_COMMAND = 0xFC
+_CHAIN_BIT = 0x10
+_MAX_CHAINED_DATA = 65535
+_TAG_MUNICIPALITY = 0x00F0
+_TAG_EXPIRY = 0x00F2
+_TAG_ATR = 0x5F51
 _GET_RESPONSE_INS_BYTE = bytes((_INS_GET_RESPONSE,))
 _SELECT_BY_NAME = 0x04
 _SELECT_EF = 0x02
@@ -86,9 +102,7 @@ def _cla_error(cla: int) -> bytes | None:
             return sw.CHANNEL_NOT_SUPPORTED
         if cla & 0x0C:
             return sw.SECURE_MESSAGING_NOT_SUPPORTED
-        if cla & 0x10:
-            return sw.CLA_NOT_SUPPORTED  # command chaining is not simulated
-        return None
+        return None  # with or without the chaining bit: the card decides (its ATR)
     if cla & 0xC0 == 0x40:  # 0x40-0x7F: further interindustry, logical channels 4-19
         return sw.CHANNEL_NOT_SUPPORTED
     return sw.CLA_NOT_SUPPORTED
@@ -134,6 +148,9 @@ class SimulatedCard:
         self._pending = b""
         self._pending_sw = sw.OK
         self._extended = False  # whether the command being processed used extended lengths
+        self._chaining = self._data.atr is AtrKind.NEW  # what the ATR's historical bytes offer
+        self._chain_head: tuple[int, int, int, int] | None = None
+        self._chain_data = b""
         self._log: deque[bytes] = deque(maxlen=log_limit)
         self._internal_errors = 0
         self._faults = Faults()
@@ -150,6 +167,8 @@ class SimulatedCard:
             _INS_GET_CHALLENGE: (_CLA_ISO, self._get_challenge),
             _INS_GET_RESPONSE: (_CLA_ISO, self._get_response),
             _INS_SIGN: (_CLA_PROPRIETARY, self._compute_signature),
+            _INS_GET_DATA: (_CLA_ISO, self._get_data),
+            _INS_LAST_COMMAND: (_CLA_PROPRIETARY, self._last_command),
         }
 
     def __repr__(self) -> str:
@@ -258,6 +277,8 @@ class SimulatedCard:
         self._pending = b""
         self._pending_sw = sw.OK
         self._fresh = False
+        self._chain_head = None
+        self._chain_data = b""
         for applet in self._applets:
             applet.on_power_off()
 
@@ -279,22 +300,55 @@ class SimulatedCard:
         refused = _CLA_ERRORS[cla]
         if refused is not None:
             return refused
+        chained = bool(cla & _CHAIN_BIT)
+        if chained:
+            cla &= ~_CHAIN_BIT
+            command = bytes((cla,)) + command[1:]
         route = self._routes.get(ins)
         if route is None:
-            return sw.INS_NOT_SUPPORTED
+            return self._drop_chain(sw.INS_NOT_SUPPORTED)
         if route[0] != cla:
-            return sw.CLA_NOT_SUPPORTED
+            return self._drop_chain(sw.CLA_NOT_SUPPORTED)
         try:
             decoded = _decode(command)
         except MalformedApduError:
-            return sw.WRONG_LENGTH
+            return self._drop_chain(sw.WRONG_LENGTH)
         self._extended = decoded.extended
         if decoded.extended and self._faults.refuse_extended:
-            return sw.WRONG_LENGTH
-        response = route[1](decoded.apdu)
+            return self._drop_chain(sw.WRONG_LENGTH)
+        apdu = decoded.apdu
+        if chained or self._chain_head is not None:
+            linked = self._link(apdu, chained=chained)
+            if isinstance(linked, bytes):
+                return linked
+            apdu = linked
+        response = route[1](apdu)
         if self._faulty and ins != _INS_GET_RESPONSE:
             response = self._after_command(ins, response)
         return response
+
+    def _drop_chain(self, answer: bytes) -> bytes:
+        self._chain_head = None
+        self._chain_data = b""
+        return answer
+
+    def _link(self, apdu: CommandApdu, *, chained: bool) -> CommandApdu | bytes:
+        """One command of a chain: keep its data (answer), or the whole command to run."""
+        if not self._chaining:
+            return self._drop_chain(sw.CHAINING_NOT_SUPPORTED)
+        head = (apdu.cla, apdu.ins, apdu.p1, apdu.p2)
+        if self._chain_head is not None and self._chain_head != head:
+            return self._drop_chain(sw.LAST_COMMAND_EXPECTED)
+        data = self._chain_data + apdu.data
+        if len(data) > _MAX_CHAINED_DATA:
+            return self._drop_chain(sw.WRONG_LENGTH)
+        if chained:
+            if apdu.le is not None or not apdu.data:
+                return self._drop_chain(sw.WRONG_LENGTH)  # a link carries data, no Le
+            self._chain_head, self._chain_data = head, data
+            return sw.OK
+        self._drop_chain(sw.OK)
+        return CommandApdu(apdu.cla, apdu.ins, apdu.p1, apdu.p2, data, apdu.le)
 
     def _before_command(self) -> bool:
         """Apply removal and latency; False when the card has just left the reader."""
@@ -380,6 +434,31 @@ class SimulatedCard:
         if le > _MAX_SHORT_LE:
             return sw.CONDITIONS_NOT_SATISFIED
         return secrets.token_bytes(le) + sw.OK
+
+    def _get_data(self, command: CommandApdu) -> bytes:
+        le = command.le
+        if le is None or command.data:
+            return sw.WRONG_LENGTH
+        if self._current is not self._master:
+            return sw.DATA_NOT_FOUND
+        value = self._data_objects().get((command.p1 << 8) | command.p2)
+        if value is None:
+            return sw.DATA_NOT_FOUND
+        if le < len(value):
+            return sw.WRONG_LENGTH  # as a peer saw for large objects and a short Le
+        return value + sw.OK
+
+    def _data_objects(self) -> dict[int, bytes]:
+        data = self._data
+        return {
+            _TAG_MUNICIPALITY: data.municipality_code.encode("ascii"),
+            _TAG_EXPIRY: data.card_expiry.strftime("%Y%m%d").encode("ascii"),
+            _TAG_ATR: self._atr[1:],
+        }
+
+    def _last_command(self, command: CommandApdu) -> bytes:
+        # Known to the chip (the smartphone token uses it); a physical card answers 6700.
+        return sw.WRONG_LENGTH
 
     def _get_response(self, command: CommandApdu) -> bytes:
         pending, self._pending = self._pending, b""

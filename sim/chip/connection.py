@@ -1,7 +1,8 @@
 """An in-process :class:`~apdu.connection.Connection` to any :class:`~sim.chip.model.CardModel`.
 
 It stands where a PC/SC reader would: opening it powers the card on, closing it powers the
-card off (which is what clears verified PINs on a real card), and every command goes through
+card off (which is what clears verified PINs on a real card: a program that verified a PIN
+must leave the card unpowered or reset), and every command goes through
 the counting and tracing of :meth:`~apdu.connection.Connection.transmit`. A card that leaves
 the reader (see :attr:`sim.chip.faults.Faults.remove_after`) makes every later exchange raise
 :class:`~apdu.errors.CardRemovedError`.
@@ -32,16 +33,25 @@ def _present(card: CardModel) -> bool:
 class SimConnection(Connection):
     """A connection to a simulated card in this process.
 
-    :param card: the card model; the connection powers it on now and off at :meth:`close`.
+    :param card: the card model; the connection powers it on now (unless it is powered
+        already, as a PC/SC connect to a card another program left powered) and off at
+        :meth:`close`.
     :param name: the connection's name in traces and messages.
+    :param leave_powered: :meth:`close` leaves the card powered, as PC/SC's
+        ``SCARD_LEAVE_CARD`` does: its verified PINs stay for the next connection. Only for
+        tests of what a careless program leaves behind.
     """
 
-    def __init__(self, card: CardModel, *, name: str = DEFAULT_NAME) -> None:
+    def __init__(
+        self, card: CardModel, *, name: str = DEFAULT_NAME, leave_powered: bool = False
+    ) -> None:
         super().__init__()
         self._card = card
         self._name = name
         self._closed = False
-        card.power_on()
+        self._leave_powered = leave_powered
+        if not getattr(card, "powered", False):
+            card.power_on()
 
     def __repr__(self) -> str:
         return f"SimConnection({self._name!r}, {self._card!r})"
@@ -85,9 +95,12 @@ class SimConnection(Connection):
         self._card.power_on()
 
     def close(self) -> None:
-        """Power the card off; safe to call twice."""
+        """Power the card off (unless ``leave_powered``); safe to call twice."""
         if self._closed:
             return
         self._closed = True
+        if self._leave_powered:
+            logger.debug("%s closed; card left powered", self._name)
+            return
         self._card.power_off()
         logger.debug("%s closed; card powered off", self._name)

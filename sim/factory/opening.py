@@ -63,6 +63,11 @@ class PersistentCard:
         return self._card.atr
 
     @property
+    def powered(self) -> bool:
+        """Whether the card is powered."""
+        return self._card.powered
+
+    @property
     def present(self) -> bool:
         """Whether the card is in the reader."""
         return self._card.present

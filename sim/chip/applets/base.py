@@ -37,7 +37,8 @@ class Applet:
         is before any application is selected (it has no files).
     :param files: the application's EFs, PINs included.
     :param clear_verified_on_select: selecting the application clears its PINs' verified
-        state (a real card keeps it until power-off; OpenSC logs out by re-selecting).
+        state. Not observed on real cards, which keep it until power-off or reset; OpenSC
+        logs out by re-selecting, so this option reproduces what it expects.
     """
 
     __slots__ = ("_files", "_pins", "application", "clear_verified_on_select", "current")
@@ -47,7 +48,7 @@ class Applet:
         application: Application | None,
         files: Iterable[ElementaryFile],
         *,
-        clear_verified_on_select: bool = True,
+        clear_verified_on_select: bool = False,
     ) -> None:
         table: dict[int, ElementaryFile] = {}
         for ef in files:
@@ -87,7 +88,8 @@ class Applet:
     # -- volatile state -------------------------------------------------------------------
 
     def on_select(self) -> None:
-        """The application was selected: no current EF; maybe forget verified PINs."""
+        """The application was selected: no current EF; verified PINs stay verified
+        (unless the not-observed :attr:`clear_verified_on_select` option is on)."""
         self.current = None
         if self.clear_verified_on_select:
             for pin in self._pins:

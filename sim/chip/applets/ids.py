@@ -51,6 +51,7 @@ class CardInfoFile(IntEnum):
     MY_NUMBER = 0x0001
     BASIC_INFO = 0x0002
     INTEGRITY = 0x0003
+    CV_CERTIFICATE = 0x0004
     AP_INFO = 0x0005
     PIN = 0x0011
     BLOCKED_REFERENCE = 0x0012

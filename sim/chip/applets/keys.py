@@ -58,7 +58,7 @@ class RsaSigner:
     :param private_key: the key; its CRT parameters are extracted once here.
     """
 
-    __slots__ = ("_dp", "_dq", "_key", "_length", "_p", "_q", "_qinv")
+    __slots__ = ("_dp", "_dq", "_e", "_key", "_length", "_p", "_q", "_qinv")
 
     def __init__(self, private_key: rsa.RSAPrivateKey) -> None:
         numbers = private_key.private_numbers()
@@ -68,6 +68,7 @@ class RsaSigner:
         self._dp = numbers.dmp1
         self._dq = numbers.dmq1
         self._qinv = numbers.iqmp
+        self._e = numbers.public_numbers.e
         self._length = (numbers.public_numbers.n.bit_length() + 7) // 8
 
     def __repr__(self) -> str:
@@ -77,6 +78,11 @@ class RsaSigner:
     def public_key(self) -> rsa.RSAPublicKey:
         """The public half."""
         return self._key.public_key()
+
+    @property
+    def public_numbers(self) -> tuple[int, int]:
+        """The modulus and the public exponent."""
+        return self._p * self._q, self._e
 
     @property
     def signature_length(self) -> int:

@@ -2,7 +2,8 @@
 
 The value and the try counter are the card's persistent memory: they survive power cycles
 (and are written back into :class:`~sim.carddata.CardData` by the card's snapshot). The
-verified flag is volatile: power-off clears it, and so may selecting the application again.
+verified flag is volatile: power-off or a reset clears it; SELECT (of any application, this
+one included) and a PC/SC reconnect do not, as on a real card.
 """
 
 from __future__ import annotations

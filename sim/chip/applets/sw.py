@@ -9,14 +9,17 @@ from apdu.status import SW
 
 __all__ = [
     "BLOCKED",
+    "CHAINING_NOT_SUPPORTED",
     "CHANNEL_NOT_SUPPORTED",
     "CLA_NOT_SUPPORTED",
     "CONDITIONS_NOT_SATISFIED",
+    "DATA_NOT_FOUND",
     "FILE_NOT_FOUND",
     "FUNCTION_NOT_SUPPORTED",
     "INCOMPATIBLE_FILE",
     "INCORRECT_P1P2",
     "INS_NOT_SUPPORTED",
+    "LAST_COMMAND_EXPECTED",
     "NO_CURRENT_EF",
     "NO_PRECISE_DIAGNOSIS",
     "OFFSET_OUTSIDE_FILE",
@@ -58,6 +61,12 @@ OFFSET_OUTSIDE_FILE = _b(SW.WRONG_P1P2_OFFSET)
 INS_NOT_SUPPORTED = _b(SW.INS_NOT_SUPPORTED)
 CLA_NOT_SUPPORTED = _b(SW.CLA_NOT_SUPPORTED)
 NO_PRECISE_DIAGNOSIS = _b(SW.NO_PRECISE_DIAGNOSIS)
+DATA_NOT_FOUND = _b(SW.REFERENCE_NOT_FOUND)
+"""``6A88``: referenced data not found (GET DATA of an absent object)."""
+LAST_COMMAND_EXPECTED = _b(0x6883)
+"""``6883``: the last command of a chain was expected (another command broke the chain)."""
+CHAINING_NOT_SUPPORTED = _b(0x6884)
+"""``6884``: command chaining not supported (a card whose ATR does not offer it)."""
 
 _RETRIES = tuple(bytes((0x63, 0xC0 | n)) for n in range(16))
 
