@@ -121,6 +121,20 @@ def _register_serve(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]
         help="the echo card's ATR (default: older My Number Card)",
     )
     parser.add_argument(
+        "--reader-profile",
+        choices=("contact", "no-extended", "t0", "nfc"),
+        default="contact",
+        help="the reader the card sits behind: contact (T=1, extended APDUs; default), "
+        "no-extended (extended APDUs answered 6700), t0 (61xx/6Cxx, GET RESPONSE), "
+        "nfc (contactless ATR, slow signatures)",
+    )
+    parser.add_argument(
+        "--sign-delay-ms",
+        type=_count,
+        metavar="MS",
+        help="milliseconds each signature takes behind the reader (default 600 for nfc, else 0)",
+    )
+    parser.add_argument(
         "--remove-after",
         type=_count,
         metavar="N",
@@ -158,6 +172,20 @@ def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, str]]:
         connection.close()
 
 
+def _behind_reader(card: CardModel, args: argparse.Namespace) -> CardModel:
+    """*card* behind the reader ``--reader-profile`` names (the card itself for contact)."""
+    from sim.chip.readers import ReaderKind, ReaderPath, ReaderProfile
+
+    kind = ReaderKind(args.reader_profile)
+    if kind is ReaderKind.CONTACT and not args.sign_delay_ms:
+        return card
+    try:
+        profile = ReaderProfile(kind, args.sign_delay_ms)
+    except ValueError as exc:
+        raise CliError(f"--sign-delay-ms: {exc}", ExitCode.USAGE) from None
+    return ReaderPath(card, profile)
+
+
 def _run_serve(args: argparse.Namespace, ctx: CliContext) -> int:
     from sim.chip.vpcd import VpcdServer, reader_name_for_port, stop_on_signals
 
@@ -173,7 +201,7 @@ def _run_serve(args: argparse.Namespace, ctx: CliContext) -> int:
                 ctx.message(f"serving {label} on vpcd port {args.port} ({where})")
 
         server = VpcdServer(
-            card,
+            _behind_reader(card, args),
             host=args.host,
             port=args.port,
             on_connected=connected,

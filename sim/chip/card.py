@@ -431,8 +431,8 @@ class SimulatedCard:
         le = command.le
         if le is None or command.data:
             return sw.WRONG_LENGTH
-        if le > _MAX_SHORT_LE:
-            return sw.CONDITIONS_NOT_SATISFIED
+        if self._extended:
+            return sw.CONDITIONS_NOT_SATISFIED  # short Le only, as on a real card
         return secrets.token_bytes(le) + sw.OK
 
     def _get_data(self, command: CommandApdu) -> bytes:

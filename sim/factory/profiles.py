@@ -256,7 +256,10 @@ class CardSpec:
     :param token_name: the token name in the JPKI token EF.
     :param smartphone: behave as a smartphone certificate (the auth certificate needs the
         auth PIN).
-    :param clear_verified_on_select: selecting an application again clears its verified PINs.
+    :param clear_verified_on_select: selecting an application again clears its verified PINs
+        (not observed on real cards, which keep them until power-off or reset).
+    :param basic_info_long_form: the card-info basic-info EF opens with ``FF 20 82 HH LL``
+        as on production cards; False gives the J-LIS test cards' minimal ``FF 20 LL``.
     :param card_serial: the 15-digit card serial; None derives one from holder and dates.
     """
 
@@ -281,7 +284,8 @@ class CardSpec:
     atr: AtrKind = AtrKind.NEW
     token_name: TokenName = TokenName.MY_NUMBER_CARD
     smartphone: bool = False
-    clear_verified_on_select: bool = True
+    clear_verified_on_select: bool = False
+    basic_info_long_form: bool = True
     card_serial: str | None = None
 
     def __post_init__(self) -> None:
@@ -525,6 +529,7 @@ def card_data_from_spec(spec: CardSpec) -> CardData:
             card_info_pin=_pin_setting(spec, _CARD_INFO, serial),
             juki_pin=_pin_setting(spec, _JUKI, serial),
             clear_verified_on_select=spec.clear_verified_on_select,
+            basic_info_long_form=spec.basic_info_long_form,
         )
     except ValueError as exc:
         raise ProfileError(f"cannot make the card: {exc}") from exc
