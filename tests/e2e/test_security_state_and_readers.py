@@ -9,6 +9,9 @@ program would otherwise find the PIN verified. Then the client runs unchanged be
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -100,6 +103,47 @@ def test_a_failing_command_after_verify_also_powers_down(
         "sign", "auth", str(document), "-o", str(target), pins={"auth": card.auth_pin.value}
     )
     assert failed.code != 0 and not target.exists(), failed.describe()
+    assert _auth_query(tools.READER_0) == b"\x63\xc3"
+
+
+def test_ctrl_c_during_a_signature_still_powers_the_card_down(
+    served_card: Any, tools: ModuleType, tmp_path: Path
+) -> None:
+    # The NFC reader's slow RSA (3 s) leaves time to press Ctrl-C while the card signs.
+    served_card(35963, profile=PROFILE, reader_profile="nfc", sign_delay_ms=3000)
+    card = tools.card_data(PROFILE)
+    document = tmp_path / "doc.txt"
+    document.write_text("a document\n")
+    output = tmp_path / "doc.sig"
+    command = [sys.executable, "-m", "jpki", "--lang", "en", "--reader", tools.READER_0]
+    command += ["--trace", "sign", "auth", str(document), "-o", str(output)]
+    process = subprocess.Popen(
+        command,
+        cwd=tools.REPO,
+        env=tools.environment({"JPKI_AUTH_PIN": card.auth_pin.value}),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen: list[str] = []
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:  # the APDU trace, as the commands go out
+            seen.append(line)
+            if "> 80 2A 00 97" in line:
+                break
+        else:
+            pytest.fail("the signature command was never sent:\n" + "".join(seen))
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130, "".join(seen) + rest  # ExitCode.INTERRUPTED
+    assert rest.strip().splitlines()[-1:] == ["jpki: interrupted"], rest
+    assert not output.exists()
     assert _auth_query(tools.READER_0) == b"\x63\xc3"
 
 
