@@ -83,8 +83,7 @@ class VisibleSignature:
             raise PdfInputError(f"page {self.page}: pages count from 0")
         if len(self.text) > MAX_TEXT_CHARS:
             raise PdfInputError(
-                f"the signature box text has {len(self.text)} characters; at most "
-                f"{MAX_TEXT_CHARS}"
+                f"the signature box text has {len(self.text)} characters; at most {MAX_TEXT_CHARS}"
             )
 
 
@@ -133,7 +132,7 @@ def _find_font(given: Path | None) -> str | None:
 @functools.cache
 def _single_face(path: str) -> str:
     """A font file pyHanko can open: the file itself, or the JP face of a collection."""
-    from fontTools.ttLib import TTCollection, TTFont
+    from fontTools.ttLib import TTCollection, TTFont  # type: ignore[import-untyped]
 
     with open(path, "rb") as stream:
         is_collection = stream.read(4) == b"ttcf"

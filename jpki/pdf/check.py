@@ -16,8 +16,10 @@ signatures as a business is regulated in Japan (the JPKI Act, article 17).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum, unique
@@ -433,20 +435,42 @@ def _validate(
     roots = [_asn1(anchor) for anchor in anchors or ()]
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        status = asyncio.run(
-            async_validate_pdf_signature(
-                sig,
-                signer_validation_context=context,
-                ts_validation_context=ValidationContext(trust_roots=roots, allow_fetching=False),
-                # The key is judged by the checker (signature or authentication key), and weak
-                # algorithms are reported by the preflight, not hidden behind a refusal here.
-                key_usage_settings=KeyUsageConstraints(),
-                algorithm_policy=CMSAlgorithmUsagePolicy.lift_policy(AcceptAllAlgorithms()),
+        with _quiet_validator():
+            status = asyncio.run(
+                async_validate_pdf_signature(
+                    sig,
+                    signer_validation_context=context,
+                    ts_validation_context=ValidationContext(
+                        trust_roots=roots, allow_fetching=False
+                    ),
+                    # The key is judged by the checker (signature or authentication key), and
+                    # weak algorithms are reported by the preflight, not hidden behind a
+                    # refusal here.
+                    key_usage_settings=KeyUsageConstraints(),
+                    algorithm_policy=CMSAlgorithmUsagePolicy.lift_policy(AcceptAllAlgorithms()),
+                )
             )
-        )
     except Exception as exc:  # noqa: BLE001 - pyHanko's errors for broken CMS are many
         return None, f"{type(exc).__name__}: {exc}"
     return status, None
+
+
+@contextlib.contextmanager
+def _quiet_validator() -> Iterator[None]:
+    """Keep pyHanko's own warnings (with tracebacks) about chains it cannot build off the
+    user's screen: the result reports the chain, in words, from :mod:`jpki.chain`."""
+    loggers = [logging.getLogger(name) for name in _VALIDATOR_LOGGERS]
+    saved = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, saved, strict=True):
+            logger.setLevel(level)
+
+
+_VALIDATOR_LOGGERS = ("pyhanko", "pyhanko_certvalidator")
 
 
 def _asn1(anchor: TrustAnchor | CertificateInfo) -> object:

@@ -22,19 +22,20 @@ def one_page_pdf(text: str = "Hello from jpki-toolkit") -> bytes:
     if not (text.isascii() and text.isprintable()):
         raise ValueError("the page text must be printable ASCII")
     escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    writer = PdfFileWriter(stream_xrefs=False)
+    writer = PdfFileWriter(stream_xrefs=False)  # type: ignore[no-untyped-call]
     content = generic.StreamObject(stream_data=f"BT /F1 14 Tf 72 760 Td ({escaped}) Tj ET".encode())
-    font = generic.DictionaryObject(
+    font = generic.DictionaryObject(  # type: ignore[no-untyped-call]
         {
             pdf_name("/Type"): pdf_name("/Font"),
             pdf_name("/Subtype"): pdf_name("/Type1"),
             pdf_name("/BaseFont"): pdf_name("/Helvetica"),
         }
     )
-    resources = generic.DictionaryObject(
-        {pdf_name("/Font"): generic.DictionaryObject({pdf_name("/F1"): writer.add_object(font)})}
+    resources = generic.DictionaryObject(  # type: ignore[no-untyped-call]
+        {pdf_name("/Font"): generic.DictionaryObject({pdf_name("/F1"): writer.add_object(font)})}  # type: ignore[no-untyped-call]
     )
-    writer.insert_page(PageObject(writer.add_object(content), A4, resources))
+    page = PageObject(writer.add_object(content), A4, resources)  # type: ignore[no-untyped-call]
+    writer.insert_page(page)  # type: ignore[no-untyped-call]
     out = io.BytesIO()
-    writer.write(out)
+    writer.write(out)  # type: ignore[no-untyped-call]
     return out.getvalue()

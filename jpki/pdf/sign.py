@@ -37,6 +37,7 @@ __all__ = [
     "Revocation",
     "SignOptions",
     "SignResult",
+    "check_inputs",
     "sign_pdf",
     "sign_pdf_with_card",
 ]
@@ -165,8 +166,7 @@ def sign_pdf_with_card(
         server failed); the input is untouched.
     """
     chosen = options or SignOptions()
-    _check_options(chosen)
-    _open(pdf)
+    check_inputs(pdf, chosen)
     session.verify_pin(chosen.key.pin, pin, force=force)
     signer = CardSigner.from_session(session, chosen.key)
     return sign_pdf(signer, pdf, chosen)
@@ -215,9 +215,7 @@ def sign_pdf(signer: Signer, pdf: bytes, options: SignOptions | None = None) -> 
         # that is down, revocation data that does not fit): one message, nothing written.
         if _is_ours(exc):
             raise
-        raise PdfSigningError(
-            f"the PDF could not be signed: {type(exc).__name__}: {exc}"
-        ) from exc
+        raise PdfSigningError(f"the PDF could not be signed: {type(exc).__name__}: {exc}") from exc
     signed = bytes(output.getbuffer())
     cert = signer.signing_cert
     key = signer.key if isinstance(signer, CardSigner) else chosen.key
@@ -236,11 +234,19 @@ def sign_pdf(signer: Signer, pdf: bytes, options: SignOptions | None = None) -> 
 
 
 def _is_ours(exc: Exception) -> bool:
+    from apdu.errors import ToolkitError
     from jpki.errors import JpkiError
 
-    from apdu.errors import ToolkitError
-
     return isinstance(exc, JpkiError | ToolkitError)
+
+
+def check_inputs(pdf: bytes, options: SignOptions) -> None:
+    """Refuse a PDF that cannot be signed or options that cannot be used, before any PIN.
+
+    :raises PdfInputError: what is wrong, in one line.
+    """
+    _check_options(options)
+    _open(pdf)
 
 
 def _check_options(options: SignOptions) -> None:
@@ -303,7 +309,7 @@ def _notes(key: KeyKind, font: FontChoice | None) -> tuple[Msg, ...]:
     if key is KeyKind.AUTH:
         notes.append(Msg("pdf.sign.auth_key_note"))
     if font is FontChoice.NOTO_CJK:
-        notes.append(Msg("pdf.sign.font_noto"))
+        notes.append(Msg("pdf.sign.font_noto", font="Noto Sans CJK JP"))
     elif font is FontChoice.ASCII_FALLBACK:
-        notes.append(Msg("pdf.sign.font_fallback"))
+        notes.append(Msg("pdf.sign.font_fallback", package="fonts-noto-cjk"))
     return tuple(notes)

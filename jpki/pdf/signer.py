@@ -60,7 +60,7 @@ class CardSigner(Signer):
     ) -> None:
         super().__init__(
             signing_cert=signing_cert,
-            cert_registry=SimpleCertificateStore.from_certs([ca_cert]),
+            cert_registry=SimpleCertificateStore.from_certs([ca_cert]),  # type: ignore[no-untyped-call]
             signature_mechanism=algos.SignedDigestAlgorithm({"algorithm": "rsassa_pkcs1v15"}),
             embed_roots=True,
         )
