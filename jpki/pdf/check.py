@@ -144,7 +144,7 @@ class TimestampCheck:
     :param intact: the token's imprint matches the signature value.
     :param valid: the token's own signature verifies.
     :param trusted: the authority chains to a given trust anchor.
-    :param authority: the time-stamp authority's subject.
+    :param authority: the time-stamp authority's subject (RFC 4514).
     """
 
     time: datetime
@@ -498,7 +498,7 @@ def _timestamp(status: PdfSignatureStatus) -> TimestampCheck | None:
         intact=bool(token.intact),
         valid=bool(token.valid),
         trusted=bool(token.trusted),
-        authority="" if cert is None else str(cert.subject.human_friendly),
+        authority="" if cert is None else _rfc4514(cert.dump()),
     )
 
 
@@ -540,6 +540,12 @@ def _coverage(
         later=later,
         modification=None if modification is None else modification.name.lower().replace("_", "-"),
     )
+
+
+def _rfc4514(der: bytes) -> str:
+    from cryptography import x509
+
+    return x509.load_der_x509_certificate(der).subject.rfc4514_string()
 
 
 def _iso(when: datetime | None) -> str | None:
