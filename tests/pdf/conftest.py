@@ -205,9 +205,7 @@ def tsa() -> Iterator[Tsa]:
     stamper = TimeStamper(
         tsa_cert=asn1_x509.Certificate.load(leaf.public_bytes(der)),
         tsa_key=keys.PrivateKeyInfo.load(
-            key.private_bytes(
-                der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
+            key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
         ),
         certs_to_embed=[asn1_x509.Certificate.load(root.public_bytes(der))],
     )
@@ -237,7 +235,9 @@ def tsa() -> Iterator[Tsa]:
     thread.start()
     try:
         host, port = server.server_address[:2]
-        yield Tsa(f"http://{host!s}:{port}/tsa", root.public_bytes(serialization.Encoding.PEM), seen)
+        yield Tsa(
+            f"http://{host!s}:{port}/tsa", root.public_bytes(serialization.Encoding.PEM), seen
+        )
     finally:
         server.shutdown()
         server.server_close()

@@ -93,7 +93,9 @@ def test_a_card_signature_passes_the_preflight(
     signed = sign_on_sim(blank_pdf).pdf
     found = _problems(signed, sim_trust_dir)
     assert found == {Problem.NO_TIMESTAMP: Severity.NOTE}
-    (checked,) = check_pdf(signed, load_trust_anchors(sim_trust_dir), require_production=False).signatures
+    (checked,) = check_pdf(
+        signed, load_trust_anchors(sim_trust_dir), require_production=False
+    ).signatures
     assert checked.ok and checked.key is KeyKind.SIGN.certificate
     assert checked.validity is Validity.VALID and checked.issuer_included
 
