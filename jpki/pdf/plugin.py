@@ -58,9 +58,7 @@ class JpkiSigningPlugin(SigningCommandPlugin):
             click.Option(
                 ("--pin-stdin",), is_flag=True, help="read the PIN from one line of stdin"
             ),
-            click.Option(
-                ("--force",), is_flag=True, help="send the PIN even when one try is left"
-            ),
+            click.Option(("--force",), is_flag=True, help="send the PIN even when one try is left"),
         ]
 
     def create_signer(

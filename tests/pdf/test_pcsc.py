@@ -1,7 +1,8 @@
 """PDF signing through the real pcscd: the simulated card served to a vpcd reader.
 
-Needs pcscd with vsmartcard-vpcd (``scripts/pcscd-session`` starts one). Both the ``jpki`` command and ``pyhanko sign addsig jpki`` run as
-their own processes and reach the card through pyscard and pcscd.
+Needs pcscd with vsmartcard-vpcd (``scripts/pcscd-session`` starts one). Both the ``jpki``
+command and ``pyhanko sign addsig jpki`` run as their own processes and reach the card
+through pyscard and pcscd.
 """
 
 from __future__ import annotations
