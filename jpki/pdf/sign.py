@@ -225,12 +225,18 @@ def sign_pdf(signer: Signer, pdf: bytes, options: SignOptions | None = None) -> 
         level=chosen.level,
         key=key,
         field_name=name,
-        signer="" if cert is None else cert.subject.human_friendly,
+        signer="" if cert is None else _rfc4514(cert.dump()),
         font=None if appearance is None else appearance.font,
         card=timing,
         seconds=time.perf_counter() - started,
         notes=_notes(key, appearance.font if appearance else None),
     )
+
+
+def _rfc4514(der: bytes) -> str:
+    from cryptography import x509
+
+    return x509.load_der_x509_certificate(der).subject.rfc4514_string()
 
 
 def _is_ours(exc: Exception) -> bool:
