@@ -5,32 +5,29 @@ so that people who already use the ``pyhanko`` command can sign with a My Number
 
     pyhanko sign addsig --field Sig1 --use-pades jpki --reader NAME in.pdf out.pdf
 
-The PIN rules are those of ``jpki``: the signature password comes from ``JPKI_SIGN_PIN``
-(``JPKI_AUTH_PIN`` for ``--key auth``), one line of standard input with ``--pin-stdin``, or
-pyHanko's silent prompt; never from the command line. The guard refuses a VERIFY that could
-block the PIN unless ``--force`` is given. ``--sim`` (or ``--card FILE``) signs with the
+The PIN rules are those of ``jpki`` (its own PIN source is used): the signature password
+comes from ``JPKI_SIGN_PIN`` (``JPKI_AUTH_PIN`` for ``--key auth``), one line of standard
+input with ``--pin-stdin``, or a prompt that does not echo; never from the command line. The
+guard refuses a VERIFY that could block the PIN unless ``--force`` is given. ``--sim`` (or ``--card FILE``) signs with the
 simulated card in process, for tests and trying it out.
 
-Like the ``jpki`` command, this module is a command-line edge: it opens the reader or the
-simulator itself.
+This module is a command-line edge like ``jpki.cli``: the card is opened, and the PIN read,
+by the ``jpki`` command's own code (so the simulator is imported there, lazily).
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
-import os
-import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
-from pyhanko.cli.plugin_api import CLIContext, SigningCommandPlugin, prompt_for_password
+from pyhanko.cli.plugin_api import CLIContext, SigningCommandPlugin
 
 from jpki.ids import KeyKind
 
 if TYPE_CHECKING:
-    from apdu import Connection
-
     from .signer import CardSigner
 
 __all__ = ["JpkiSigningPlugin"]
@@ -88,50 +85,42 @@ def _card_signer(
     force: bool,
 ) -> Iterator[CardSigner]:
     from apdu.errors import ToolkitError
+    from jpki.cli.context import CliContext
+    from jpki.cli.errors import CliError
+    from jpki.cli.pinentry import read_pin
+    from jpki.session import JpkiSession
 
     from .signer import CardSigner
 
+    # The jpki command's own choice of card and PIN source, so both behave the same.
+    options = argparse.Namespace(
+        reader=reader,
+        sim=sim,
+        profile=profile,
+        card=card,
+        shared=False,
+        wait=0.0,
+        pin_stdin=pin_stdin,
+        lang="en",
+    )
+    context = CliContext(options)
     if key is KeyKind.AUTH:
         click.echo(
             "note: the user-authentication key is not meant for document signatures; "
             "strict validators refuse them",
             err=True,
         )
-    pin = _read_pin(key, pin_stdin)
     try:
-        with _open(reader, sim, profile, card) as connection, connection.transaction():
-            from jpki.session import JpkiSession
-
+        pin = read_pin(context, key.pin)
+        with context.open_connection() as connection, connection.transaction():
             session = JpkiSession(connection)
             session.verify_pin(key.pin, pin, force=force)
             del pin
             yield CardSigner.from_session(session, key)
+    except CliError as exc:
+        raise click.ClickException(str(exc)) from exc
     except ToolkitError as exc:
         raise click.ClickException(_describe(exc)) from exc
-
-
-def _open(reader: str | None, sim: bool, profile: str, card: str | None) -> Connection:
-    if sim:
-        from sim import open_simulated_card
-
-        if card is not None:
-            return open_simulated_card(card_file=card, faults=None)
-        return open_simulated_card(profile=profile)
-    from apdu.pcsc import open_reader
-
-    return open_reader(reader, exclusive=True)
-
-
-def _read_pin(key: KeyKind, pin_stdin: bool) -> str:
-    from_env = os.environ.get(key.pin.env_var)
-    if from_env is not None:
-        return from_env
-    if pin_stdin:
-        line = sys.stdin.readline()
-        if not line:
-            raise click.ClickException("no PIN on standard input")
-        return line.rstrip("\r\n")
-    return prompt_for_password(f"{key.pin.label_en}: ")
 
 
 def _describe(exc: Exception) -> str:
