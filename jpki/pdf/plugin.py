@@ -8,8 +8,8 @@ so that people who already use the ``pyhanko`` command can sign with a My Number
 The PIN rules are those of ``jpki`` (its own PIN source is used): the signature password
 comes from ``JPKI_SIGN_PIN`` (``JPKI_AUTH_PIN`` for ``--key auth``), one line of standard
 input with ``--pin-stdin``, or a prompt that does not echo; never from the command line. The
-guard refuses a VERIFY that could block the PIN unless ``--force`` is given. ``--sim`` (or ``--card FILE``) signs with the
-simulated card in process, for tests and trying it out.
+guard refuses a VERIFY that could block the PIN unless ``--force`` is given. ``--sim`` (or
+``--card FILE``) signs with the simulated card in process, for tests and trying it out.
 
 This module is a command-line edge like ``jpki.cli``: the card is opened, and the PIN read,
 by the ``jpki`` command's own code (so the simulator is imported there, lazily).
