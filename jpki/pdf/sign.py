@@ -23,6 +23,7 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.pdf_cms import Signer
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 from jpki.ids import KeyKind
 from jpki.session import JpkiSession
@@ -183,6 +184,7 @@ def sign_pdf(signer: Signer, pdf: bytes, options: SignOptions | None = None) -> 
     started = time.perf_counter()
     writer = _open(pdf)
     name = chosen.field_name or _free_field_name(writer)
+    fetchers = AIOHttpFetcherBackend() if chosen.revocation.fetch else None
     meta = signers.PdfSignatureMetadata(
         field_name=name,
         md_algorithm=_DIGEST,
@@ -190,7 +192,7 @@ def sign_pdf(signer: Signer, pdf: bytes, options: SignOptions | None = None) -> 
         reason=chosen.reason,
         location=chosen.location,
         embed_validation_info=chosen.level is PadesLevel.B_LT,
-        validation_context=_validation_context(signer, chosen),
+        validation_context=_validation_context(signer, chosen, fetchers),
         use_pades_lta=False,
     )
     appearance = None if chosen.visible is None else plan_appearance(chosen.visible)
@@ -207,9 +209,15 @@ def sign_pdf(signer: Signer, pdf: bytes, options: SignOptions | None = None) -> 
         new_field_spec=field_spec,
     )
     try:
-        output = asyncio.run(pdf_signer.async_sign_pdf(writer))
+        output = asyncio.run(_sign_then_close(pdf_signer, writer, fetchers))
     except (SigningError, PyHankoPdfError, OSError) as exc:
-        raise PdfSigningError(f"the PDF could not be signed: {exc}") from exc
+        hint = ""
+        if chosen.level is PadesLevel.B_LT:
+            hint = (
+                " (PAdES B-LT: the certificates must validate with the revocation data given"
+                " or fetched, and the time-stamp authority with a known root)"
+            )
+        raise PdfSigningError(f"the PDF could not be signed: {exc}{hint}") from exc
     except Exception as exc:
         # pyHanko lets aiohttp's and the validator's own errors through (a time-stamp server
         # that is down, revocation data that does not fit): one message, nothing written.
@@ -231,6 +239,20 @@ def sign_pdf(signer: Signer, pdf: bytes, options: SignOptions | None = None) -> 
         seconds=time.perf_counter() - started,
         notes=_notes(key, appearance.font if appearance else None),
     )
+
+
+async def _sign_then_close(
+    pdf_signer: signers.PdfSigner,
+    writer: IncrementalPdfFileWriter,
+    fetchers: AIOHttpFetcherBackend | None,
+) -> io.BytesIO:
+    """Sign, then close the HTTP session used to fetch revocation data (if any)."""
+    try:
+        output: io.BytesIO = await pdf_signer.async_sign_pdf(writer)
+        return output
+    finally:
+        if fetchers is not None:
+            await fetchers.close()  # type: ignore[no-untyped-call]
 
 
 def _rfc4514(der: bytes) -> str:
@@ -287,7 +309,9 @@ def _free_field_name(writer: IncrementalPdfFileWriter) -> str:
     return f"{_FIELD_PREFIX}{number}"
 
 
-def _validation_context(signer: Signer, options: SignOptions) -> ValidationContext | None:
+def _validation_context(
+    signer: Signer, options: SignOptions, fetchers: AIOHttpFetcherBackend | None
+) -> ValidationContext | None:
     if options.level is not PadesLevel.B_LT:
         return None
     roots: list[asn1_x509.Certificate] = list(signer.cert_registry)
@@ -297,6 +321,7 @@ def _validation_context(signer: Signer, options: SignOptions) -> ValidationConte
         crls=[crl.CertificateList.load(_der(data)) for data in options.revocation.crls],
         ocsps=[ocsp.OCSPResponse.load(data) for data in options.revocation.ocsp_responses],
         allow_fetching=options.revocation.fetch,
+        fetcher_backend=fetchers,
         revocation_mode="hard-fail",
     )
 

@@ -97,3 +97,11 @@ def test_a_dead_time_stamp_server_fails_cleanly(
         port = probe.getsockname()[1]
     with pytest.raises(PdfSigningError, match="could not be signed"):
         sign_on_sim(blank_pdf, tsa_url=f"http://127.0.0.1:{port}/tsa")
+
+
+def test_b_lt_with_nothing_to_fetch_fails_cleanly(
+    blank_pdf: bytes, sign_on_sim: Callable[..., Any], tsa: Any
+) -> None:
+    # The simulated certificates name CRL hosts under .invalid: nothing can be fetched.
+    with pytest.raises(PdfSigningError, match="B-LT"):
+        sign_on_sim(blank_pdf, tsa_url=tsa.url, revocation=Revocation(fetch=True))
