@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from apdu import Connection
 from apdu.command import MAX_LE_EXTENDED, MAX_LE_SHORT
 
-__all__ = ["PdfSignBench", "measure_pdf", "pdf_json", "render_pdf"]
+__all__ = ["PdfSignBench", "RecordingConnection", "measure_pdf", "pdf_json", "render_pdf"]
 
 _INS_READ_BINARY = 0xB0
 _PIN = "ABCD1234"  # noqa: S105 - the documented signature password of simulated cards
@@ -60,14 +60,20 @@ class PdfSignBench:
     pdf_bytes: int
 
 
-class _Timed(Connection):
-    """Passes commands on, counting READ BINARY and the time spent in the card."""
+class RecordingConnection(Connection):
+    """Passes commands on to *inner*, recording each instruction byte and the time spent in
+    the card."""
 
     def __init__(self, inner: Connection) -> None:
         super().__init__()
         self.inner = inner
-        self.read_binary = 0
+        self.instructions: list[int] = []
         self.seconds = 0.0
+
+    @property
+    def read_binary(self) -> int:
+        """How many READ BINARY commands went by."""
+        return self.instructions.count(_INS_READ_BINARY)
 
     @property
     def name(self) -> str:
@@ -82,8 +88,7 @@ class _Timed(Connection):
         return self.inner.exclusive
 
     def _exchange(self, command: bytes) -> bytes:
-        if len(command) > 1 and command[1] == _INS_READ_BINARY:
-            self.read_binary += 1
+        self.instructions.append(command[1])
         started = time.perf_counter()
         try:
             return self.inner.transmit(command)
@@ -96,14 +101,14 @@ def _floor(sign_cert: int, ca_cert: int, le: int) -> tuple[int, int]:
     return 1 + 1 + reads + 1, reads  # SELECT, VERIFY, reads, SIGN
 
 
-def _sign_once(pdf: bytes, extended: bool) -> tuple[_Timed, float, int, int, int]:
+def _sign_once(pdf: bytes, extended: bool) -> tuple[RecordingConnection, float, int, int, int]:
     from jpki.ids import CertKind
     from jpki.pdf.sign import sign_pdf_with_card
     from jpki.session import JpkiSession
     from sim import open_simulated_card
 
     with open_simulated_card(profile="adult") as inner:
-        timed = _Timed(inner)
+        timed = RecordingConnection(inner)
         started = time.perf_counter()
         session = JpkiSession(timed, extended=extended)
         result = sign_pdf_with_card(session, pdf, _PIN)

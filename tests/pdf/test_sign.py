@@ -21,7 +21,7 @@ from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from apdu import Connection
+from bench.pdf import RecordingConnection
 from jpki.ids import KeyKind
 from jpki.pdf.appearance import FontChoice, VisibleSignature
 from jpki.pdf.check import check_pdf
@@ -55,31 +55,6 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
-class _Recorder(Connection):
-    """A connection that records the instruction byte of every command it passes on."""
-
-    def __init__(self, inner: Connection) -> None:
-        super().__init__()
-        self.inner = inner
-        self.instructions: list[int] = []
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def atr(self) -> bytes:
-        return self.inner.atr
-
-    @property
-    def exclusive(self) -> bool:
-        return self.inner.exclusive
-
-    def _exchange(self, command: bytes) -> bytes:
-        self.instructions.append(command[1])
-        return self.inner.transmit(command)
-
-
 def test_b_b_signature_is_valid_for_pyhanko_and_pdfsig(
     blank_pdf: bytes, sign_on_sim: Callable[..., Any], pdfsig: Any, tmp_path: Path
 ) -> None:
@@ -111,7 +86,7 @@ def test_b_b_signature_is_valid_for_pyhanko_and_pdfsig(
 def test_the_card_is_asked_for_exactly_the_floor(blank_pdf: bytes) -> None:
     """SELECT, the counter query and VERIFY, the certificate reads, one SIGN: nothing else."""
     with open_simulated_card(profile="adult") as inner:
-        recorder = _Recorder(inner)
+        recorder = RecordingConnection(inner)
         sign_pdf_with_card(JpkiSession(recorder), blank_pdf, "ABCD1234")
     ins = recorder.instructions
     assert ins.count(0xA4) == 1  # SELECT the JPKI application
