@@ -27,7 +27,6 @@ from enum import StrEnum, unique
 from asn1crypto import cms
 from pyhanko.pdf_utils.misc import PdfError as PyHankoPdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
@@ -45,7 +44,9 @@ from .errors import PdfInputError
 
 __all__ = [
     "Coverage",
+    "CoverageLevel",
     "LaterRevision",
+    "Modification",
     "PdfCheck",
     "RevisionKind",
     "SignatureCheck",
@@ -53,13 +54,32 @@ __all__ = [
     "check_pdf",
 ]
 
-_ACCEPTED_LATER_CHANGES = (
-    ModificationLevel.NONE,
-    ModificationLevel.LTA_UPDATES,
-    ModificationLevel.FORM_FILLING,
-)
-"""What may follow a signature without invalidating it: nothing, validation data and time
-stamps, and filling in forms (which is how later signatures are added)."""
+
+@unique
+class CoverageLevel(StrEnum):
+    """How much of the file a signature covers (pyHanko's coverage levels)."""
+
+    ENTIRE_FILE = "entire-file"
+    ENTIRE_REVISION = "entire-revision"
+    CONTIGUOUS_BLOCK_FROM_START = "contiguous-block-from-start"
+    UNCLEAR = "unclear"
+
+
+@unique
+class Modification(StrEnum):
+    """What the updates after a signature change (pyHanko's difference analysis)."""
+
+    NONE = "none"
+    LTA_UPDATES = "lta-updates"
+    FORM_FILLING = "form-filling"
+    ANNOTATIONS = "annotations"
+    OTHER = "other"
+
+    @property
+    def accepted(self) -> bool:
+        """Whether a signature stays valid after it: nothing, validation data and time-stamps,
+        and filling in forms (which is how later signatures are added)."""
+        return self in (Modification.NONE, Modification.LTA_UPDATES, Modification.FORM_FILLING)
 
 
 @unique
@@ -103,36 +123,39 @@ class Coverage:
         ``form-filling``, ``annotations``, ``other``), or ``None`` when it could not tell.
     """
 
-    level: str
+    level: CoverageLevel
     signed_revision: int
     revisions: int
     later: tuple[LaterRevision, ...]
-    modification: str | None
+    modification: Modification | None
 
     @property
     def whole_file(self) -> bool:
         """Whether the signature covers every byte of the file but its own value."""
-        return self.level == "entire-file"
+        return self.level is CoverageLevel.ENTIRE_FILE
 
     @property
     def acceptable(self) -> bool:
         """The whole file, or the whole signed revision followed only by accepted updates."""
         if self.whole_file:
             return True
-        accepted = {level.name.lower().replace("_", "-") for level in _ACCEPTED_LATER_CHANGES}
-        return self.level == "entire-revision" and self.modification in accepted
+        return (
+            self.level is CoverageLevel.ENTIRE_REVISION
+            and self.modification is not None
+            and self.modification.accepted
+        )
 
     def to_json(self) -> dict[str, object]:
         """Keys: ``level``, ``whole_file``, ``acceptable``, ``signed_revision``,
         ``revisions``, ``later``, ``modification``."""
         return {
-            "level": self.level,
+            "level": self.level.value,
             "whole_file": self.whole_file,
             "acceptable": self.acceptable,
             "signed_revision": self.signed_revision,
             "revisions": self.revisions,
             "later": [revision.to_json() for revision in self.later],
-            "modification": self.modification,
+            "modification": None if self.modification is None else self.modification.value,
         }
 
 
@@ -534,12 +557,16 @@ def _coverage(
         for number in range(signed + 1, revisions)
     )
     return Coverage(
-        level=level.name.lower().replace("_", "-"),
+        level=CoverageLevel(_kebab(level.name)),
         signed_revision=signed,
         revisions=revisions,
         later=later,
-        modification=None if modification is None else modification.name.lower().replace("_", "-"),
+        modification=None if modification is None else Modification(_kebab(modification.name)),
     )
+
+
+def _kebab(name: str) -> str:
+    return name.lower().replace("_", "-")
 
 
 def _rfc4514(der: bytes) -> str:

@@ -15,7 +15,7 @@ from jpki.chain import Validity
 from jpki.ids import CertKind
 from jpki.texts import Msg, render
 
-from .check import PdfCheck, RevisionKind, SignatureCheck
+from .check import CoverageLevel, PdfCheck, RevisionKind, SignatureCheck
 
 __all__ = ["LEGACY_SUBFILTERS", "Finding", "Preflight", "Problem", "Severity", "preflight"]
 
@@ -175,7 +175,7 @@ def _coverage_findings(sig: SignatureCheck) -> list[tuple[Problem, dict[str, obj
     coverage = sig.coverage
     if coverage is None:
         return []
-    if coverage.level not in ("entire-file", "entire-revision"):
+    if coverage.level not in (CoverageLevel.ENTIRE_FILE, CoverageLevel.ENTIRE_REVISION):
         return [(Problem.NOT_WHOLE_FILE, {})]
     if coverage.acceptable:
         signers = [r.field for r in coverage.later if r.kind is RevisionKind.SIGNATURE and r.field]

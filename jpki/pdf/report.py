@@ -8,7 +8,7 @@ from jpki.chain import Validity
 from jpki.ids import CertKind
 from jpki.texts import Msg, render
 
-from .check import Coverage, LaterRevision, PdfCheck, SignatureCheck
+from .check import Coverage, CoverageLevel, LaterRevision, PdfCheck, SignatureCheck
 from .preflight import Preflight, Severity
 
 __all__ = ["check_lines", "preflight_lines", "render_lines"]
@@ -117,7 +117,7 @@ def _signature_lines(number: int, sig: SignatureCheck) -> list[tuple[int, Msg]]:
 def _coverage(coverage: Coverage) -> Msg:
     if coverage.whole_file:
         return Msg("pdf.check.coverage_whole")
-    if coverage.level == "entire-revision":
+    if coverage.level is CoverageLevel.ENTIRE_REVISION:
         return Msg(
             "pdf.check.coverage_revision",
             signed=coverage.signed_revision,
@@ -138,10 +138,14 @@ def _later(revision: LaterRevision) -> Msg:
 def _signer(sig: SignatureCheck) -> Msg:
     if sig.signer is None:
         return Msg("pdf.check.signer_missing")
-    key = {CertKind.SIGN: "pdf.check.key_sign", CertKind.AUTH: "pdf.check.key_auth"}.get(
-        sig.key or CertKind.AUTH_CA, "pdf.check.key_unknown"
-    )
+    key = _KEY_TEXT.get(sig.key, "pdf.check.key_unknown")
     return Msg("pdf.check.signer", subject=sig.signer.subject, key=Msg(key))
+
+
+_KEY_TEXT: dict[CertKind | None, str] = {
+    CertKind.SIGN: "pdf.check.key_sign",
+    CertKind.AUTH: "pdf.check.key_auth",
+}
 
 
 def _time(sig: SignatureCheck) -> Msg:

@@ -180,7 +180,7 @@ def sign_pdf(signer: Signer, pdf: bytes, options: SignOptions | None = None) -> 
     :raises PdfSigningError: pyHanko could not complete the signature.
     """
     chosen = options or SignOptions()
-    _check_options(chosen)
+    check_inputs(pdf, chosen)
     started = time.perf_counter()
     writer = _open(pdf)
     name = chosen.field_name or _free_field_name(writer)
@@ -274,7 +274,21 @@ def check_inputs(pdf: bytes, options: SignOptions) -> None:
     :raises PdfInputError: what is wrong, in one line.
     """
     _check_options(options)
-    _open(pdf)
+    writer = _open(pdf)
+    if options.visible is not None:
+        pages = _page_count(writer)
+        if options.visible.page >= pages:
+            raise PdfInputError(
+                f"the signature box is on page {options.visible.page} (from 0), but the PDF has "
+                f"{pages} page(s)"
+            )
+
+
+def _page_count(writer: IncrementalPdfFileWriter) -> int:
+    try:
+        return int(writer.root["/Pages"]["/Count"])
+    except (PyHankoPdfError, KeyError, TypeError, ValueError) as exc:
+        raise PdfInputError(f"the PDF's page tree cannot be read: {exc}") from exc
 
 
 def _check_options(options: SignOptions) -> None:

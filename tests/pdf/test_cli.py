@@ -97,6 +97,11 @@ def test_bad_input_is_refused_before_any_pin(
         "--pin-stdin", stdin="ABCD1234\n",
     )  # fmt: skip
     assert box.code == 2 and "signature box" in box.err
+    page = jpki(
+        "--card", str(card), "pdf", "sign", str(source), "-o", str(out), "--visible",
+        "3/72,600,300,680", "--text", "x", "--pin-stdin", stdin="ABCD1234\n",
+    )  # fmt: skip
+    assert page.code == 2 and "1 page(s)" in page.err
     no_tsa = jpki(
         "--card", str(card), "pdf", "sign", str(source), "-o", str(out), "--crl", str(source),
         "--pin-stdin", stdin="ABCD1234\n",
