@@ -118,12 +118,14 @@ def _coverage(coverage: Coverage) -> Msg:
     if coverage.whole_file:
         return Msg("pdf.check.coverage_whole")
     if coverage.level is CoverageLevel.ENTIRE_REVISION:
+        judged = coverage.modification
+        modification = "unknown" if judged is None else judged.value.replace("-", "_")
         return Msg(
             "pdf.check.coverage_revision",
             signed=coverage.signed_revision,
             count=len(coverage.later),
             later=[_later(revision) for revision in coverage.later],
-            modification=coverage.modification or "?",
+            modification=Msg(f"pdf.check.modification_{modification}"),
         )
     return Msg("pdf.check.coverage_partial", level=coverage.level)
 
@@ -161,7 +163,7 @@ def _chain(sig: SignatureCheck) -> Msg:
         return Msg(
             "pdf.check.chain_ok",
             anchor=sig.chain.anchor.info.subject,
-            issuer_class=sig.chain.issuer_class.value,
+            issuer_class=Msg(f"pdf.check.class_{sig.chain.issuer_class.value}"),
         )
     if sig.chain_error is not None:
         return Msg("pdf.check.chain_bad", detail=sig.chain_error)

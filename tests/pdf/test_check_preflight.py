@@ -212,3 +212,34 @@ def test_a_pdf_without_signatures_and_not_a_pdf(blank_pdf: bytes) -> None:
     assert [f.problem for f in preflight(check_pdf(blank_pdf)).findings] == [Problem.NO_SIGNATURE]
     with pytest.raises(PdfInputError, match="not a PDF"):
         check_pdf(b"GIF89a")
+
+
+def test_the_report_has_words_for_every_level_class_and_kind() -> None:
+    from jpki.certificate import IssuerClass
+    from jpki.pdf.check import Modification, RevisionKind
+    from jpki.texts import Msg
+
+    keys = [f"pdf.check.modification_{m.value.replace('-', '_')}" for m in Modification]
+    keys += ["pdf.check.modification_unknown"]
+    keys += [f"pdf.check.class_{c.value}" for c in IssuerClass]
+    keys += [f"pdf.check.kind_{k.value.replace('-', '_')}" for k in RevisionKind]
+    for key in keys:
+        for lang in ("ja", "en"):
+            assert render(Msg(key), lang), (key, lang)
+
+
+def test_the_text_report_in_japanese(
+    blank_pdf: bytes, sign_on_sim: Callable[..., Any], sim_trust_dir: Path
+) -> None:
+    from jpki.pdf.report import check_lines, render_lines
+
+    first = sign_on_sim(blank_pdf).pdf
+    check = check_pdf(
+        sign_on_sim(first).pdf, load_trust_anchors(sim_trust_dir), require_production=False
+    )
+    text = render_lines(check_lines(check, "two.pdf"), "ja")
+    assert "two.pdf:署名2件、版数3" in text
+    assert "版2:署名 Signature2(署名とフォーム入力の追加のみ)" in text
+    assert "(署名用電子証明書の鍵)" in text
+    assert "シミュレーターの認証局" in text
+    assert "公的個人認証法第17条" in text
