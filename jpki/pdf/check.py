@@ -322,16 +322,62 @@ def check_pdf(
     """
     anchors = None if trust is None else tuple(trust)
     reader = _read(pdf)
-    try:
-        embedded = list(reader.embedded_signatures)
-    except (PyHankoPdfError, KeyError, TypeError, ValueError) as exc:
-        raise PdfInputError(f"the PDF's signature fields cannot be read: {exc}") from exc
+    embedded, unreadable = _collect(reader)
     revisions = int(reader.xrefs.total_revisions)
     later_kinds = _revision_kinds(reader, embedded)
     checks = tuple(
         _check_one(sig, anchors, require_production, revisions, later_kinds) for sig in embedded
     )
-    return PdfCheck(file_bytes=len(pdf), revisions=revisions, signatures=checks)
+    return PdfCheck(file_bytes=len(pdf), revisions=revisions, signatures=checks + unreadable)
+
+
+def _collect(
+    reader: PdfFileReader,
+) -> tuple[list[EmbeddedPdfSignature], tuple[SignatureCheck, ...]]:
+    """The signatures pyHanko can load, in signing order, and checks that say why the others
+    cannot be read (a broken CMS, an unknown SubFilter): one bad signature does not hide the
+    rest."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    loaded: list[EmbeddedPdfSignature] = []
+    broken: list[SignatureCheck] = []
+    try:
+        found = list(enumerate_sig_fields(reader, filled_status=True))
+    except (PyHankoPdfError, KeyError, TypeError, ValueError) as exc:
+        raise PdfInputError(f"the PDF's signature fields cannot be read: {exc}") from exc
+    for name, sig_ref, field_ref in found:
+        try:
+            signature = EmbeddedPdfSignature(reader, field_ref, name)
+            int(signature.signed_revision)
+        except Exception as exc:  # noqa: BLE001 - pyHanko and asn1crypto raise many kinds
+            subfilter = str(sig_ref.get_object().get("/SubFilter", "")).lstrip("/")
+            broken.append(_unreadable(str(name), subfilter, f"{type(exc).__name__}: {exc}"))
+            continue
+        loaded.append(signature)
+    loaded.sort(key=lambda sig: int(sig.signed_revision))
+    return loaded, tuple(broken)
+
+
+def _unreadable(field: str, subfilter: str, error: str) -> SignatureCheck:
+    return SignatureCheck(
+        field=field,
+        subfilter=subfilter,
+        digest=None,
+        intact=False,
+        valid=False,
+        signer=None,
+        other_certificates=0,
+        issuer_included=False,
+        key=None,
+        signing_time=None,
+        claimed_time=None,
+        timestamp=None,
+        validity=None,
+        chain=None,
+        chain_error=None,
+        coverage=None,
+        error=error,
+    )
 
 
 def _read(pdf: bytes) -> PdfFileReader:

@@ -138,6 +138,9 @@ def _signature_findings(sig: SignatureCheck) -> list[Finding]:
         found.append((Problem.LEGACY_SUBFILTER, {"subfilter": sig.subfilter}))
     if sig.digest in _WEAK_DIGESTS or sig.subfilter == "adbe.pkcs7.sha1":
         found.append((Problem.WEAK_DIGEST, {"digest": sig.digest or "sha1"}))
+    if sig.error is not None:
+        # Nothing else can be said about a signature that cannot be read.
+        return _messages(sig, found)
     if sig.signer is None:
         found.append((Problem.NO_SIGNER_CERTIFICATE, {}))
     elif not sig.chain_checked:
@@ -146,7 +149,7 @@ def _signature_findings(sig: SignatureCheck) -> list[Finding]:
         found.append((Problem.CHAIN_NOT_CHECKED, {}))
     elif sig.chain_error is not None:
         found.append((Problem.UNTRUSTED, {"detail": sig.chain_error}))
-    if sig.error is None and not (sig.intact and sig.valid):
+    if not (sig.intact and sig.valid):
         found.append((Problem.BROKEN, {}))
     found.extend(_coverage_findings(sig))
     if sig.key is CertKind.AUTH:
@@ -161,6 +164,10 @@ def _signature_findings(sig: SignatureCheck) -> list[Finding]:
         found.append((Problem.NO_TIMESTAMP, {}))
     elif not sig.timestamp.ok:
         found.append((Problem.TIMESTAMP_INVALID, {}))
+    return _messages(sig, found)
+
+
+def _messages(sig: SignatureCheck, found: list[tuple[Problem, dict[str, object]]]) -> list[Finding]:
     return [
         Finding(
             sig.field,

@@ -76,9 +76,9 @@ def _signature_lines(number: int, sig: SignatureCheck) -> list[tuple[int, Msg]]:
     ]
     if sig.error is not None:
         lines.append((1, Msg("pdf.check.unreadable", detail=sig.error)))
-    else:
-        intact = sig.intact and sig.valid
-        lines.append((1, Msg("pdf.check.integrity_ok" if intact else "pdf.check.integrity_bad")))
+        return lines
+    intact = sig.intact and sig.valid
+    lines.append((1, Msg("pdf.check.integrity_ok" if intact else "pdf.check.integrity_bad")))
     if sig.coverage is not None:
         lines.append((1, _coverage(sig.coverage)))
     lines.append((1, _signer(sig)))

@@ -243,3 +243,27 @@ def test_the_text_report_in_japanese(
     assert "(署名用電子証明書の鍵)" in text
     assert "シミュレーターの認証局" in text
     assert "公的個人認証法第17条" in text
+
+
+def test_a_broken_signature_is_reported_and_does_not_hide_the_others(
+    blank_pdf: bytes, sign_on_sim: Callable[..., Any]
+) -> None:
+    first = sign_on_sim(blank_pdf).pdf
+    two = sign_on_sim(first).pdf
+    # Overwrite the start of the first signature's CMS (inside /Contents, outside the
+    # signed bytes): it is no longer a CMS.
+    start = two.index(b"/Contents <") + len(b"/Contents <")
+    broken = two[:start] + b"00" * 40 + two[start + 80 :]
+    check = check_pdf(broken)
+    by_field = {sig.field: sig for sig in check.signatures}
+    assert set(by_field) == {"Signature1", "Signature2"}
+    assert by_field["Signature1"].error is not None and not by_field["Signature1"].ok
+    assert by_field["Signature2"].error is None
+    # The second signature covers the first one's /Contents: it sees the change.
+    assert not by_field["Signature2"].intact
+    assert Problem.BROKEN in {
+        f.problem for f in preflight(check).findings if f.field == "Signature2"
+    }
+    assert not check.ok
+    problems = [(f.field, f.problem) for f in preflight(check).findings if f.field == "Signature1"]
+    assert problems == [("Signature1", Problem.UNREADABLE)]
