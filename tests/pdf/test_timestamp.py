@@ -105,3 +105,34 @@ def test_b_lt_with_nothing_to_fetch_fails_cleanly(
     # The simulated certificates name CRL hosts under .invalid: nothing can be fetched.
     with pytest.raises(PdfSigningError, match="B-LT"):
         sign_on_sim(blank_pdf, tsa_url=tsa.url, revocation=Revocation(fetch=True))
+
+
+def test_the_command_line_makes_b_t_and_b_lt(
+    jpki: Any,
+    blank_pdf: bytes,
+    tsa: Any,
+    tsa_trust_dir: Path,
+    sign_ca_crl: bytes,
+    tmp_path: Path,
+    pins_env: Callable[..., None],
+) -> None:
+    source, crl, tsa_root = tmp_path / "in.pdf", tmp_path / "sign-ca.crl", tmp_path / "tsa.pem"
+    source.write_bytes(blank_pdf)
+    crl.write_bytes(sign_ca_crl)
+    tsa_root.write_bytes(tsa.root_pem)
+    pins_env(sign="ABCD1234")
+    trust = ["--trust", str(tsa_trust_dir), "--allow-non-production"]
+    bt = jpki("--sim", "--json", "pdf", "sign", str(source), "-o", str(tmp_path / "bt.pdf"),
+              "--tsa", tsa.url)  # fmt: skip
+    assert bt.code == 0, bt.err
+    assert bt.json()["level"] == "B-T"
+    checked = jpki("--json", "pdf", "verify", str(tmp_path / "bt.pdf"), *trust).json()
+    assert checked["ok"] and checked["signatures"][0]["timestamp"]["trusted"] is True
+    blt = jpki("--sim", "--json", "pdf", "sign", str(source), "-o", str(tmp_path / "blt.pdf"),
+               "--tsa", tsa.url, "--crl", str(crl), "--extra-trust", str(tsa_root))  # fmt: skip
+    assert blt.code == 0, blt.err
+    assert blt.json()["level"] == "B-LT"
+    checked = jpki("--json", "pdf", "verify", str(tmp_path / "blt.pdf"), *trust).json()
+    assert checked["ok"]
+    later = checked["signatures"][0]["coverage"]["later"]
+    assert [revision["kind"] for revision in later] == ["validation-data"]
