@@ -106,7 +106,7 @@ def sign_on_sim() -> SignOnSim:
     from jpki.pdf.sign import SignOptions, sign_pdf_with_card
     from jpki.session import JpkiSession
     from sim import open_simulated_card
-    from sim.profiles import DEFAULT_PIN, DEFAULT_SIGN_PASSWORD
+    from sim.factory.profiles import DEFAULT_PIN, DEFAULT_SIGN_PASSWORD
 
     def sign(pdf: bytes, profile: str = "adult", **options: Any) -> SignResult:
         chosen = SignOptions(**options)
@@ -120,7 +120,7 @@ def sign_on_sim() -> SignOnSim:
 @pytest.fixture(scope="session")
 def sim_trust_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A trust anchor folder with the simulator's two CAs (as the card carries them)."""
-    from sim.pki import CaKind, build_ca
+    from sim.factory.pki import CaKind, build_ca
 
     folder = tmp_path_factory.mktemp("sim-trust")
     for kind in (CaKind.SIGN, CaKind.AUTH):
@@ -257,7 +257,7 @@ def tsa_trust_dir(sim_trust_dir: Path, tsa: Tsa, tmp_path_factory: pytest.TempPa
 @pytest.fixture(scope="session")
 def sign_ca_crl() -> bytes:
     """A current CRL (DER) of the simulator's signature CA, revoking nothing on the card."""
-    from sim.pki import CaKind, build_ca
+    from sim.factory.pki import CaKind, build_ca
 
     ca = build_ca(CaKind.SIGN)
     now = datetime.now(UTC).replace(microsecond=0)

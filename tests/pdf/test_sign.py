@@ -29,7 +29,7 @@ from jpki.pdf.errors import PdfInputError
 from jpki.pdf.sign import PadesLevel, SignOptions, sign_pdf_with_card
 from jpki.session import JpkiSession
 from sim import open_simulated_card
-from sim.pki import CaKind, build_ca
+from sim.factory.pki import CaKind, build_ca
 
 
 def _pyhanko_statuses(pdf: bytes) -> list[Any]:
