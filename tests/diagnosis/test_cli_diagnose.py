@@ -67,6 +67,8 @@ def test_json_schema(run_cli: Runner) -> None:
         "unconfirmed",
         "municipality",
         "notes",
+        "note_codes",
+        "timeline",
     }
     assert result["schema"] == SCHEMA
     assert result["today"] == TODAY
@@ -79,6 +81,7 @@ def test_json_schema(run_cli: Runner) -> None:
             "severity",
             "message",
             "action",
+            "remedy",
             "unconfirmed",
             "decisions",
             "details",
@@ -110,7 +113,35 @@ def test_json_schema(run_cli: Runner) -> None:
     assert card["apdu_count"] == 16
     assert result["expected"] is None
     assert result["municipality"]["id"] == "bunkyo"
-    assert len(result["notes"]) == 3
+    # Lost card, express re-issue, moving abroad (no period of stay given), whom to call, where.
+    assert result["note_codes"] == [
+        "lost_card",
+        "express_issuance",
+        "moving_abroad",
+        "call_centre",
+        "counter",
+    ]
+    assert len(result["notes"]) == len(result["note_codes"])
+    # The key dates a timeline is drawn from, as ISO dates.
+    assert result["timeline"] == {
+        "today": TODAY,
+        "card": {
+            "expiry": "2032-12-01",
+            "renewal_from": "2032-09-02",
+            "renewal_until": "2032-12-01",
+            "basis": "chip",
+        },
+        "auth_cert": {
+            "expiry": "2027-12-01",
+            "renewal_from": "2027-09-02",
+            "renewal_until": "2027-12-01",
+            "basis": "chip",
+        },
+        "sign_cert": None,
+    }
+    remedies = {finding["code"]: finding["remedy"] for finding in result["findings"]}
+    assert remedies["sign_pin_blocked"] == "reset_pin"
+    assert remedies["auth_pin_last_try"] == "do_not_guess"
 
 
 def test_json_wording_follows_lang(run_cli: Runner) -> None:

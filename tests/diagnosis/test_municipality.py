@@ -20,16 +20,16 @@ from jpki.diagnosis import (
 def test_default_is_bunkyo_city_from_the_guidance() -> None:
     office = default_municipality()
     assert office.id == "bunkyo"
-    assert office.counter.ja == "戸籍住民課"
-    assert office.location.ja == "文京シビックセンター2階"
-    assert "春日1-16-21" in office.address.ja
+    assert office.counter.get("ja") == "戸籍住民課"
+    assert office.location.get("ja") == "文京シビックセンター2階"
+    assert "春日1-16-21" in office.address.get("ja")
     assert office.call_centre.phone == "03-5803-1666"
     assert office.free_dial.phone == "0120-95-0178"
     assert (office.reissue_fee_yen, office.reissue_fee_without_certificates_yen) == (1000, 800)
-    assert "水曜日は午後7時30分まで" in office.counter_hours.ja
-    assert "第2日曜日" in office.counter_hours.ja
-    assert "午前6時30分～午後11時" in office.convenience_store_hours.ja
-    assert office.counter_place.ja == "戸籍住民課窓口（文京シビックセンター2階）"
+    assert "水曜日は午後7時30分まで" in office.counter_hours.get("ja")
+    assert "第2日曜日" in office.counter_hours.get("ja")
+    assert "午前6時30分～午後11時" in office.convenience_store_hours.get("ja")
+    assert office.counter_place("ja") == "戸籍住民課窓口（文京シビックセンター2階）"
 
 
 def test_json_form_loads_back_to_the_same_configuration(tmp_path: Path) -> None:
@@ -61,8 +61,8 @@ def test_custom_file(tmp_path: Path) -> None:
     path.write_text(json.dumps(custom(), ensure_ascii=False), encoding="utf-8")
     office = load_municipality(path)
     assert isinstance(office, Municipality)
-    assert office.counter_place.ja == "市民課窓口（本庁舎1階）"
-    assert office.counter_place.en == "the Citizens Division counter (1st floor, main building)"
+    assert office.counter_place("ja") == "市民課窓口（本庁舎1階）"
+    assert office.counter_place("en") == "the Citizens Division counter (1st floor, main building)"
 
 
 @pytest.mark.parametrize(
