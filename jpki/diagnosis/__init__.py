@@ -14,6 +14,7 @@ from __future__ import annotations
 from .circumstances import (
     Circumstances,
     CircumstancesError,
+    Known,
     RuleInputs,
     check_circumstances,
     rule_inputs,
@@ -48,6 +49,7 @@ __all__ = [
     "Finding",
     "FindingCode",
     "KeyDates",
+    "Known",
     "Localized",
     "Municipality",
     "MunicipalityError",

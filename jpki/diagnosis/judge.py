@@ -29,7 +29,7 @@ from jpki.rules import (
     sign_cert_usable_from,
 )
 
-from .circumstances import Circumstances, RuleInputs, rule_inputs
+from .circumstances import Circumstances, Known, RuleInputs, rule_inputs
 from .facts import CardFacts, ChipKind, Problem
 from .findings import Basis, Detail, Finding, FindingCode, Remedy, Severity, StoreRoute
 from .municipality import Municipality, default_municipality
@@ -52,13 +52,15 @@ def diagnose(
     facts: CardFacts,
     today: date,
     *,
-    circumstances: Circumstances | None = None,
+    circumstances: Known | None = None,
     municipality: Municipality | None = None,
 ) -> Diagnosis:
     """Judge *facts* on *today* (a JST date).
 
-    :param circumstances: what staff know beyond the chip; with the birth and card issue dates
-        the expiry rules run and are compared with the chip.
+    :param circumstances: what staff know beyond the chip: the rules' own
+        :class:`~jpki.rules.ExpiryInputs`, or :class:`Circumstances` when the birth date or the
+        card issue date is not known; with both dates the expiry rules run and are compared
+        with the chip.
     :param municipality: where residents are sent (default: the packaged Bunkyo City).
     :raises RulesInputError: the dates given contradict each other.
     """
@@ -87,7 +89,7 @@ class _Judge:
         self,
         facts: CardFacts,
         today: date,
-        known: Circumstances,
+        known: Known,
         built: RuleInputs | None,
         report: ExpiryReport | None,
     ) -> None:

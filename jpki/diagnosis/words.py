@@ -9,7 +9,6 @@ asked for. The text report, ``--json`` and the counter page all go through here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 
 from jpki.certificate import IssuerClass
@@ -49,7 +48,6 @@ class _Words:
     """The values every template of one rendering may name: the municipality's, in *lang*."""
 
     def __init__(self, office: Municipality, lang: str) -> None:
-        self.lang = lang
         dial, centre = office.free_dial, office.call_centre
         self.values: dict[str, object] = {
             "municipality": office.name.get(lang),
@@ -71,7 +69,6 @@ class _Words:
             "fee": f"{office.reissue_fee_yen:,}",
             "lighter_fee": f"{office.reissue_fee_without_certificates_yen:,}",
         }
-        self.office = office
 
     def __call__(self, key: str, **values: object) -> Msg:
         return _m(key, **self.values, **values)
@@ -445,8 +442,3 @@ def _last_try(f: Finding, w: _Words) -> Joined:
     if other is not None and route is StoreRoute.POSSIBLE:
         parts.append(w("remedy.store_reset_short", other=_pin(other)))
     return Joined(parts)
-
-
-def join_list(items: Iterable[str], lang: str) -> str:
-    """Items joined with the catalog's list separator."""
-    return render(Msg("common.join"), lang).join(items)

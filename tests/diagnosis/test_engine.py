@@ -642,3 +642,29 @@ def test_custom_municipality_is_used_in_actions(kit: Kit) -> None:
     other = replace(office, location=Localized.of(ja="本庁舎1階", en="1st floor, main building"))
     diagnosis = diagnose(kit.facts(pins=kit.pins(juki=0)), kit.today, municipality=other)
     assert "戸籍住民課窓口（本庁舎1階）" in action_ja(diagnosis, FindingCode.JUKI_PIN_BLOCKED)
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"birth": ADULT_BIRTH, "card_issued": ADULT_CARD_ISSUED},
+        {"birth": date(1985, 4, 13), "card_issued": ADULT_CARD_ISSUED},
+        {
+            "birth": date(1982, 1, 15),
+            "card_issued": date(2022, 12, 1),
+            "auth_cert_issued": date(2024, 6, 3),
+            "sign_cert_issued": date(2022, 12, 1),
+        },
+    ],
+)
+def test_the_rules_own_inputs_are_taken_as_they_are(kit: Kit, dates: dict[str, Any]) -> None:
+    from jpki.rules import ExpiryInputs
+
+    facts = kit.facts(pins=kit.pins(sign=1))
+    by_rules = diagnose(facts, kit.today, circumstances=ExpiryInputs(**dates))
+    by_circumstances = diagnose(facts, kit.today, circumstances=Circumstances(**dates))
+    assert by_rules.to_json("ja") == by_circumstances.to_json("ja")
+    built = by_rules.rule_inputs
+    assert built is not None
+    # The chip's issue date fills in what the rules' inputs left open, nothing else.
+    assert built.inputs.auth_cert_issued == dates.get("auth_cert_issued", kit.cert_issued)
