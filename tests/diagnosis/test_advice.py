@@ -140,7 +140,7 @@ def test_card_ending_with_the_stay_is_extended_not_reapplied_for(kit: Kit) -> No
     card = diagnosis.finding(FindingCode.CARD_RENEWABLE)
     assert card is not None
     action = diagnosis.action(card, "ja") or ""
-    assert "在留期間を更新" in action and "新しい在留カード" in action
+    assert "在留期限の延長" in action and "新しい在留カード" in action
     assert "郵送" not in text(diagnosis)
     assert Note.FOREIGN_LANGUAGES in diagnosis.notes
     assert Note.MOVING_ABROAD not in diagnosis.notes
@@ -156,9 +156,7 @@ def test_residence_limit_reads_one_way_only(kit: Kit) -> None:
     limit = diagnosis.finding(FindingCode.RESIDENCE_PERIOD_LIMIT)
     assert limit is not None
     said = diagnosis.message(limit, "ja")
-    assert (
-        "在留期間の満了日は2028年3月31日、マイナンバーカードの有効期限は2028年3月31日です" in said
-    )
+    assert "在留期限は2028年3月31日、マイナンバーカードの有効期限は2028年3月31日です" in said
     assert "までに" not in said
 
 
@@ -201,7 +199,7 @@ def test_new_signature_certificate_works_online_after_24_hours(kit: Kit) -> None
     pending = diagnosis.finding(FindingCode.SIGN_CERT_PENDING)
     assert pending is not None
     assert pending.details_json()["usable_from"] == "2026-11-23"
-    assert "24時間が経過した2026年11月23日から" in diagnosis.message(pending, "ja")
+    assert "翌日（24時間経過後）の2026年11月23日から" in diagnosis.message(pending, "ja")
 
 
 def test_no_next_day_notice_for_old_or_absent_signature_certificates(kit: Kit) -> None:

@@ -338,6 +338,40 @@ def test_broken_municipality_file(run_cli: Runner, tmp_path: Path) -> None:
     assert len(run.err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ('{"id": "x"}', "「name」の値を確認してください"),
+        ("not json", "読み込めません"),
+    ],
+)
+def test_broken_municipality_file_in_japanese(
+    run_cli: Runner, tmp_path: Path, content: str, said: str
+) -> None:
+    path = tmp_path / "city.json"
+    path.write_text(content, encoding="utf-8")
+    run = run_cli("--sim", "diagnose", "--lang", "ja", "--municipality", str(path))
+    assert run.code == 2
+    assert said in run.err
+    # The path is the only Latin text: no English explanation in a Japanese error.
+    assert "missing" not in run.err and "JSON" not in run.err.replace(str(path), "")
+    assert len(run.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--birth", "2000-01-01"], "生年月日とカードの発行日は両方指定してください"),
+        (["--cert-issued", "2020-01-01"], "--cert-issued を使うには、生年月日とカードの発行日"),
+    ],
+)
+def test_option_errors_in_japanese(run_cli: Runner, options: list[str], said: str) -> None:
+    run = run_cli("--sim", "diagnose", "--lang", "ja", *options)
+    assert run.code == 2
+    assert said in run.err
+    assert "need" not in run.err and "together" not in run.err
+
+
 def test_not_a_my_number_card(run_cli: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
     def other_card(self: CliContext) -> ScriptedConnection:
         return ScriptedConnection([("00A4040C0AD392F000260100000001", "6A82")])

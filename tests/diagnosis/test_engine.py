@@ -587,7 +587,7 @@ def test_residence_period_limit_explains_the_extension(kit: Kit) -> None:
     )
     diagnosis = run(kit, facts, residence_until=date(2028, 3, 31))
     limit = finding(diagnosis, FindingCode.RESIDENCE_PERIOD_LIMIT)
-    assert "自動的には延長されません" in limit.message.ja
+    assert "自動的に更新されません" in limit.message.ja
     assert "新しい在留カード" in action_ja(diagnosis, FindingCode.RESIDENCE_PERIOD_LIMIT)
 
 
