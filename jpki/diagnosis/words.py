@@ -360,7 +360,7 @@ def _action(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR0
                 if d.get("card_expired")
                 else "remedy.certs_with_new_card"
             )
-            return Joined((w(key), _smartphone_cert(w)))
+            return Joined((w(key), _smartphone_cert(w) if code.value.startswith("auth_") else None))
         first = w("remedy.new_card_needed") if code is FindingCode.CARD_EXPIRED else None
         return Joined((first, w("remedy.new_card"), w("remedy.pick_up")))
     if remedy is Remedy.EXTEND_STAY:
@@ -373,7 +373,7 @@ def _action(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR0
         return w("remedy.reissue_after_stay")
     if remedy is Remedy.RENEW_CERTIFICATES:
         if d.get("with_auth"):
-            return Joined((w("remedy.renew_with_auth"), _smartphone_cert(w)))
+            return w("remedy.renew_with_auth")  # the auth certificate's finding says the rest
         key = "remedy.renew_both" if d.get("both") else "remedy.renew"
         return Joined((w(key), w.hours(), _smartphone_cert(w)))
     if remedy is Remedy.ISSUE_CERTIFICATES:
@@ -383,7 +383,7 @@ def _action(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR0
             first = w("remedy.now_15") if d.get("now_15") else None
             return Joined((first, w("remedy.apply_sign_cert"), w("remedy.from_15")))
         if d.get("with_auth"):
-            return Joined((w("remedy.reissue_with_auth"), _smartphone_cert(w)))
+            return w("remedy.reissue_with_auth")
         return Joined((w("remedy.reissue_certs"), w.hours(), _smartphone_cert(w)))
     if remedy is Remedy.CHECK_CARD_FACE:
         return w("remedy.check_card_face")
