@@ -328,9 +328,9 @@ def _unconfirmed(f: Finding, w: _Words) -> Msg:
 
 _SUBJECT_PREFIXES = (
     ("card_", "subject.card_expiry"),
-    ("auth_cert_", "cert.auth"),
-    ("cert_expiry_", "cert.auth"),
-    ("sign_cert_", "cert.sign"),
+    ("auth_cert_", "subject.auth_cert"),
+    ("cert_expiry_", "subject.auth_cert"),
+    ("sign_cert_", "subject.sign_cert"),
 )
 
 
@@ -419,8 +419,8 @@ def _reset(f: Finding, w: _Words) -> Joined:
             parts.append(
                 w(
                     "remedy.store_reset",
-                    pin=_pin_short(kind),
-                    other=_pin_short(other),
+                    pin=_m(f"pin_route.{kind.json_key}"),
+                    other=_m(f"pin_route.{other.json_key}"),
                     shape=_m(f"pin_shape.{other.json_key}"),
                 )
             )
