@@ -69,6 +69,19 @@ class _Words:
             "fee": f"{office.reissue_fee_yen:,}",
             "lighter_fee": f"{office.reissue_fee_without_certificates_yen:,}",
         }
+        for prefix, contact in (
+            ("abroad", office.abroad_dial),
+            ("foreign", office.foreign_language_dial),
+        ):
+            if contact is not None:
+                self.values[f"{prefix}_name"] = contact.name.get(lang)
+                self.values[f"{prefix}_phone"] = contact.phone
+                self.values[f"{prefix}_hours"] = contact.hours.get(lang)
+        express = office.express_reissue_fee_yen
+        lighter = office.express_reissue_fee_without_certificates_yen
+        if express is not None and lighter is not None:
+            self.values["express_fee"] = f"{express:,}"
+            self.values["express_lighter_fee"] = f"{lighter:,}"
 
     def __call__(self, key: str, **values: object) -> Msg:
         return _m(key, **self.values, **values)
@@ -119,33 +132,20 @@ def action(finding: Finding, office: Municipality, lang: str) -> str | None:
     return render(_action(finding, _Words(office, lang)), lang)
 
 
+# A note with its fuller wording when the municipality file gives the value it needs.
+_NOTE_WITH_DATA = {
+    Note.MOVING_ABROAD: ("abroad_phone", "note.moving_abroad_dial"),
+    Note.FOREIGN_LANGUAGES: ("foreign_phone", "note.foreign_languages_dial"),
+    Note.EXPRESS_ISSUANCE: ("express_fee", "note.express_issuance_fee"),
+}
+
+
 def note(which: Note, office: Municipality, lang: str) -> str:
     """One of the general notes a report ends with, in *lang*."""
     words = _Words(office, lang)
-    values: dict[str, object] = {}
-    if which is Note.MOVING_ABROAD and office.abroad_dial is not None:
-        return render(
-            words(
-                "note.moving_abroad_dial",
-                abroad_name=office.abroad_dial.name.get(lang),
-                abroad_phone=office.abroad_dial.phone,
-            ),
-            lang,
-        )
-    if which is Note.FOREIGN_LANGUAGES and office.foreign_language_dial is not None:
-        return render(
-            words(
-                "note.foreign_languages_dial",
-                foreign_name=office.foreign_language_dial.name.get(lang),
-                foreign_phone=office.foreign_language_dial.phone,
-                foreign_hours=office.foreign_language_dial.hours.get(lang),
-            ),
-            lang,
-        )
-    if which is Note.EXPRESS_ISSUANCE and office.express_reissue_fee_yen is not None:
-        values["express_fee"] = f"{office.express_reissue_fee_yen:,}"
-        values["express_lighter_fee"] = f"{office.express_reissue_fee_without_certificates_yen:,}"
-        return render(words("note.express_issuance_fee", **values), lang)
+    needs, fuller = _NOTE_WITH_DATA.get(which, ("", ""))
+    if needs in words.values:
+        return render(words(fuller), lang)
     return render(words(f"note.{which.value}"), lang)
 
 
