@@ -140,10 +140,10 @@ class _Judge:
             notes.append(Note.FOREIGN_LANGUAGES)
         elif self.facts.chip is ChipKind.MY_NUMBER_CARD:
             notes.append(Note.MOVING_ABROAD)
-        if any(
+        if not self.card_expired and any(
             f.code in (FindingCode.AUTH_CERT_EXPIRED, FindingCode.AUTH_CERT_ABSENT)
             for f in self.findings
-        ):
+        ):  # registering the card for health insurance needs the certificate
             notes.append(Note.HEALTH_INSURANCE)
         notes += [Note.CALL_CENTRE, Note.COUNTER]
         return tuple(notes)

@@ -186,8 +186,10 @@ def _message(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR
     if code in (FindingCode.AUTH_CERT_RENEWABLE, FindingCode.SIGN_CERT_RENEWABLE):
         if d.get("basis") == Basis.CAPPED_BY_AUTH:
             return Joined(
-                (w("sign.capped_renewable", auth_expiry=_day(d["auth_cert_expiry"])),)
-                + (w("sign.unreadable"),)
+                (
+                    w("sign.capped_renewable", auth_expiry=_day(d["auth_cert_expiry"])),
+                    w("sign.unreadable"),
+                )
             )
         return Joined((w("cert.renewable", **_cert_values(f)), _sign_note(f, w)))
     if code in (FindingCode.AUTH_CERT_EXPIRED, FindingCode.SIGN_CERT_EXPIRED):

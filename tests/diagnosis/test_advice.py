@@ -335,3 +335,20 @@ def test_every_pin_kind_has_words(kit: Kit) -> None:
         assert blocked is not None
         assert "ロックされています" in diagnosis.message(blocked, "ja")
         assert "is blocked" in diagnosis.message(blocked, "en")
+
+
+def test_health_insurance_note_where_the_certificate_matters(kit: Kit) -> None:
+    expired_cert = run(
+        kit, kit.facts(auth_certificate=kit.auth(date(2021, 9, 1), date(2026, 10, 5)))
+    )
+    assert Note.HEALTH_INSURANCE in expired_cert.notes
+    assert "マイナ保険証" in text(expired_cert)
+    assert Note.HEALTH_INSURANCE not in run(kit, kit.facts()).notes
+    expired_card = run(
+        kit,
+        kit.facts(
+            auth_certificate=kit.auth(date(2016, 3, 1), date(2021, 3, 1)),
+            card_record=kit.record(date(2026, 3, 1)),
+        ),
+    )
+    assert Note.HEALTH_INSURANCE not in expired_card.notes
