@@ -668,3 +668,43 @@ def test_the_rules_own_inputs_are_taken_as_they_are(kit: Kit, dates: dict[str, A
     assert built is not None
     # The chip's issue date fills in what the rules' inputs left open, nothing else.
     assert built.inputs.auth_cert_issued == dates.get("auth_cert_issued", kit.cert_issued)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_scenario_renders_to_plain_json_in_the_language(kit: Kit, lang: str) -> None:
+    import json
+
+    for build, _, _ in SCENARIOS.values():
+        diagnosis = build(kit)
+        rendered = diagnosis.to_json(lang)
+        assert json.loads(json.dumps(rendered, ensure_ascii=False)) == rendered
+        assert rendered["lang"] == lang
+        for each, shown in zip(diagnosis.findings, rendered["findings"], strict=True):
+            assert shown["message"] == diagnosis.message(each, lang)
+            assert shown["action"] == diagnosis.action(each, lang)
+            assert shown["remedy"] == (None if each.remedy is None else each.remedy.value)
+        timeline = rendered["timeline"]
+        assert timeline["today"] == kit.today.isoformat()
+        for item in ("card", "auth_cert", "sign_cert"):
+            dates = timeline[item]
+            if dates is not None:
+                for key in ("expiry", "renewal_from", "renewal_until"):
+                    assert date.fromisoformat(dates[key])
+                assert dates["renewal_from"] <= dates["renewal_until"]
+
+
+def test_text_report_and_json_say_the_same(kit: Kit) -> None:
+    for build, _, _ in SCENARIOS.values():
+        diagnosis = build(kit)
+        lines = "\n".join(render_text(diagnosis, "ja"))
+        for shown in diagnosis.to_json("ja")["findings"]:
+            assert shown["message"] in lines
+            if shown["action"] is not None:
+                assert shown["action"] in lines
+        for note in diagnosis.to_json("ja")["notes"]:
+            assert note in lines
+
+
+def test_an_unknown_language_is_refused(kit: Kit) -> None:
+    with pytest.raises(ValueError, match="no texts in language"):
+        run(kit).to_json("xx")
