@@ -25,7 +25,7 @@ from .errors import CliError, ExitCode
 from .rule_options import add_rule_options, parse_date, parse_rule_dates
 
 if TYPE_CHECKING:
-    from jpki.diagnosis import Circumstances, Municipality
+    from jpki.diagnosis import Known, Municipality
     from jpki.rules import RulesInputError
 
 __all__ = ["register", "run"]
@@ -146,9 +146,13 @@ def _rules_error(exc: RulesInputError, ctx: CliContext) -> str:
     return _say(ctx, f"error.rules.{exc.problem.value}", detail=str(exc))
 
 
-def _circumstances(args: argparse.Namespace, ctx: CliContext) -> Circumstances:
+def _circumstances(args: argparse.Namespace, ctx: CliContext) -> Known:
+    """The rules' own inputs when the birth and card issue dates are given, else what is known.
+
+    :raises RulesInputError: the dates contradict each other.
+    """
     from jpki.diagnosis import Circumstances
-    from jpki.rules import AgeCounting, Feb29Policy
+    from jpki.rules import AgeCounting, ExpiryInputs, Feb29Policy
 
     dates = parse_rule_dates(args, ctx)
     if (dates["birth"] is None) != (dates["card_issued"] is None):
@@ -166,17 +170,26 @@ def _circumstances(args: argparse.Namespace, ctx: CliContext) -> Circumstances:
     if lonely:
         raise CliError(_say(ctx, "error.needs_birth", options=lonely), ExitCode.USAGE)
     both = dates["cert_issued"]
-    return Circumstances(
-        birth=dates["birth"],
-        card_issued=dates["card_issued"],
+    birth, card_issued = dates["birth"], dates["card_issued"]
+    feb29, counting = Feb29Policy(args.feb29), AgeCounting(args.age_counting)
+    if birth is None or card_issued is None:
+        return Circumstances(
+            residence_until=dates["residence_until"],
+            face_auth=args.face_auth,
+            feb29=feb29,
+            age_counting=counting,
+        )
+    return ExpiryInputs(
+        birth=birth,
+        card_issued=card_issued,
         auth_cert_issued=dates["auth_cert_issued"] or both,
         sign_cert_issued=dates["sign_cert_issued"] or (None if args.face_auth else both),
         application_received=dates["application_received"],
-        residence_until=dates["residence_until"],
         special_extension=args.special_extension,
         renewed_in_window=args.renewed_in_window,
         certs_renewed_in_window=args.cert_renewed_in_window,
+        residence_until=dates["residence_until"],
         face_auth=args.face_auth,
-        feb29=Feb29Policy(args.feb29),
-        age_counting=AgeCounting(args.age_counting),
+        feb29=feb29,
+        age_counting=counting,
     )
