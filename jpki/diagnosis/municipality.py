@@ -40,7 +40,7 @@ from typing import Any
 from jpki.errors import JpkiError
 from jpki.files import read_limited
 from jpki.rules import JsonValue
-from jpki.texts import DEFAULT_LANGUAGE, languages
+from jpki.texts import DEFAULT_LANGUAGE, Msg, languages, render
 
 __all__ = [
     "DEFAULT_MUNICIPALITY",
@@ -166,8 +166,6 @@ class Municipality:
 
     def counter_place(self, lang: str) -> str:
         """The counter and where it is: ``戸籍住民課窓口（文京シビックセンター2階）``."""
-        from jpki.texts import Msg, render
-
         return render(
             Msg(
                 "diagnosis.counter_place",

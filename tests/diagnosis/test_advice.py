@@ -352,3 +352,18 @@ def test_health_insurance_note_where_the_certificate_matters(kit: Kit) -> None:
         ),
     )
     assert Note.HEALTH_INSURANCE not in expired_card.notes
+
+
+def test_card_lapsed_with_the_stay_has_one_remedy(kit: Kit) -> None:
+    facts = kit.facts(
+        auth_certificate=kit.auth(date(2025, 4, 15), date(2026, 3, 31)),
+        card_record=kit.record(date(2026, 3, 31)),
+    )
+    diagnosis = run(kit, facts, residence_until=date(2026, 3, 31))
+    found = remedies(diagnosis)
+    assert found[FindingCode.CARD_EXPIRED] is Remedy.REISSUE_AFTER_STAY
+    assert found[FindingCode.AUTH_CERT_EXPIRED] is Remedy.REISSUE_AFTER_STAY
+    assert set(found.values()) == {Remedy.REISSUE_AFTER_STAY}
+    report = text(diagnosis)
+    assert "有料での再交付" in report and "新しい在留カード" in report
+    assert "郵送" not in report and "無料で発行できます" not in report
