@@ -25,7 +25,7 @@ from .errors import CliError, ExitCode
 from .rule_options import add_rule_options, parse_date, parse_rule_dates
 
 if TYPE_CHECKING:
-    from jpki.diagnosis import Known, Municipality
+    from jpki.diagnosis import GivenDates, Municipality
     from jpki.rules import RulesInputError
 
 __all__ = ["register", "run"]
@@ -146,7 +146,7 @@ def _rules_error(exc: RulesInputError, ctx: CliContext) -> str:
     return _say(ctx, f"error.rules.{exc.problem.value}", detail=str(exc))
 
 
-def _circumstances(args: argparse.Namespace, ctx: CliContext) -> Known:
+def _circumstances(args: argparse.Namespace, ctx: CliContext) -> GivenDates:
     """The rules' own inputs when the birth and card issue dates are given, else what is known.
 
     :raises RulesInputError: the dates contradict each other.

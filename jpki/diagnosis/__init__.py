@@ -14,7 +14,7 @@ from __future__ import annotations
 from .circumstances import (
     Circumstances,
     CircumstancesError,
-    Known,
+    GivenDates,
     RuleInputs,
     check_circumstances,
     rule_inputs,
@@ -49,7 +49,7 @@ __all__ = [
     "Finding",
     "FindingCode",
     "KeyDates",
-    "Known",
+    "GivenDates",
     "Localized",
     "Municipality",
     "MunicipalityError",

@@ -22,7 +22,7 @@ from .facts import CardFacts, ChipKind
 __all__ = [
     "Circumstances",
     "CircumstancesError",
-    "Known",
+    "GivenDates",
     "RuleInputs",
     "check_circumstances",
     "rule_inputs",
@@ -99,7 +99,7 @@ class Circumstances:
         return self.birth is not None and self.card_issued is not None
 
 
-Known: TypeAlias = "Circumstances | ExpiryInputs"
+GivenDates: TypeAlias = "Circumstances | ExpiryInputs"
 """What a diagnosis may be told: the rules' inputs, or partial circumstances."""
 
 
@@ -119,7 +119,7 @@ class RuleInputs:
     sign_issued_assumed: bool
 
 
-def rule_inputs(circumstances: Known, facts: CardFacts) -> RuleInputs | None:
+def rule_inputs(circumstances: GivenDates, facts: CardFacts) -> RuleInputs | None:
     """The rules input, or None without a birth date and card issue date.
 
     :raises RulesInputError: the dates contradict each other.
@@ -161,7 +161,7 @@ def rule_inputs(circumstances: Known, facts: CardFacts) -> RuleInputs | None:
     return RuleInputs(inputs, from_chip, assumed)
 
 
-def check_circumstances(circumstances: Known, today: date) -> None:
+def check_circumstances(circumstances: GivenDates, today: date) -> None:
     """Check the dates given before any card is read (the chip can only add its own dates).
 
     :raises RulesInputError: the dates contradict each other or no card can have them.

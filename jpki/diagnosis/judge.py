@@ -29,7 +29,7 @@ from jpki.rules import (
     sign_cert_usable_from,
 )
 
-from .circumstances import Circumstances, Known, RuleInputs, rule_inputs
+from .circumstances import Circumstances, GivenDates, RuleInputs, rule_inputs
 from .facts import CardFacts, ChipKind, Problem
 from .findings import Basis, Detail, Finding, FindingCode, Remedy, Severity, StoreRoute
 from .municipality import Municipality, default_municipality
@@ -52,7 +52,7 @@ def diagnose(
     facts: CardFacts,
     today: date,
     *,
-    circumstances: Known | None = None,
+    circumstances: GivenDates | None = None,
     municipality: Municipality | None = None,
 ) -> Diagnosis:
     """Judge *facts* on *today* (a JST date).
@@ -89,7 +89,7 @@ class _Judge:
         self,
         facts: CardFacts,
         today: date,
-        known: Known,
+        known: GivenDates,
         built: RuleInputs | None,
         report: ExpiryReport | None,
     ) -> None:
