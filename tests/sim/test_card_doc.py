@@ -1,6 +1,6 @@
 """CARD.md sections 2-4, row by row, against the simulated card.
 
-Each test names the row it checks. GivenDates-answer vectors are the J-LIS test-card dumps quoted
+Each test names the row it checks. Known-answer vectors are the J-LIS test-card dumps quoted
 in ``reference/peers.md`` section 5: the simulator must reproduce them byte for byte when
 given the same holder data.
 """

@@ -35,7 +35,7 @@ SELECT_CARD_INFO = "00A4040C0AD3921000310001010408"
 SELECT_COMMON = "00A4040C0AD3921000310001010100"
 HOLDER_OID = "1.2.392.200149.8.5.5."
 
-# GivenDates answers on 2026-11-22: card expiry, auth cert expiry, sign cert expiry (None: absent).
+# Known answers on 2026-11-22: card expiry, auth cert expiry, sign cert expiry (None: absent).
 EXPECTED: dict[str, tuple[str, str, str | None]] = {
     "adult": ("2034-04-12", "2029-04-12", "2029-04-12"),
     "new-atr": ("2034-04-12", "2029-04-12", "2029-04-12"),
