@@ -183,23 +183,15 @@ def _message(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR
         )
     if code in (FindingCode.AUTH_CERT_OK, FindingCode.SIGN_CERT_OK):
         return Joined((w("cert.ok", **_cert_values(f)), _sign_note(f, w)))
+    if code in (FindingCode.SIGN_CERT_RENEWABLE, FindingCode.SIGN_CERT_EXPIRED) and (
+        d.get("basis") == Basis.CAPPED_BY_AUTH
+    ):  # judged from the user-authentication certificate: its own date is not readable
+        state = code.value.removeprefix("sign_cert_")
+        capped = w(f"sign.capped_{state}", auth_expiry=_day(d["auth_cert_expiry"]))
+        return Joined((capped, w("sign.unreadable")))
     if code in (FindingCode.AUTH_CERT_RENEWABLE, FindingCode.SIGN_CERT_RENEWABLE):
-        if d.get("basis") == Basis.CAPPED_BY_AUTH:
-            return Joined(
-                (
-                    w("sign.capped_renewable", auth_expiry=_day(d["auth_cert_expiry"])),
-                    w("sign.unreadable"),
-                )
-            )
         return Joined((w("cert.renewable", **_cert_values(f)), _sign_note(f, w)))
     if code in (FindingCode.AUTH_CERT_EXPIRED, FindingCode.SIGN_CERT_EXPIRED):
-        if d.get("basis") == Basis.CAPPED_BY_AUTH:
-            return Joined(
-                (
-                    w("sign.capped_expired", auth_expiry=_day(d["auth_cert_expiry"])),
-                    w("sign.unreadable"),
-                )
-            )
         grace = d.get("health_insurance_until")
         return Joined(
             (
