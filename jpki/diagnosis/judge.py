@@ -284,7 +284,6 @@ class _Judge:
                 "expected": None if isinstance(expected, NotIssued) else expected,
                 "reason": comparison.mismatch,
                 "renewed_in_window_given": flag,
-                "explanation": result.explanation,
             },
             result.decisions,
         )
@@ -583,10 +582,10 @@ class _Judge:
         chain = self.facts.chain
         if chain is None:
             return
+        # Why a signature did not verify is in the facts (card.chain.problem), for logs.
         details: dict[str, Detail] = {
             "verified": chain.verified,
             "issuer_class": chain.issuer_class,
-            "problem": chain.problem,
         }
         if not chain.verified:
             self.add(

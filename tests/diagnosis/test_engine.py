@@ -708,3 +708,28 @@ def test_text_report_and_json_say_the_same(kit: Kit) -> None:
 def test_an_unknown_language_is_refused(kit: Kit) -> None:
     with pytest.raises(ValueError, match="no texts in language"):
         run(kit).to_json("xx")
+
+
+def test_findings_carry_judgments_not_words(kit: Kit) -> None:
+    import re
+    from enum import Enum
+
+    identifier = re.compile(r"^[A-Za-z0-9_.:+-]*$")
+
+    def check(value: object) -> None:
+        if isinstance(value, tuple):
+            for item in value:
+                check(item)
+        elif isinstance(value, str) and not isinstance(value, Enum):
+            assert identifier.match(value), f"words in a finding: {value!r}"
+        else:
+            assert value is None or isinstance(value, date | int | bool | Enum), value
+
+    extra = [
+        run(kit, birth=date(1985, 4, 13), card_issued=ADULT_CARD_ISSUED),
+        run(kit, kit.facts(chain=ChainFacts(None, None, False, IssuerClass.TEST, "no anchor"))),
+    ]
+    for diagnosis in [build(kit) for build, _, _ in SCENARIOS.values()] + extra:
+        for found in diagnosis.findings:
+            for value in found.details.values():
+                check(value)
