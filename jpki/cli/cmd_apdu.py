@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from jpki.texts import Msg, render
+
 from .card import open_card
 from .commands import summary
 from .context import CliContext
@@ -15,9 +17,6 @@ if TYPE_CHECKING:
     from apdu import ApduProtocol, CommandApdu
 
 __all__ = ["register"]
-
-_INS_VERIFY = 0x20
-_INS_RESET_RETRY_COUNTER = 0x2C
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,6 +54,7 @@ def _guard_pin_command(
     (or whose counter cannot be read) only with ``--force``.
     """
     from apdu import CommandApdu
+    from apdu.command import ReferenceDataIns
     from apdu.status import retries_from_sw
 
     if not protocol.connection.exclusive:
@@ -65,10 +65,11 @@ def _guard_pin_command(
             ),
             ExitCode.PIN_PROBLEM,
         )
-    if command.ins == _INS_RESET_RETRY_COUNTER:
+    resets = (ReferenceDataIns.RESET_RETRY_COUNTER, ReferenceDataIns.RESET_RETRY_COUNTER_BER)
+    if command.ins in resets:
         tries = None
     else:
-        query = CommandApdu(command.cla, _INS_VERIFY, 0x00, command.p2)
+        query = CommandApdu(command.cla, ReferenceDataIns.VERIFY, 0x00, command.p2)
         answer = protocol.send(query)
         tries = None if answer.ok else retries_from_sw(answer.sw)
         if answer.ok:
@@ -100,7 +101,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     PIN-carrying commands go through the same guard as ``jpki pin verify``.
     """
     from apdu import ApduProtocol, CommandApdu
-    from apdu.trace import SECRET_INS, format_command
+    from apdu.command import REFERENCE_DATA_INS
+    from apdu.trace import format_command
 
     texts: list[tuple[str, bool]] = []  # (hex, came from the command line)
     for text in args.apdus:
@@ -117,7 +119,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             # The text is not echoed: it could hold a PIN typed by mistake.
             raise CliError(f"APDU #{position} is not hexadecimal", ExitCode.USAGE) from None
         command = CommandApdu.from_bytes(raw)
-        if from_argv and command.ins in SECRET_INS and command.data:
+        if from_argv and command.ins in REFERENCE_DATA_INS and command.data:
             raise CliError(
                 ctx.text(
                     f"APDU #{position} は暗証番号を含むため、コマンドラインでは受け付けません"
@@ -134,9 +136,19 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     with open_card(ctx) as connection:
         protocol = ApduProtocol(connection, extended=bool(args.extended))
         for command in commands:
-            if command.ins in SECRET_INS and command.data:
+            secret = command.ins in REFERENCE_DATA_INS and bool(command.data)
+            if secret:
                 _guard_pin_command(ctx, protocol, command, bool(args.force))
-            response = protocol.send(command)
+            try:
+                response = protocol.send(command)
+            except KeyboardInterrupt:
+                if not secret:
+                    raise
+                # The card may have spent a try: "interrupted" would hide that.
+                raise CliError(
+                    render(Msg("safety.raw_pin_interrupted", command="jpki pin status"), ctx.lang),
+                    ExitCode.PIN_PROBLEM,
+                ) from None
             last_sw = response.sw
             echo = format_command(command.to_bytes())
             results.append(
