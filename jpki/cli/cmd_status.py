@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from jpki.texts import Msg, render
+
 from .card import open_session
 from .cmd_pin import format_pin_status
 from .commands import summary
@@ -59,7 +61,9 @@ def render_status(ctx: CliContext, status: CardStatus, today: date) -> list[str]
     if cert is not None:
         days = cert.days_left(today)
         expiry = cert.expiry_date.isoformat()
-        if days < 0:
+        if cert.no_expiry:
+            state = render(Msg("safety.no_expiry"), ctx.lang)
+        elif days < 0:
             state = ctx.text(f"{expiry} に有効期限切れ", f"expired on {expiry}")
         else:
             state = ctx.text(
