@@ -312,8 +312,9 @@ class CertificateInfo:
 
         Keys: ``kind``, ``issuer_class``, ``subject``, ``issuer``, ``serial``, ``not_before``,
         ``not_after``, ``expiry_date``, ``policies``, ``key_usage``, ``is_ca``,
-        ``sha256_fingerprint``, ``no_expiry``; ``holder`` for a certificate that carries one;
-        ``days_left`` only when ``today`` is given (``null`` for no expiry).
+        ``sha256_fingerprint``; ``no_expiry`` (true) for a certificate without expiry;
+        ``holder`` for a certificate that carries one; ``days_left`` only when ``today`` is
+        given (``null`` for no expiry).
         """
         result: dict[str, object] = {
             "kind": "unknown" if self.kind is None else self.kind.value,
@@ -328,8 +329,9 @@ class CertificateInfo:
             "key_usage": list(self.key_usage),
             "is_ca": self.is_ca,
             "sha256_fingerprint": self.sha256_fingerprint,
-            "no_expiry": self.no_expiry,
         }
+        if self.no_expiry:
+            result["no_expiry"] = True
         if self.holder is not None:
             result["holder"] = self.holder.to_json()
         if today is not None:
