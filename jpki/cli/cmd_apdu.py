@@ -16,7 +16,10 @@ from .errors import CliError, ExitCode
 if TYPE_CHECKING:
     from apdu import ApduProtocol, CommandApdu
 
-__all__ = ["register"]
+__all__ = ["MAX_STDIN_CHARS", "register"]
+
+MAX_STDIN_CHARS = 1 << 20
+"""The most characters of APDUs read from standard input (``jpki apdu -``)."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -107,7 +110,13 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     texts: list[tuple[str, bool]] = []  # (hex, came from the command line)
     for text in args.apdus:
         if text == "-":
-            texts += [(line, False) for line in sys.stdin.read().splitlines() if line.strip()]
+            given = sys.stdin.read(MAX_STDIN_CHARS + 1)
+            if len(given) > MAX_STDIN_CHARS:
+                raise CliError(
+                    render(Msg("safety.stdin_too_long", limit=MAX_STDIN_CHARS), ctx.lang),
+                    ExitCode.USAGE,
+                )
+            texts += [(line, False) for line in given.splitlines() if line.strip()]
         else:
             texts.append((text, True))
     commands: list[CommandApdu] = []
