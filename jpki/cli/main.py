@@ -13,10 +13,13 @@ import argparse
 import contextlib
 import importlib
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
+
+from jpki.texts import Msg, render
 
 from .commands import COMMANDS
 from .context import CliContext
@@ -215,7 +218,10 @@ def _logging_for(args: argparse.Namespace) -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``jpki`` with *argv* (default: the process arguments) and return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser(arguments).parse_args(arguments)
+    parser = build_parser(arguments)
+    args = parser.parse_args(arguments)
+    if args.card is not None and getattr(args, "profile", None) is not None:
+        parser.error("--profile and --card both choose the simulated card: give one of them")
     if args.card is not None:
         args.sim = True
     ctx = CliContext(args)
@@ -223,9 +229,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, ctx)
 
 
+def _discard_stdout() -> None:
+    """Point file descriptor 1 at /dev/null so that nothing more can fail on it."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def _run(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
-        return int(args.handler(args, ctx))
+        code = int(args.handler(args, ctx))
+        ctx.out.flush()  # a closed stdout shows here, not in the interpreter's exit
+        return code
     except CliError as exc:
         ctx.message(f"jpki: {exc}")
         return int(exc.exit_code)
@@ -233,7 +249,11 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.message("jpki: interrupted")
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
-        return int(ExitCode.OK)
+        # The reader of our output went away (`jpki diagnose | head -c1`): what was written
+        # is lost, which is no success. Later writes (and the final flush) go nowhere.
+        _discard_stdout()
+        ctx.message(f"jpki: {render(Msg('safety.output_lost'), ctx.lang)}")
+        return int(ExitCode.FAILURE)
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exit codes
         described = describe_error(exc, ctx.lang)
         if described is None:
