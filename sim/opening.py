@@ -190,6 +190,9 @@ def open_card_file(
     :raises CardFileError: the card file cannot be read or does not hold a card.
     """
     path = real_card_path(card_file)
+    if not path.is_file():
+        load_card_data(path)  # raises the reason (no such file, a directory, ...)
+        raise CardFileError(path, "not a regular file")
     lock = lock_card_file(path, timeout=lock_timeout)
     try:
         remove_card_temporaries(path)
