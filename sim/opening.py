@@ -114,16 +114,6 @@ class PersistentCard:
         self._saved = data
         logger.debug("simulated card state saved to %s", self._path)
 
-    def save(self) -> None:
-        """Write the card's persistent state to the file now, if it changed since last time.
-
-        :raises CardFileError: the file cannot be written.
-        """
-        current = self._card.card_data
-        if current != self._saved:
-            save_card_data(current, self._path)
-            self._saved = current
-
     def release(self) -> None:
         """Release the card file's lock (the card must not be used afterwards)."""
         if self._lock is not None:
@@ -161,16 +151,16 @@ class CardFileConnection(SimConnection):
         return response
 
     def close(self) -> None:
-        """Power the card off, make sure its state is on file, release the file; safe to call
-        twice.
+        """Power the card off and release the card file; safe to call twice.
 
-        :raises CardFileError: the state could not be written.
+        Nothing is written here: every change was on file before the card answered. (Writing
+        the card's memory again at close could undo a try whose write an interruption cut
+        short in memory only.)
         """
         if self.closed:
             return
         try:
             super().close()
-            self._persistent.save()
         finally:
             self._persistent.release()
 

@@ -173,7 +173,7 @@ def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, str]]:
         raise CliError("--atr applies to --echo only", ExitCode.USAGE)
     from sim.opening import open_simulated_card
 
-    # A card file is written back as its counters change (and once more at close).
+    # A card file is written as its counters change, before each answer that depends on it.
     connection = open_simulated_card(profile=profile, card_file=card_file)
     try:
         yield connection.card, connection.name

@@ -63,8 +63,8 @@ class Pin:
 
     :attr:`on_store` is the card's persistent-memory write: when set, it is called after each
     change of the counter or the value and before any answer that depends on it, as a chip
-    writes its EEPROM before it answers. If it raises, the change is undone and the
-    exception propagates (the card then answers no PIN status at all).
+    writes its EEPROM before it answers. If it raises an exception, the change is undone and
+    the exception propagates (the card then answers no PIN status at all).
     """
 
     __slots__ = ("_reference", "fid", "fmt", "max_tries", "on_store", "tries", "verified")
@@ -127,7 +127,9 @@ class Pin:
         if self.on_store is not None:
             try:
                 self.on_store()
-            except BaseException:
+            except Exception:
+                # The write failed: memory stays what the file says. (An interruption is not
+                # undone: the write may have completed, and memory must never show more tries.)
                 self.tries, self._reference = before
                 raise
 

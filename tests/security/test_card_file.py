@@ -338,3 +338,23 @@ def test_deeply_nested_card_file_is_refused(tmp_path: Path) -> None:
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     with pytest.raises(CardFileError):
         load_card_data(path)
+
+
+def test_ctrl_c_after_the_write_keeps_the_try(
+    card_file: Path, jpki: Jpki, pins_env: Callable[..., None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interrupted right after the try reached the disk: nothing writes the old count back."""
+    from sim import opening
+
+    real_save = opening.save_card_data
+
+    def save_then_interrupt(data: Any, path: Any) -> None:
+        real_save(data, path)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(opening, "save_card_data", save_then_interrupt)
+    pins_env(auth="9999")
+    run = jpki("--card", str(card_file), "--lang", "en", "pin", "verify", "auth")
+    assert run.code == 5 and "unknown" in run.err
+    assert auth_tries(card_file) == 2
+    lock_card_file(card_file, timeout=0).release()  # released despite the interruption
