@@ -275,6 +275,17 @@ class _Engine:
                     {"problem": None if problem is None else problem.value},
                 )
             return
+        if cert.no_expiry:
+            # RFC 5280's "no well-defined expiry": no date, no renewal window to report.
+            self.auth_state = Severity.OK
+            self.add(
+                FindingCode.AUTH_CERT_OK,
+                Severity.OK,
+                wording.cert_no_expiry(CertKind.AUTH),
+                None,
+                {"expiry": None, "no_expiry": True, "issuer_class": cert.issuer_class.value},
+            )
+            return
         expiry = cert.expiry_date
         left = cert.days_left(self.today)
         start = renewal_window_start(expiry)
@@ -367,7 +378,9 @@ class _Engine:
             self.add(
                 FindingCode.SIGN_CERT_PRESENT,
                 Severity.OK,
-                wording.sign_cert_present(None if auth is None else auth.expiry_date),
+                wording.sign_cert_present(
+                    None if auth is None or auth.no_expiry else auth.expiry_date
+                ),
                 None,
                 {"basis": "capped_by_auth" if auth is not None else "unknown"},
             )

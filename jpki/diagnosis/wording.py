@@ -27,6 +27,7 @@ __all__ = [
     "card_renewable",
     "cert_expired",
     "cert_ok",
+    "cert_no_expiry",
     "cert_renewable",
     "certs_come_with_new_card",
     "chain_invalid",
@@ -311,6 +312,15 @@ def cert_ok(kind: CertKind, expiry: date, left: int, start: date) -> Text:
         f"{label.ja}は有効です（有効期限: {when.ja}、{rest.ja}）。"
         f"更新手続きは{first.ja}からできます。",
         f"The {label.en} is valid until {when.en} ({rest.en}); it can be renewed from {first.en}.",
+    )
+
+
+def cert_no_expiry(kind: CertKind) -> Text:
+    """A certificate whose notAfter is 9999-12-31 23:59:59 UTC (RFC 5280: no expiry)."""
+    label = _label(kind)
+    return Text(
+        f"{label.ja}は有効です（有効期限なし）。",
+        f"The {label.en} is valid (no expiry).",
     )
 
 
