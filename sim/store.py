@@ -143,6 +143,12 @@ class CardLock:
         if fd is not None:
             os.close(fd)  # closing the descriptor drops the flock
 
+    def __enter__(self) -> CardLock:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
 
 def lock_card_file(path: str | os.PathLike[str], *, timeout: float | None = None) -> CardLock:
     """Take the exclusive lock of the card file *path* (symlinks followed).

@@ -57,6 +57,8 @@ def _pin_message(exc: PinError, lang: str) -> str:
                 "(--shared は付けないでください)。"
             )
         return str(exc)
+    if isinstance(exc, PinOutcomeUnknownError) and isinstance(exc.__cause__, KeyboardInterrupt):
+        return render(Msg("safety.pin_interrupted", pin=label, command="jpki pin status"), lang)
     if isinstance(exc, PinOutcomeUnknownError):
         if lang == "ja":
             return (

@@ -358,3 +358,15 @@ def test_ctrl_c_after_the_write_keeps_the_try(
     assert run.code == 5 and "unknown" in run.err
     assert auth_tries(card_file) == 2
     lock_card_file(card_file, timeout=0).release()  # released despite the interruption
+
+
+def test_sim_new_does_not_replace_a_card_in_use(
+    card_file: Path, jpki: Jpki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JPKI_CARD_LOCK_TIMEOUT", "0")
+    before = card_file.read_bytes()
+    with open_simulated_card(card_file=card_file):
+        run = jpki("--lang", "en", "sim", "new", "-o", str(card_file), "--force")
+    assert run.code == 3 and "in use by another program" in run.err
+    assert card_file.read_bytes() == before
+    assert jpki("sim", "new", "-o", str(card_file), "--force").code == 0
