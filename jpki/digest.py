@@ -10,7 +10,7 @@ import hashlib
 import os
 import stat
 from enum import StrEnum, unique
-from typing import Any
+from typing import BinaryIO
 
 from asn1crypto import algos, core
 from cryptography import x509
@@ -127,7 +127,7 @@ class MessageFile:
         """The file."""
         return self._path
 
-    def _open(self) -> Any:
+    def _open(self) -> BinaryIO:
         try:
             handle = open(self._path, "rb")  # noqa: SIM115 - returned to a with block
         except OSError as exc:
