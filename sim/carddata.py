@@ -190,6 +190,16 @@ class PinSetting:
         # Never the value.
         return f"PinSetting(tries_left={self.tries_left}, hashed={self.hashed is not None})"
 
+    @property
+    def known_value(self) -> str:
+        """The PIN in clear (a profile's card knows it; a card file stores only its hash).
+
+        :raises ValueError: only the hash is stored.
+        """
+        if self.value is None:
+            raise ValueError("only the PIN's salted hash is stored, not its value")
+        return self.value
+
     def matches(self, candidate: bytes) -> bool:
         """Whether *candidate* (the bytes a VERIFY carries) is this PIN."""
         if self.hashed is not None:
