@@ -24,6 +24,7 @@ import contextlib
 import fcntl
 import io
 import json
+import logging
 import os
 import time
 from collections.abc import Mapping
@@ -56,6 +57,8 @@ __all__ = [
     "remove_card_temporaries",
     "save_card_data",
 ]
+
+logger = logging.getLogger(__name__)
 
 FORMAT_NAME = "jpki-sim-card"
 """The ``format`` field of a card file."""
@@ -168,6 +171,7 @@ def lock_card_file(path: str | os.PathLike[str], *, timeout: float | None = None
     except OSError as exc:
         raise CardFileError(card, f"cannot lock it: {exc.strerror or exc}") from exc
     deadline = time.monotonic() + max(timeout, 0.0)
+    told = False
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -176,7 +180,13 @@ def lock_card_file(path: str | os.PathLike[str], *, timeout: float | None = None
             if time.monotonic() >= deadline:
                 os.close(fd)
                 raise CardInUseError(card, timeout) from None
+            if not told:
+                logger.warning("card file %s is in use; waiting up to %g s", card, timeout)
+                told = True
             time.sleep(_LOCK_POLL)
+        except OSError as exc:
+            os.close(fd)
+            raise CardFileError(card, f"cannot lock it: {exc.strerror or exc}") from exc
         except BaseException:
             os.close(fd)
             raise

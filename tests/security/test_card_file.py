@@ -143,6 +143,7 @@ def test_cli_reports_card_in_use(
     finally:
         lock.release()
     assert result.code == 3
+    assert "is in use; waiting up to 0.1 s" in result.err  # said at once, before waiting
     assert "in use by another program (waited 0.1 s;" in result.err
     assert "Traceback" not in result.err
 
