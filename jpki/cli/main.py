@@ -17,14 +17,17 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from jpki.texts import Msg, render
 
 from .commands import COMMANDS
-from .context import CliContext
+from .context import CliContext, default_language
 from .errors import CliError, ExitCode
 from .messages import describe_error
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __all__ = ["build_parser", "main"]
 
@@ -37,6 +40,16 @@ class _Parser(argparse.ArgumentParser):
     ``jpki pin verify auth 1234`` must not print the 1234 back: a PIN typed on the command line
     by mistake would otherwise end up on the screen and in logs of the terminal.
     """
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse swallows a failed write (a closed pipe): --help would then "succeed" with
+        # its text lost. Let main() see it instead.
+        if message:
+            stream = file or sys.stderr
+            stream.write(message)
+            flush = getattr(stream, "flush", None)
+            if flush is not None:
+                flush()
 
     def error(self, message: str) -> NoReturn:
         message = re.sub(r"invalid choice: '.*?'", "invalid choice", message)
@@ -219,7 +232,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``jpki`` with *argv* (default: the process arguments) and return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(arguments)
-    args = parser.parse_args(arguments)
+    try:
+        args = parser.parse_args(arguments)
+    except BrokenPipeError:  # --help or --version into a closed pipe
+        _discard_stdout()
+        print(f"jpki: {render(Msg('safety.output_lost'), default_language())}", file=sys.stderr)
+        return int(ExitCode.FAILURE)
     if args.card is not None and getattr(args, "profile", None) is not None:
         parser.error("--profile and --card both choose the simulated card: give one of them")
     if args.card is not None:

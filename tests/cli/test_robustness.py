@@ -17,7 +17,8 @@ What every invocation must show:
 * no traceback and no "unexpected error" (the bug path of ``jpki``);
 * no PIN given through the environment or standard input in stdout or stderr, as text or hex;
 * no partial output file: after a failure the ``-o`` target does not exist, and no temporary
-  file is left beside it.
+  file is left beside it;
+* with a closed stdout (one invocation in ten), no exit 0 when output was lost.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,9 +102,35 @@ def _environment(pins: bool) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def run_jpki(argv: list[str], stdin: bytes, pins: bool) -> Outcome:
-    """``jpki ARGV`` in this process with its own stdin, stdout and stderr."""
-    out, err = _Stdout(), io.StringIO()
+class _ClosedPipe(io.RawIOBase):
+    """The write end of a pipe whose reader went away (``| head -c0``): writes fail."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attempted = False
+        self.broken = True
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if not self.broken:  # after the run: let the wrapper's last flush go nowhere
+            return len(data)
+        self.attempted = True
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def run_jpki(argv: list[str], stdin: bytes, pins: bool, *, closed: bool = False) -> Outcome:
+    """``jpki ARGV`` in this process with its own stdin, stdout and stderr.
+
+    With *closed*, stdout is a pipe nobody reads: a run that tried to write to it must not
+    exit 0.
+    """
+    pipe = _ClosedPipe()
+    out: io.TextIOWrapper = (
+        io.TextIOWrapper(io.BufferedWriter(pipe), encoding="utf-8") if closed else _Stdout()
+    )
+    err = io.StringIO()
     saved = sys.stdin, sys.stdout, sys.stderr
     sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8", errors="replace")
     sys.stdout, sys.stderr = out, err
@@ -114,6 +142,11 @@ def run_jpki(argv: list[str], stdin: bytes, pins: bool) -> Outcome:
                 code = stop.code if isinstance(stop.code, int) else 2
     finally:
         sys.stdin, sys.stdout, sys.stderr = saved
+        pipe.broken = False
+    if closed:
+        lost = "output lost" if pipe.attempted else ""
+        return Outcome(code, lost, err.getvalue())
+    assert isinstance(out, _Stdout)
     return Outcome(code, out.text(), err.getvalue())
 
 
@@ -383,19 +416,25 @@ def test_hostile_invocations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
             for word in line
             if word.startswith(str(generator.outputs)) and not Path(word).exists()
         ]
-        outcome = run_jpki(line, stdin, pins)
+        closed = rng.random() < 0.1
+        outcome = run_jpki(line, stdin, pins, closed=closed)
         commands_seen.update(word for word in line[:3] if not word.startswith("-"))
         where = f"seed {seed} invocation #{index} (JPKI_ROBUSTNESS_SEED={seed}): jpki {line!r}"
         shown = outcome.out + outcome.err
         problems = []
         if outcome.code not in DOCUMENTED_EXIT_CODES:
             problems.append(f"exit {outcome.code} is not documented")
+        if closed and outcome.out == "output lost" and outcome.code == 0:
+            problems.append("exit 0 although stdout was closed and output was lost")
         if "Traceback" in shown or "unexpected error" in shown:
             problems.append(f"a traceback or an unexpected error: {outcome.err[-500:]!r}")
         leaked = [text for text in _forbidden(line, outcome.err) if text in shown]
         if leaked:
             problems.append(f"a PIN in the output ({leaked[0]!r})")
-        if outcome.code != 0:
+        # A closed stdout fails a run after its file was written whole (atomically): that file
+        # is complete, not partial. Any other failure leaves no file.
+        lost_after_writing = closed and "output lost" in outcome.err
+        if outcome.code != 0 and not lost_after_writing:
             partial = [str(target) for target in targets if target.exists()]
             if partial:
                 problems.append(f"partial output file(s) after a failure: {partial}")

@@ -41,6 +41,8 @@ def run_with_closed_stdout(*args: str) -> subprocess.CompletedProcess[str]:
         ("--sim", "--lang", "en", "diagnose"),
         ("--sim", "--lang", "en", "cert", "read", "auth"),
         ("--sim", "--lang", "en", "--json", "status"),
+        ("--lang", "en", "--help"),
+        ("--lang", "en", "sim", "profiles"),
     ],
 )
 def test_closed_stdout_is_not_success_and_no_traceback(args: tuple[str, ...]) -> None:
