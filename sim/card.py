@@ -194,7 +194,7 @@ class SimulatedCard:
             return self._process(command)
         except _StoreFailedError as exc:
             # Nothing about the PIN is answered: its new state could not be stored.
-            logger.error("the simulated card could not store its state: %s", exc.__cause__)
+            logger.info("the simulated card could not store its state: %s", exc.__cause__)
             return _MEMORY_FAILURE
         except Exception:  # noqa: BLE001 - a chip answers whatever happens inside it
             self._internal_errors += 1

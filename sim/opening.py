@@ -56,6 +56,8 @@ class PersistentCard:
         self._lock = lock
         self._saved = card.card_data
         self._failure: CardFileError | None = None
+        self.in_process = False
+        """Whether an in-process connection reports a failed write (then it is not logged)."""
         card.on_store = self._store
 
     def __repr__(self) -> str:
@@ -110,6 +112,8 @@ class PersistentCard:
             save_card_data(data, self._path)
         except CardFileError as exc:
             self._failure = exc
+            if not self.in_process:  # served: the log is the only place that says why
+                logger.error("the PIN state was not recorded, the card answered 6581: %s", exc)
             raise
         self._saved = data
         logger.debug("simulated card state saved to %s", self._path)
@@ -133,6 +137,7 @@ class CardFileConnection(SimConnection):
     def __init__(self, card: PersistentCard, *, name: str) -> None:
         super().__init__(card, name=name)
         self._persistent = card
+        card.in_process = True
 
     @property
     def path(self) -> Path:

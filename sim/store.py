@@ -14,13 +14,15 @@ The file is ``{"format": "jpki-sim-card", "version": 1, "card": {...}}`` where `
 * **A read-only file is never written**: the write fails with :class:`CardFileError`.
 * **One user at a time**: :func:`lock_card_file` takes an exclusive ``flock`` on a lock file
   beside the card (``.NAME.lock``), waiting at most a given time
-  (:data:`DEFAULT_LOCK_TIMEOUT`) before :class:`CardInUseError`.
+  (:data:`DEFAULT_LOCK_TIMEOUT`) before :class:`CardInUseError`. On a read-only file system
+  (where nobody can write the card) it is read without a lock.
 * **Size**: a card file larger than :data:`CARD_FILE_LIMIT` bytes is refused unread.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import io
 import json
@@ -128,9 +130,9 @@ class CardLock:
     atomic write replaces the card's inode, which would silently drop a lock held on it.
     """
 
-    def __init__(self, path: Path, fd: int) -> None:
+    def __init__(self, path: Path, fd: int | None) -> None:
         self._path = path
-        self._fd: int | None = fd
+        self._fd = fd
 
     def __repr__(self) -> str:
         return f"CardLock({str(self._path)!r}, held={self._fd is not None})"
@@ -169,6 +171,11 @@ def lock_card_file(path: str | os.PathLike[str], *, timeout: float | None = None
     try:
         fd = os.open(lock_path, flags, 0o600)
     except OSError as exc:
+        if exc.errno == errno.EROFS or not os.access(card.parent, os.W_OK):
+            # Nothing can be written there, by this process either: reading needs no lock
+            # (writes are atomic), and a PIN try will fail to be recorded, as it must.
+            logger.info("card file %s is on a read-only file system; not locked", card)
+            return CardLock(card, None)
         raise CardFileError(card, f"cannot lock it: {exc.strerror or exc}") from exc
     deadline = time.monotonic() + max(timeout, 0.0)
     told = False

@@ -371,3 +371,35 @@ def test_sim_new_does_not_replace_a_card_in_use(
     assert run.code == 3 and "in use by another program" in run.err
     assert card_file.read_bytes() == before
     assert jpki("sim", "new", "-o", str(card_file), "--force").code == 0
+
+
+def _read_only_mount_runs(directory: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    """Run *command* with *directory* bind-mounted read-only (a private mount namespace)."""
+    script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+    return subprocess.run(  # noqa: S603 - fixed tools and our own interpreter
+        ["unshare", "-m", "sh", "-c", script, "sh", str(directory), *command],  # noqa: S607
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "JPKI_AUTH_PIN": "9999"},
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_card_file_on_a_read_only_mount(card_file: Path) -> None:
+    """A real read-only file system: reading works, a VERIFY fails with no PIN answer."""
+    probe = _read_only_mount_runs(card_file.parent, "true")
+    if probe.returncode != 0:
+        pytest.skip(f"no private mount namespace here (unshare -m): {probe.stderr.strip()}")
+    jpki_cli = (sys.executable, "-m", "jpki", "--card", str(card_file), "--lang", "en")
+    status = _read_only_mount_runs(card_file.parent, *jpki_cli, "pin", "status")
+    assert status.returncode == 0, status.stderr
+    assert "3 of 3" in status.stdout
+    verify = _read_only_mount_runs(card_file.parent, *jpki_cli, "pin", "verify", "auth")
+    assert verify.returncode == 2, verify.stderr
+    assert verify.stderr.count("\n") == 1  # one line
+    assert "read-only" in verify.stderr
+    assert "answered nothing about the PIN" in verify.stderr
+    assert "incorrect" not in verify.stderr and "Traceback" not in verify.stderr
+    assert auth_tries(card_file) == 3
