@@ -403,3 +403,46 @@ def test_card_file_on_a_read_only_mount(card_file: Path) -> None:
     assert "answered nothing about the PIN" in verify.stderr
     assert "incorrect" not in verify.stderr and "Traceback" not in verify.stderr
     assert auth_tries(card_file) == 3
+
+
+def test_card_file_on_a_full_disk(tmp_path: Path) -> None:
+    """A real full file system (a small tmpfs): the VERIFY fails, nothing about the PIN."""
+    source = tmp_path / "source.json"
+    save_card_data(build_card_data("adult"), source)
+    mount = tmp_path / "small"
+    mount.mkdir()
+    card = mount / "card.json"
+    script = (
+        'mount -t tmpfs -o size=256k tmpfs "$1" && cp "$2" "$1/card.json" '
+        '&& (dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null; true) '
+        '&& shift 2 && "$@"; status=$?; cp "$0/card.json" "$0.after" 2>/dev/null; exit $status'
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "jpki",
+        "--card",
+        str(card),
+        "--lang",
+        "en",
+        "pin",
+        "verify",
+        "auth",
+    ]
+    result = subprocess.run(  # noqa: S603 - fixed tools and our own interpreter
+        ["unshare", "-m", "sh", "-c", script, str(mount), str(mount), str(source), *command],  # noqa: S607
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "JPKI_AUTH_PIN": "9999"},
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+    if "mount:" in result.stderr or "unshare:" in result.stderr:
+        pytest.skip(f"no private mount namespace here (unshare -m): {result.stderr.strip()}")
+    assert result.returncode == 2, result.stderr
+    assert "No space left on device" in result.stderr
+    assert "answered nothing about the PIN" in result.stderr
+    assert "incorrect" not in result.stderr and "Traceback" not in result.stderr
+    after = Path(f"{mount}.after")
+    assert auth_tries(after) == 3  # the file in the full tmpfs, copied out before unmount
