@@ -447,7 +447,7 @@ def _new_pins(args: argparse.Namespace, ctx: CliContext) -> dict[str, str]:
 def run_new(args: argparse.Namespace, ctx: CliContext) -> int:
     """Build the card, write it to ``--output``, print its summary."""
     from sim.factory.profiles import DEFAULT_PROFILE, ProfileError, card_data_from_spec, card_spec
-    from sim.store import save_card_data
+    from sim.store import lock_card_file, save_card_data
 
     output = Path(args.output)
     if output.exists() and not args.force:
@@ -468,7 +468,8 @@ def run_new(args: argparse.Namespace, ctx: CliContext) -> int:
             ctx.text(f"カードを作成できません: {exc}", f"cannot make the card: {exc}"),
             ExitCode.USAGE,
         ) from exc
-    save_card_data(data, output)
+    with lock_card_file(output):  # never under a process that is using the card
+        save_card_data(data, output)
     ctx.message(ctx.text(f"{output} に書き込みました。", f"wrote {output} (profile {profile})"))
     _emit(summarize_card(data), ctx)
     return int(ExitCode.OK)
