@@ -308,8 +308,8 @@ OPERATIONS: tuple[Operation, ...] = (
         "sign with the auth key",
         _run_sign_auth,
         _floor_sign_auth,
-        "verify PIN + sign; includes +1 guard PIN query and the auth cert read for the "
-        "signature check (cached per session: a 2nd signature costs 1 APDU)",
+        "verify PIN + sign; +1 guard PIN query; the certificate is not read (the self-check "
+        "is asked for: 'sign --check', check=True); a 2nd signature costs 1 APDU",
     ),
     Operation(
         "read_card_info",

@@ -4,21 +4,21 @@
 never lets a foreign exception out: anything that is not a readable certificate becomes a
 :class:`~jpki.errors.CertificateError`. Nothing here looks at the clock; ask
 :meth:`CertificateInfo.days_left` with the day you mean.
+
+``cryptography`` is imported by the functions that parse, not by this module: importing it
+costs more than a whole PIN query through PC/SC, and commands that never parse a certificate
+(``jpki pin status``) import this module through :mod:`jpki.session`.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import IntEnum, StrEnum, unique
-
-from asn1crypto import core
-from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
+from typing import TYPE_CHECKING
 
 from apdu.ber import BerError, parse_header
 
@@ -26,6 +26,9 @@ from .errors import CertificateError
 from .files import read_limited
 from .ids import CertKind
 from .jst import JST
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 __all__ = [
     "split_name",
@@ -40,6 +43,7 @@ __all__ = [
     "IssuerClass",
     "Sex",
     "certificate_der_from_ef",
+    "certificate_pem",
     "load_certificate_file",
     "load_certificates",
 ]
@@ -63,6 +67,7 @@ _SIGN_PURPOSE = "JPKI for digital signature"
 _MAX_FILE_BYTES = 1 << 20
 _DER_SEQUENCE = b"\x30"
 _FILLER = frozenset((0x00, 0xFF))
+_PEM_LINE = 64
 
 
 @unique
@@ -247,6 +252,8 @@ class CertificateInfo:
         data = bytes(der)
         if not data:
             raise CertificateError("no certificate: the data is empty")
+        from cryptography import x509
+
         try:
             certificate = x509.load_der_x509_certificate(data)
         except (ValueError, x509.InvalidVersion) as exc:
@@ -261,6 +268,9 @@ class CertificateInfo:
 
         :raises CertificateError: extensions that cannot be decoded, or a broken holder.
         """
+        from cryptography import x509
+        from cryptography.exceptions import UnsupportedAlgorithm
+
         try:
             return _describe(certificate)
         except (
@@ -347,6 +357,13 @@ def certificate_der_from_ef(data: bytes) -> bytes:
     return data[:end]
 
 
+def certificate_pem(der: bytes) -> bytes:
+    """*der* as one PEM ``CERTIFICATE`` block (RFC 7468: 64 base64 characters a line)."""
+    text = base64.b64encode(der)
+    lines = [text[i : i + _PEM_LINE] for i in range(0, len(text), _PEM_LINE)]
+    return b"\n".join([b"-----BEGIN CERTIFICATE-----", *lines, b"-----END CERTIFICATE-----", b""])
+
+
 def load_certificates(data: bytes, source: str = "data") -> tuple[CertificateInfo, ...]:
     """Parse PEM (one or more ``CERTIFICATE`` blocks) or DER (one, trailing filler allowed).
 
@@ -355,6 +372,8 @@ def load_certificates(data: bytes, source: str = "data") -> tuple[CertificateInf
     """
     data = bytes(data)
     if b"-----BEGIN" in data:
+        from cryptography import x509
+
         try:
             parsed = x509.load_pem_x509_certificates(data)
         except (ValueError, x509.InvalidVersion) as exc:
@@ -382,6 +401,8 @@ def load_certificate_file(path: str | os.PathLike[str]) -> CertificateInfo:
 
 
 def _describe(cert: x509.Certificate) -> CertificateInfo:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
     # cryptography decodes lazily: touch the key now so a broken one fails here, not later.
     cert.public_key()
     extensions = cert.extensions
@@ -415,6 +436,8 @@ def _serial_hex(serial: int) -> str:
 
 
 def _policies(extensions: x509.Extensions) -> tuple[str, ...]:
+    from cryptography import x509
+
     try:
         value = extensions.get_extension_for_class(x509.CertificatePolicies).value
     except x509.ExtensionNotFound:
@@ -434,6 +457,8 @@ _KEY_USAGE_BITS = (
 
 
 def _key_usage(extensions: x509.Extensions) -> tuple[str, ...]:
+    from cryptography import x509
+
     try:
         usage = extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:
@@ -449,6 +474,8 @@ def _key_usage(extensions: x509.Extensions) -> tuple[str, ...]:
 
 
 def _is_ca(extensions: x509.Extensions) -> bool:
+    from cryptography import x509
+
     try:
         return extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     except x509.ExtensionNotFound:
@@ -461,6 +488,8 @@ def _attribute_values(name: x509.Name, oid: x509.ObjectIdentifier) -> list[str]:
 
 def _purpose(name: x509.Name) -> CertKind | None:
     """AUTH or SIGN from the OU of a JPKI CA name, else ``None``."""
+    from cryptography.x509.oid import NameOID
+
     units = _attribute_values(name, NameOID.ORGANIZATIONAL_UNIT_NAME)
     found = {
         kind
@@ -500,6 +529,8 @@ def _kind(
 
 
 def _issuer_class(cert: x509.Certificate, policies: tuple[str, ...]) -> IssuerClass:
+    from cryptography.x509.oid import NameOID
+
     organizations = set(_attribute_values(cert.issuer, NameOID.ORGANIZATION_NAME))
     if _SIM_ORGANIZATION in organizations:
         return IssuerClass.SIMULATED
@@ -512,6 +543,10 @@ def _issuer_class(cert: x509.Certificate, policies: tuple[str, ...]) -> IssuerCl
 
 
 def _decode_text(attribute: HolderAttribute, value: bytes) -> str:
+    # Only a signature certificate carries holder attributes: the second ASN.1 library is
+    # loaded for it alone.
+    from asn1crypto import core
+
     try:
         parsed = core.load(bytes(value), strict=True)
     except (ValueError, TypeError) as exc:
@@ -533,6 +568,8 @@ def _decode_text(attribute: HolderAttribute, value: bytes) -> str:
 
 
 def _holder(extensions: x509.Extensions) -> Holder | None:
+    from cryptography import x509
+
     try:
         san = extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
