@@ -13,19 +13,20 @@ import platform
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from . import floor
 from .apdus import REAL_AUTH_CERT, measure_all
 from .latency import PcscUnavailable, measure_in_process, measure_pcsc
 from .memory import measure_memory
-from .report import BenchResult, RunInfo, evaluate_targets, render_table, to_json
+from .report import BenchResult, PartResult, RunInfo, evaluate_targets, render_table, to_json
 from .startup import bytecode_condition, import_profile, measure_startup
 from .throughput import measure_throughput
 
-__all__ = ["Settings", "main", "run"]
+__all__ = ["PARTS", "Part", "Settings", "main", "run"]
 
 T = TypeVar("T")
 
@@ -41,10 +42,35 @@ class Settings:
     throughput_seconds: float
     startup_runs: int
     memory_runs: int
+    #: rounds of each command next to its floor (after the first run, which is not counted)
+    floor_runs: int
+    #: also measure the toolkit installed from a wheel into a temporary virtual environment
+    installed: bool
 
 
-QUICK = Settings("quick", 2_000, 600, 2, 0.2, 3, 1)
-FULL = Settings("full", 20_000, 8_000, 8, 1.0, 15, 3)
+QUICK = Settings("quick", 2_000, 600, 2, 0.2, 3, 1, 3, False)
+FULL = Settings("full", 20_000, 8_000, 8, 1.0, 15, 3, 11, True)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A further part of the run, shown after the built-in ones in the order of :data:`PARTS`.
+
+    :param name: its name in progress lines, errors and the JSON (``parts`` object).
+    :param measure: measures it; the result renders itself (:class:`~bench.report.PartResult`).
+    :param pcsc: whether it needs pcscd + vpcd (then ``--no-pcsc`` skips it, and without
+        ``--pcsc`` a missing PC/SC stack means "not measured" rather than an error).
+    """
+
+    name: str
+    measure: Callable[[Settings], PartResult]
+    pcsc: bool = False
+
+
+#: The further parts, one line each.
+PARTS: tuple[Part, ...] = (
+    Part("floor", lambda s: floor.measure_floor(s.floor_runs, installed=s.installed), pcsc=True),
+)
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -78,6 +104,18 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         type=Path,
         default=REAL_AUTH_CERT,
         help="the real 1573-byte auth certificate (default: the shared test data)",
+    )
+    installed = parser.add_mutually_exclusive_group()
+    installed.add_argument(
+        "--installed",
+        dest="installed",
+        action="store_true",
+        default=None,
+        help="also time the commands installed from a wheel in a temporary venv "
+        "(the default of a full run)",
+    )
+    installed.add_argument(
+        "--no-installed", dest="installed", action="store_false", help="do not build the wheel"
     )
     parser.add_argument(
         "--check", action="store_true", help="exit with status 1 when a target is missed"
@@ -142,6 +180,22 @@ def run(settings: Settings, *, pcsc: bool | None, real_cert: Path | None) -> Ben
     )
     memory = _part(errors, "memory", lambda: measure_memory(settings.memory_runs))
 
+    parts: dict[str, PartResult | str] = {}
+    for part in PARTS:
+        if part.pcsc and pcsc is False:
+            parts[part.name] = "not measured: skipped (--no-pcsc)"
+            continue
+        _progress(f"measuring {part.name}")
+        try:
+            parts[part.name] = part.measure(settings)
+        except PcscUnavailable as exc:
+            parts[part.name] = f"not measured: {exc}"
+            if pcsc:
+                errors[part.name] = f"--pcsc given but {exc}"
+        except Exception as exc:  # noqa: BLE001 - reported, the other parts still count
+            parts[part.name] = "not measured: failed (see Errors)"
+            errors[part.name] = f"{type(exc).__name__}: {exc}"
+
     info = RunInfo(
         mode=settings.mode,
         python=platform.python_version(),
@@ -164,6 +218,7 @@ def run(settings: Settings, *, pcsc: bool | None, real_cert: Path | None) -> Ben
         diagnose_imports=diagnose_imports,
         memory=memory,
         errors=errors,
+        parts=parts,
     )
 
 
@@ -171,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; return the exit status."""
     args = _parse(argv)
     settings = QUICK if args.quick else FULL
+    if args.installed is not None:
+        settings = replace(settings, installed=args.installed)
     result = run(settings, pcsc=args.pcsc, real_cert=args.real_cert)
     sys.stdout.write(render_table(result))
     if args.json is not None:
