@@ -10,16 +10,16 @@ imported only by what checks or parses a signature.
 
 from __future__ import annotations
 
-import hashlib
 from enum import StrEnum, unique
 from typing import TYPE_CHECKING
 
-from .certificate import CertificateInfo
 from .errors import SignatureInvalidError
 
 if TYPE_CHECKING:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
+
+    from .certificate import CertificateInfo
 
 __all__ = [
     "HashAlgorithm",
@@ -57,6 +57,8 @@ class HashAlgorithm(StrEnum):
 
     def hash(self, message: bytes) -> bytes:
         """The digest of ``message``."""
+        import hashlib
+
         return hashlib.new(self.value, message).digest()
 
     @classmethod
@@ -155,6 +157,8 @@ def verify_pkcs1_signature(
     """
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
+
+    from .certificate import CertificateInfo
 
     algorithm = HashAlgorithm(algorithm)
     cert = certificate.certificate if isinstance(certificate, CertificateInfo) else certificate

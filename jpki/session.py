@@ -7,6 +7,9 @@ Number Card is detected: never by ATR.
 
 Only immutable data is cached (certificates, the token and availability EFs). PINs are
 parameters, never stored.
+
+Certificates and the card-info files are decoded by modules imported when first needed:
+``jpki pin status`` loads no X.509 or ASN.1 library.
 """
 
 from __future__ import annotations
@@ -25,8 +28,6 @@ from apdu import (
     TransportError,
 )
 
-from .cardinfo import CardInfo, parse_card_info
-from .certificate import CertificateInfo
 from .digest import HashAlgorithm, digest_info
 from .errors import (
     CertificateError,
@@ -54,6 +55,9 @@ from .pins import check_new_pin, encode_pin
 
 if TYPE_CHECKING:
     from cryptography import x509
+
+    from .cardinfo import CardInfo
+    from .certificate import CertificateInfo
 
 __all__ = ["CardCertificate", "JpkiSession"]
 
@@ -223,6 +227,8 @@ class JpkiSession:
         cached = self._certificates.get(kind)
         if cached is not None:
             return cached
+        from .certificate import CertificateInfo
+
         der = self.read_certificate_der(kind)
         try:
             info = CertificateInfo.from_der(der)
@@ -404,6 +410,8 @@ class JpkiSession:
         :raises PinRequiredError: the card-info PIN is not verified.
         :raises CardInfoError: the files do not hold what they should.
         """
+        from .cardinfo import parse_card_info
+
         return parse_card_info(*self.read_card_info_files())
 
     def read_card_info_files(self) -> tuple[bytes, bytes]:

@@ -4,7 +4,9 @@ Commands are listed in :mod:`jpki.cli.commands`; each lives in a ``cmd_*`` modul
 ``register(subparsers)`` adds its parser and sets ``handler`` to a function
 ``(args, ctx) -> int``. Only the module of the command being run is imported, and command
 modules import cryptography, pyscard and the simulator inside their handlers, so ``jpki
---help`` starts fast.
+--help`` starts fast. For the same reason this module and those it imports at the top
+(``commands``, ``context``, ``errors``, ``messages``) use neither ``dataclasses``, ``logging``,
+``json`` nor ``typing`` at run time (``tests/test_import_boundaries.py``).
 """
 
 from __future__ import annotations
@@ -12,20 +14,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
-import logging
 import re
 import sys
-from collections.abc import Iterator, Sequence
-from typing import Any, NoReturn
 
 from .commands import COMMANDS
 from .context import CliContext
 from .errors import CliError, ExitCode
 from .messages import describe_error
 
-__all__ = ["build_parser", "main"]
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would slow --help
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from typing import Any, NoReturn
 
-logger = logging.getLogger(__name__)
+__all__ = ["build_parser", "main"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -194,6 +196,8 @@ def _logging_for(args: argparse.Namespace) -> Iterator[None]:
     The handler and levels are put back afterwards, so calling :func:`main` from a program
     or a test leaves logging as it found it.
     """
+    import logging
+
     from apdu.trace import TRAFFIC, trace_logger
 
     handler = logging.StreamHandler(sys.stderr)
@@ -246,6 +250,8 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
             return int(ExitCode.FAILURE)
         message, code = described
         if args.debug:
-            logger.debug("error detail", exc_info=exc)
+            import logging
+
+            logging.getLogger(__name__).debug("error detail", exc_info=exc)
         ctx.message(f"jpki: {message}")
         return int(code)

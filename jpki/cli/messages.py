@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .errors import ExitCode
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would slow --help
 if TYPE_CHECKING:
     from jpki.errors import PinError
 
