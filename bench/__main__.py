@@ -103,7 +103,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="PEM",
         type=Path,
         default=REAL_AUTH_CERT,
-        help="the real 1573-byte auth certificate (default: the shared test data)",
+        help="the real 1573-byte auth certificate (default: the one in tests/data)",
     )
     installed = parser.add_mutually_exclusive_group()
     installed.add_argument(

@@ -55,14 +55,9 @@ __all__ = [
 
 _INS_READ_BINARY = 0xB0
 
-#: The real production auth certificate (1573 bytes of DER) in the shared test data.
+#: The real production auth certificate (1573 bytes of DER), public, in the test data.
 REAL_AUTH_CERT = (
-    Path(__file__).resolve().parents[1]
-    / ".."
-    / "shared"
-    / "testdata"
-    / "real"
-    / "auth-cert-production.pem"
+    Path(__file__).resolve().parents[1] / "tests" / "data" / "real" / "auth-cert-production.pem"
 )
 
 #: The card name of the operations measured on the card holding the real certificate.

@@ -260,7 +260,8 @@ class CertificateInfo:
             raise CertificateError(
                 f"{len(data)} bytes are not a DER X.509 certificate: {exc}"
             ) from exc
-        return cls.from_certificate(certificate)
+        # The parser takes DER only and nothing after it: *data* is the certificate's DER.
+        return _describe_checked(certificate, data)
 
     @classmethod
     def from_certificate(cls, certificate: x509.Certificate) -> CertificateInfo:
@@ -268,20 +269,9 @@ class CertificateInfo:
 
         :raises CertificateError: extensions that cannot be decoded, or a broken holder.
         """
-        from cryptography import x509
-        from cryptography.exceptions import UnsupportedAlgorithm
+        from cryptography.hazmat.primitives.serialization import Encoding
 
-        try:
-            return _describe(certificate)
-        except (
-            ValueError,
-            TypeError,
-            KeyError,
-            UnsupportedAlgorithm,
-            x509.DuplicateExtension,
-            x509.UnsupportedGeneralNameType,
-        ) as exc:
-            raise CertificateError(f"the certificate cannot be decoded: {exc}") from exc
+        return _describe_checked(certificate, certificate.public_bytes(Encoding.DER))
 
     @property
     def expiry_date(self) -> date:
@@ -400,9 +390,25 @@ def load_certificate_file(path: str | os.PathLike[str]) -> CertificateInfo:
     return infos[0]
 
 
-def _describe(cert: x509.Certificate) -> CertificateInfo:
-    from cryptography.hazmat.primitives.serialization import Encoding
+def _describe_checked(cert: x509.Certificate, der: bytes) -> CertificateInfo:
+    """:func:`_describe`, with what ``cryptography`` raises turned into CertificateError."""
+    from cryptography import x509
+    from cryptography.exceptions import UnsupportedAlgorithm
 
+    try:
+        return _describe(cert, der)
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        UnsupportedAlgorithm,
+        x509.DuplicateExtension,
+        x509.UnsupportedGeneralNameType,
+    ) as exc:
+        raise CertificateError(f"the certificate cannot be decoded: {exc}") from exc
+
+
+def _describe(cert: x509.Certificate, der: bytes) -> CertificateInfo:
     # cryptography decodes lazily: touch the key now so a broken one fails here, not later.
     cert.public_key()
     extensions = cert.extensions
@@ -411,7 +417,7 @@ def _describe(cert: x509.Certificate) -> CertificateInfo:
     is_ca = _is_ca(extensions)
     holder = _holder(extensions)
     return CertificateInfo(
-        der=cert.public_bytes(Encoding.DER),
+        der=der,
         certificate=cert,
         kind=_kind(cert, policies, key_usage, is_ca=is_ca, has_holder=holder is not None),
         issuer_class=_issuer_class(cert, policies),

@@ -15,8 +15,7 @@ Certificates and the card-info files are decoded by modules imported when first 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from apdu import (
     SW,
@@ -92,9 +91,9 @@ def _sfi(file: int) -> int:
     return 0x80 | file
 
 
-@dataclass(frozen=True, slots=True)
-class CardCertificate:
-    """A certificate read from the card: the file it came from and its decoded form."""
+class CardCertificate(NamedTuple):
+    """A certificate read from the card: the file it came from and its decoded form (a named
+    tuple, like :mod:`jpki.models`: cheaper to define than a dataclass)."""
 
     kind: CertKind
     info: CertificateInfo
