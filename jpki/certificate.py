@@ -12,8 +12,6 @@ costs more than a whole PIN query through PC/SC, and commands that never parse a
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -43,7 +41,6 @@ __all__ = [
     "IssuerClass",
     "Sex",
     "certificate_der_from_ef",
-    "certificate_pem",
     "load_certificate_file",
     "load_certificates",
 ]
@@ -67,7 +64,6 @@ _SIGN_PURPOSE = "JPKI for digital signature"
 _MAX_FILE_BYTES = 1 << 20
 _DER_SEQUENCE = b"\x30"
 _FILLER = frozenset((0x00, 0xFF))
-_PEM_LINE = 64
 
 
 @unique
@@ -281,6 +277,8 @@ class CertificateInfo:
     @property
     def sha256_fingerprint(self) -> str:
         """SHA-256 of the DER, lower-case hex."""
+        import hashlib
+
         return hashlib.sha256(self.der).hexdigest()
 
     def days_left(self, today: date) -> int:
@@ -345,13 +343,6 @@ def certificate_der_from_ef(data: bytes) -> bytes:
     if any(b not in _FILLER for b in data[end:]):
         raise CertificateError(f"{len(data) - end} unexpected bytes follow the certificate")
     return data[:end]
-
-
-def certificate_pem(der: bytes) -> bytes:
-    """*der* as one PEM ``CERTIFICATE`` block (RFC 7468: 64 base64 characters a line)."""
-    text = base64.b64encode(der)
-    lines = [text[i : i + _PEM_LINE] for i in range(0, len(text), _PEM_LINE)]
-    return b"\n".join([b"-----BEGIN CERTIFICATE-----", *lines, b"-----END CERTIFICATE-----", b""])
 
 
 def load_certificates(data: bytes, source: str = "data") -> tuple[CertificateInfo, ...]:

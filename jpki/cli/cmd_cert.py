@@ -117,7 +117,7 @@ def run_read(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.format == "der":
         write_output(ctx, der, args.output, binary=True)
     else:
-        from jpki.certificate import certificate_pem
+        from jpki.pem import certificate_pem
 
         write_output(ctx, certificate_pem(der), args.output, binary=False)
     return int(ExitCode.OK)

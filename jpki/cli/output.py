@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from jpki.atomic import write_atomically
-
 from .context import CliContext
 from .errors import CliError, ExitCode
 
@@ -33,6 +31,8 @@ def check_output(ctx: CliContext, output: str | None) -> None:
 def write_output(ctx: CliContext, data: bytes, output: str | None, *, binary: bool) -> None:
     """Write *data* to *output*, or to stdout ('-' or no file) unless that is a terminal."""
     if output and output != "-":
+        from jpki.atomic import write_atomically  # tempfile: only when writing a file
+
         write_atomically(output, data)
         ctx.message(ctx.text(f"{output} に書き込みました。", f"wrote {output}"))
         return

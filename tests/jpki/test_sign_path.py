@@ -19,10 +19,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from jpki.certificate import certificate_pem
 from jpki.digest import HashAlgorithm, digest_info, parse_digest_info
 from jpki.errors import SignatureInvalidError
 from jpki.ids import CertKind, KeyKind, PinKind
+from jpki.pem import certificate_pem
 from jpki.session import JpkiSession
 from sim.card import SimulatedCard
 from sim.carddata import CardData
