@@ -184,6 +184,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             subparsers.add_parser(entry.name, help=entry.summary)
     uses_card = {entry.name: entry.uses_card for entry in COMMANDS}
     for name, command in subparsers.choices.items():
+        if name not in registered:
+            continue  # a summary line for --help: it never parses anything
         for leaf in _leaf_parsers(command) or [command]:
             _add_global_options(leaf, suppress=True, card=uses_card[name])
     return parser
