@@ -52,6 +52,7 @@ __all__ = [
     "FloorResult",
     "FloorSuite",
     "measure_floor",
+    "served_card",
 ]
 
 #: The floor: the same commands through pyscard and nothing else. VERIFY data is masked in the
@@ -266,8 +267,11 @@ class FloorResult:
 
 
 @contextlib.contextmanager
-def _served_card(port: int) -> Iterator[tuple[Any, str]]:
-    """The default card served on *port* from a thread; yields the card and its reader."""
+def served_card(port: int) -> Iterator[tuple[Any, str]]:
+    """The default card served on *port* from a thread; yields the card and its reader.
+
+    :raises apdu.errors.NoCardError: pcscd did not see the card within 20 seconds.
+    """
     from apdu.pcsc import wait_for_card, wait_for_card_removal
     from sim.card import SimulatedCard
     from sim.vpcd import VpcdServer
@@ -473,7 +477,7 @@ def measure_floor(
     problems: dict[str, str] = {}
     with (
         tempfile.TemporaryDirectory(prefix="jpki-bench-floor-") as tmp,
-        _served_card(port) as (card, reader),
+        served_card(port) as (card, reader),
         _environment(CACHED) as cached_env,
     ):
         workdir = Path(tmp)
