@@ -73,12 +73,20 @@ PARTS: tuple[Part, ...] = (
 )
 
 
+def _switch(parser: argparse.ArgumentParser, name: str, on: str, off: str) -> None:
+    """``--NAME`` / ``--no-NAME``, stored as True / False, None when neither is given."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(f"--{name}", dest=name, action="store_true", default=None, help=on)
+    group.add_argument(f"--no-{name}", dest=name, action="store_false", help=off)
+
+
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description=(
             "Measure what the toolkit costs: APDUs next to their floor, latency through "
-            "pcscd + vpcd, simulator throughput, CLI cold start, peak memory."
+            "pcscd + vpcd, simulator throughput, CLI cold start, peak memory, each command "
+            "next to a minimal script doing the same APDUs."
         ),
         epilog=(
             "The PC/SC part needs pcscd with the vpcd readers free: "
@@ -87,16 +95,11 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="a short run (a few seconds)")
     parser.add_argument("--json", metavar="FILE", type=Path, help="also write the figures here")
-    pcsc = parser.add_mutually_exclusive_group()
-    pcsc.add_argument(
-        "--pcsc",
-        dest="pcsc",
-        action="store_true",
-        default=None,
-        help="measure through pcscd + vpcd; fail if that is not possible",
-    )
-    pcsc.add_argument(
-        "--no-pcsc", dest="pcsc", action="store_false", help="skip the PC/SC measurement"
+    _switch(
+        parser,
+        "pcsc",
+        "measure through pcscd + vpcd; fail if that is not possible",
+        "skip the PC/SC measurement",
     )
     parser.add_argument(
         "--real-cert",
@@ -105,17 +108,12 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         default=REAL_AUTH_CERT,
         help="the real 1573-byte auth certificate (default: the one in tests/data)",
     )
-    installed = parser.add_mutually_exclusive_group()
-    installed.add_argument(
-        "--installed",
-        dest="installed",
-        action="store_true",
-        default=None,
-        help="also time the commands installed from a wheel in a temporary venv "
-        "(the default of a full run)",
-    )
-    installed.add_argument(
-        "--no-installed", dest="installed", action="store_false", help="do not build the wheel"
+    _switch(
+        parser,
+        "installed",
+        "also time the commands installed from a wheel in a temporary venv (the default of a "
+        "full run)",
+        "do not build the wheel",
     )
     parser.add_argument(
         "--check", action="store_true", help="exit with status 1 when a target is missed"

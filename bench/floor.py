@@ -42,7 +42,7 @@ from .apdus import default_card
 from .latency import VPCD_READERS, free_vpcd_ports
 from .procs import REPO, ProcessRun, run_process, subprocess_env
 from .report import Target
-from .startup import CACHED, _environment, _parse_importtime
+from .startup import CACHED, bytecode_environment, importtime_log, parse_importtime
 
 __all__ = [
     "COMMANDS",
@@ -448,18 +448,13 @@ def _imports(
 ) -> dict[str, tuple[str, ...]]:
     found = {}
     for command in commands:
-        completed = subprocess.run(
-            [installation.python, "-X", "importtime", "-m", "jpki", *_fill(command.args, values)],
-            cwd=installation.cwd,
+        log = importtime_log(
+            installation.python,
+            ["-m", "jpki", *_fill(command.args, values)],
             env=installation.env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=60,
-            check=False,
+            cwd=installation.cwd,
         )
-        modules, _, _ = _parse_importtime(completed.stderr)
+        modules, _, _ = parse_importtime(log)
         roots = {name.split(".")[0] for name in modules}
         found[command.label] = tuple(p for p in PACKAGES if p in roots)
     return found
@@ -478,7 +473,7 @@ def measure_floor(
     with (
         tempfile.TemporaryDirectory(prefix="jpki-bench-floor-") as tmp,
         served_card(port) as (card, reader),
-        _environment(CACHED) as cached_env,
+        bytecode_environment(CACHED) as cached_env,
     ):
         workdir = Path(tmp)
         message = workdir / "message.txt"

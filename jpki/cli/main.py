@@ -200,22 +200,26 @@ def _logging_for(args: argparse.Namespace) -> Iterator[None]:
     """
     import logging
 
-    from apdu.trace import TRAFFIC, trace_logger
-
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    saved_root_level, saved_trace_level = root.level, trace_logger.level
+    saved_root_level = root.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if args.debug else logging.WARNING)
+    # Only --trace needs the apdu package here (the commands without a card never load it).
+    trace = None
     if args.trace:
+        from apdu.trace import TRAFFIC, trace_logger
+
+        trace = (trace_logger, trace_logger.level)
         trace_logger.setLevel(TRAFFIC)
     try:
         yield
     finally:
         root.removeHandler(handler)
         root.setLevel(saved_root_level)
-        trace_logger.setLevel(saved_trace_level)
+        if trace is not None:
+            trace[0].setLevel(trace[1])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
