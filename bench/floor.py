@@ -350,7 +350,7 @@ def _build_installed(workdir: Path) -> _Installation:
         timeout=60,
     ).stdout.strip()
     # The dependencies (cryptography, pyscard, asn1crypto) of the running environment.
-    ours = [p for p in sys.path if p.endswith("site-packages")]
+    ours = [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
     (Path(site) / "_bench_dependencies.pth").write_text("\n".join(ours) + "\n")
     run_dir = workdir / "run"
     run_dir.mkdir()
