@@ -46,6 +46,8 @@ class Settings:
     floor_runs: int
     #: also measure the toolkit installed from a wheel into a temporary virtual environment
     installed: bool
+    #: a git revision measured in the same rounds as the floor part, for comparison
+    baseline: str | None = None
 
 
 QUICK = Settings("quick", 2_000, 600, 2, 0.2, 3, 1, 3, False)
@@ -69,7 +71,11 @@ class Part:
 
 #: The further parts, one line each.
 PARTS: tuple[Part, ...] = (
-    Part("floor", lambda s: floor.measure_floor(s.floor_runs, installed=s.installed), pcsc=True),
+    Part(
+        "floor",
+        lambda s: floor.measure_floor(s.floor_runs, installed=s.installed, baseline=s.baseline),
+        pcsc=True,
+    ),
 )
 
 
@@ -114,6 +120,11 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "also time the commands installed from a wheel in a temporary venv (the default of a "
         "full run)",
         "do not build the wheel",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also time the commands of git revision REV, in the same rounds (before/after)",
     )
     parser.add_argument(
         "--check", action="store_true", help="exit with status 1 when a target is missed"
@@ -226,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = QUICK if args.quick else FULL
     if args.installed is not None:
         settings = replace(settings, installed=args.installed)
+    if args.baseline is not None:
+        settings = replace(settings, baseline=args.baseline)
     result = run(settings, pcsc=args.pcsc, real_cert=args.real_cert)
     sys.stdout.write(render_table(result))
     if args.json is not None:

@@ -34,7 +34,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +120,9 @@ COMMANDS: tuple[FloorCommand, ...] = (
     FloorCommand("sim_diagnose", "--sim diagnose", ("--sim", "diagnose"), BARE_PYTHON, 3.0),
     FloorCommand("help", "--help", ("--help",), BARE_PYTHON, 1.5),
 )
+
+#: The suites of the toolkit being benchmarked; others are a baseline (``--baseline REV``).
+CURRENT = ("checkout", "installed")
 
 #: The top-level packages whose loading the import profile reports.
 PACKAGES = ("jpki", "apdu", "sim", "smartcard", "cryptography", "asn1crypto")
@@ -226,12 +229,33 @@ class FloorResult:
                     f"{f.wall[0] * 1e3:>7.1f} ms {f.wall[1] * 1e3:>5.1f} ms {f.wall_ratio:>5.2f}x"
                     f"  {f.floor_label}, {','.join(map(str, f.exit_statuses))}"
                 )
+        lines += self._comparison()
         if self.imports:
             lines.append("  packages each command imports (python -X importtime, checkout):")
             for label, packages in self.imports.items():
                 lines.append(f"    {label:<18} {', '.join(packages) or '-'}")
         for part, text in self.problems.items():
             lines.append(f"  not measured: {part}: {text}")
+        return lines
+
+    def _comparison(self) -> list[str]:
+        """Median CPU time of each command, the baseline's next to the current one's."""
+        suites = {suite.case: suite for suite in self.suites}
+        lines = []
+        for case in CURRENT:
+            current = suites.get(case)
+            baselines = [s for s in self.suites if s.case.endswith(" " + case)]
+            if current is None or not baselines:
+                continue
+            for baseline in baselines:
+                lines.append(f"  {baseline.case} -> {case}: median CPU of jpki, same rounds")
+                before = {f.key: f for f in baseline.figures}
+                for f in current.figures:
+                    old = before[f.key]
+                    lines.append(
+                        f"    {f.label:<18} {old.cpu[0] * 1e3:>6.1f} -> {f.cpu[0] * 1e3:>6.1f} ms"
+                        f"  ({old.apdus} -> {f.apdus} APDUs; floor {f.cpu[1] * 1e3:.1f} ms)"
+                    )
         return lines
 
     def to_json(self) -> dict[str, Any]:
@@ -247,6 +271,8 @@ class FloorResult:
         """Issue 17's ratios, on median CPU time, for each installation."""
         targets = []
         for suite in self.suites:
+            if suite.case not in CURRENT:
+                continue  # a baseline is measured for comparison, not judged
             for f in suite.figures:
                 if f.target is None:
                     continue
@@ -304,11 +330,11 @@ def _run(argv: Sequence[str], installation: _Installation) -> ProcessRun:
     return run_process(argv, env=installation.env, cwd=installation.cwd)
 
 
-def _build_installed(workdir: Path) -> _Installation:
-    """Build a wheel of the checkout and install it into a fresh virtual environment."""
+def _build_installed(workdir: Path, tree: Path = REPO) -> _Installation:
+    """Build a wheel of *tree* (the checkout) and install it into a fresh virtual environment."""
     wheels = workdir / "wheel"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(tree)],
         check=True,
         capture_output=True,
         timeout=300,
@@ -364,16 +390,18 @@ def _build_installed(workdir: Path) -> _Installation:
     )
 
 
-def _checkout(prefix: str) -> _Installation:
+def _checkout(prefix: str, tree: Path = REPO, case: str = "checkout") -> _Installation:
     env = subprocess_env({"PYTHONPYCACHEPREFIX": prefix})
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")]))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    where = "this checkout" if tree == REPO else f"{tree.name}"
     return _Installation(
-        "checkout",
-        "python -m jpki from this checkout, bytecode cached",
+        case,
+        f"python -m jpki from {where}, bytecode cached",
         (sys.executable, "-m", "jpki"),
         sys.executable,
         env,
-        REPO,
+        tree,
     )
 
 
@@ -381,66 +409,100 @@ def _fill(args: Sequence[str], values: dict[str, str]) -> list[str]:
     return [arg.format(**values) for arg in args]
 
 
-def _measure_suite(
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """One command in one installation, ready to be timed: its command line, its floor's, and
+    how many APDUs both send."""
+
+    toolkit: list[str]
+    floor: list[str]
+    apdus: int
+
+
+def _prepare(
     installation: _Installation,
     card: Any,
     values: dict[str, str],
     workdir: Path,
-    runs: int,
     commands: Sequence[FloorCommand],
-) -> FloorSuite:
+) -> dict[str, _Prepared]:
+    """Run each command once; what the card received is what its floor will send."""
     script = workdir / "floor.py"
     script.write_text(FLOOR_SCRIPT)
-    lines: dict[str, list[str]] = {}
-    apdus: dict[str, int] = {}
+    prepared = {}
     for command in commands:
         argv = [*installation.jpki, *_fill(command.args, values)]
         card.clear_received()
         first = _run(argv, installation)
         received = card.received
-        apdus[command.key] = len(received) if command.floor == PYSCARD else 0
         if first.returncode != 0:
-            raise RuntimeError(f"'jpki {command.label}' exited {first.returncode}")
+            raise RuntimeError(
+                f"'jpki {command.label}' ({installation.case}) exited {first.returncode}"
+            )
         if command.floor == PYSCARD:
             path = workdir / f"{command.key}.apdus"
             path.write_text("".join(c.hex().upper() + "\n" for c in received))
             path.chmod(0o600)
-            lines[command.key] = [installation.python, str(script), values["reader"], str(path)]
+            floor = [installation.python, str(script), values["reader"], str(path)]
+            prepared[command.key] = _Prepared(argv, floor, len(received))
         else:
-            lines[command.key] = [installation.python, "-c", "pass"]
-    toolkit: dict[str, list[ProcessRun]] = {c.key: [] for c in commands}
-    floor: dict[str, list[ProcessRun]] = {c.key: [] for c in commands}
+            prepared[command.key] = _Prepared(argv, [installation.python, "-c", "pass"], 0)
+    return prepared
+
+
+def _measure_suites(
+    installations: Sequence[_Installation],
+    card: Any,
+    values: dict[str, str],
+    workdir: Path,
+    runs: int,
+    commands: Sequence[FloorCommand],
+) -> list[FloorSuite]:
+    """Time every command and its floor in every installation, taking turns command by
+    command, so that a noisy moment hits all of them alike."""
+    prepared = {}
+    for installation in installations:
+        suite_dir = workdir / installation.case.replace(" ", "-")
+        suite_dir.mkdir()
+        prepared[installation.case] = _prepare(installation, card, values, suite_dir, commands)
+    toolkit: dict[tuple[str, str], list[ProcessRun]] = {}
+    floor: dict[tuple[str, str], list[ProcessRun]] = {}
     for _ in range(runs):
         for command in commands:
-            card.clear_received()
-            toolkit[command.key].append(
-                _run([*installation.jpki, *_fill(command.args, values)], installation)
-            )
-            sent = len(card.received) if command.floor == PYSCARD else 0
-            card.clear_received()
-            floor[command.key].append(_run(lines[command.key], installation))
-            replayed = len(card.received) if command.floor == PYSCARD else 0
-            if not sent == replayed == apdus[command.key]:
-                raise RuntimeError(
-                    f"{command.label}: {sent} APDUs from jpki, {replayed} from the floor, "
-                    f"{apdus[command.key]} at the first run"
+            for installation in installations:
+                key = (installation.case, command.key)
+                ready = prepared[installation.case][command.key]
+                counted = command.floor == PYSCARD
+                card.clear_received()
+                toolkit.setdefault(key, []).append(_run(ready.toolkit, installation))
+                sent = len(card.received) if counted else 0
+                card.clear_received()
+                floor.setdefault(key, []).append(_run(ready.floor, installation))
+                replayed = len(card.received) if counted else 0
+                if not sent == replayed == ready.apdus:
+                    raise RuntimeError(
+                        f"{command.label} ({installation.case}): {sent} APDUs from jpki, "
+                        f"{replayed} from the floor, {ready.apdus} at the first run"
+                    )
+    return [
+        FloorSuite(
+            installation.case,
+            installation.description,
+            tuple(
+                FloorFigure(
+                    c.key,
+                    c.label,
+                    "same APDUs, pyscard" if c.floor == PYSCARD else BARE_PYTHON,
+                    prepared[installation.case][c.key].apdus,
+                    c.target,
+                    tuple(toolkit[installation.case, c.key]),
+                    tuple(floor[installation.case, c.key]),
                 )
-    return FloorSuite(
-        installation.case,
-        installation.description,
-        tuple(
-            FloorFigure(
-                c.key,
-                c.label,
-                "same APDUs, pyscard" if c.floor == PYSCARD else BARE_PYTHON,
-                apdus[c.key],
-                c.target,
-                tuple(toolkit[c.key]),
-                tuple(floor[c.key]),
-            )
-            for c in commands
-        ),
-    )
+                for c in commands
+            ),
+        )
+        for installation in installations
+    ]
 
 
 def _imports(
@@ -460,11 +522,30 @@ def _imports(
     return found
 
 
+def _baseline_tree(revision: str, workdir: Path) -> Path:
+    """The files of *revision* of this repository, extracted into *workdir*."""
+    tree = workdir / f"baseline-{revision}"
+    tree.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", revision],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True, timeout=120)
+    return tree
+
+
 def measure_floor(
-    runs: int, *, installed: bool = True, commands: Sequence[FloorCommand] = COMMANDS
+    runs: int,
+    *,
+    installed: bool = True,
+    baseline: str | None = None,
+    commands: Sequence[FloorCommand] = COMMANDS,
 ) -> FloorResult:
     """Measure each of *commands* and its floor *runs* times (after the first run), in the
-    checkout and, when *installed*, from a wheel in a temporary virtual environment.
+    checkout and, when *installed*, from a wheel in a temporary virtual environment; with a
+    git *baseline* revision, the same for that revision of the toolkit, in the same rounds.
 
     :raises bench.latency.PcscUnavailable: no pcscd or no free vpcd slot.
     """
@@ -480,21 +561,30 @@ def measure_floor(
         message.write_bytes(MESSAGE)
         values = {"reader": reader, "message": str(message), "output": str(workdir / "sig")}
         pin_env = {"JPKI_AUTH_PIN": default_card().data.auth_pin.value}
-        checkout = _checkout(cached_env["PYTHONPYCACHEPREFIX"])
-        checkout.env.update(pin_env)
-        installations = [checkout]
-        if installed:
+        prefix = cached_env["PYTHONPYCACHEPREFIX"]
+        checkout = _checkout(prefix)
+        trees = [("", REPO)]
+        if baseline is not None:
             try:
-                built = _build_installed(workdir)
-            except (subprocess.SubprocessError, OSError, ValueError) as exc:
-                problems["installed"] = f"could not build and install the wheel: {exc}"
-            else:
-                built.env.update(pin_env)
-                installations.append(built)
-        suites = []
+                trees.append((f"{baseline} ", _baseline_tree(baseline, workdir)))
+            except (subprocess.SubprocessError, OSError) as exc:
+                problems["baseline"] = f"could not check out {baseline}: {exc}"
+        installations = []
+        for label, tree in trees:
+            installations.append(
+                checkout if tree == REPO else _checkout(prefix, tree, f"{label}checkout")
+            )
+            if installed:
+                build_dir = workdir / f"{label.strip() or 'this'}-build"
+                build_dir.mkdir()
+                try:
+                    built = _build_installed(build_dir, tree)
+                except (subprocess.SubprocessError, OSError, ValueError) as exc:
+                    problems[f"{label}installed"] = f"could not build and install: {exc}"
+                else:
+                    installations.append(replace(built, case=f"{label}installed"))
         for installation in installations:
-            suite_dir = workdir / installation.case
-            suite_dir.mkdir()
-            suites.append(_measure_suite(installation, card, values, suite_dir, runs, commands))
+            installation.env.update(pin_env)
+        suites = _measure_suites(installations, card, values, workdir, runs, commands)
         imports = _imports(checkout, values, commands)
     return FloorResult(reader, tuple(suites), imports, problems)

@@ -66,15 +66,20 @@ def test_verdicts_follow_the_cpu_ratio_and_the_exit_status() -> None:
             _figure("sign_raw", 400, 40),  # not judged
         ),
     )
-    result = FloorResult("reader", (suite,))
-    verdicts = {t.key: t.passed for t in result.targets()}
+    baseline = FloorSuite("abc123 checkout", "test", (_figure("pin_status", 400, 40),))
+    result = FloorResult("reader", (suite, baseline))
+    verdicts = {t.key: t.passed for t in result.targets()}  # the baseline is not judged
     assert verdicts == {
         "floor_pin_status_checkout": True,
         "floor_status_checkout": False,
         "floor_diagnose_checkout": False,
     }
     assert result.to_json()["checkout"]["pin_status"]["cpu_ratio"] == 1.5
-    assert any("sign auth (raw)" in line for line in result.lines())
+    lines = result.lines()
+    assert any("sign auth (raw)" in line for line in lines)
+    assert "abc123 checkout -> checkout: median CPU of jpki, same rounds" in [
+        line.strip() for line in lines
+    ]
 
 
 @pytest.fixture(scope="module")
