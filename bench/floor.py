@@ -251,7 +251,9 @@ class FloorResult:
                 lines.append(f"  {baseline.case} -> {case}: median CPU of jpki, same rounds")
                 before = {f.key: f for f in baseline.figures}
                 for f in current.figures:
-                    old = before[f.key]
+                    old = before.get(f.key)
+                    if old is None:
+                        continue
                     lines.append(
                         f"    {f.label:<18} {old.cpu[0] * 1e3:>6.1f} -> {f.cpu[0] * 1e3:>6.1f} ms"
                         f"  ({old.apdus} -> {f.apdus} APDUs; floor {f.cpu[1] * 1e3:.1f} ms)"
