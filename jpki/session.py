@@ -347,9 +347,9 @@ class JpkiSession:
             certificate before returning it. ``None`` (the default) checks when this session
             has already read that certificate (a CMS signer reads it anyway; the check then
             costs no APDU) and otherwise does not. ``True`` reads the certificate when needed
-            (once per session: 7 APDUs for a 1.5 kB certificate with short APDUs, 2 with
-            extended ones) and checks. ``False`` never checks. The signature's length is
-            always checked.
+            (once per session: ceil(size / 256) READ BINARY, 7 for a 1573-byte certificate
+            with short APDUs, 1 with extended ones) and checks. ``False`` never checks. The
+            signature's length is always checked.
         :raises PinRequiredError: the key's PIN is not verified.
         :raises SignatureInvalidError: the card returned a signature of the wrong length, or
             (when checked) one that does not verify.

@@ -37,8 +37,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sign.add_argument(
         "--check",
         action="store_true",
-        help="raw format: also read the key's certificate from the card (6 APDUs more with "
-        "short APDUs) and check the signature with it before writing it",
+        help="raw format: also read the key's certificate from the card (7 READ BINARY more "
+        "for a 1573-byte certificate) and check the signature with it before writing it",
     )
     add_pin_source_options(sign)
     sign.set_defaults(handler=run_sign)
