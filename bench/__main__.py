@@ -13,20 +13,21 @@ import platform
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from . import floor
 from .apdus import REAL_AUTH_CERT, measure_all
 from .latency import PcscUnavailable, measure_in_process, measure_pcsc
 from .memory import measure_memory
-from .pdf import measure_pdf, pdf_json, render_pdf
-from .report import BenchResult, RunInfo, evaluate_targets, render_table, to_json
+from .pdf import measure_pdf_part
+from .report import BenchResult, PartResult, RunInfo, evaluate_targets, render_table, to_json
 from .startup import bytecode_condition, import_profile, measure_startup
 from .throughput import measure_throughput
 
-__all__ = ["Settings", "main", "run"]
+__all__ = ["PARTS", "Part", "Settings", "main", "run"]
 
 T = TypeVar("T")
 
@@ -42,10 +43,49 @@ class Settings:
     throughput_seconds: float
     startup_runs: int
     memory_runs: int
+    #: rounds of each command next to its floor (after the first run, which is not counted)
+    floor_runs: int
+    #: also measure the toolkit installed from a wheel into a temporary virtual environment
+    installed: bool
+    #: a git revision measured in the same rounds as the floor part, for comparison
+    baseline: str | None = None
 
 
-QUICK = Settings("quick", 2_000, 600, 2, 0.2, 3, 1)
-FULL = Settings("full", 20_000, 8_000, 8, 1.0, 15, 3)
+QUICK = Settings("quick", 2_000, 600, 2, 0.2, 3, 1, 3, False)
+FULL = Settings("full", 20_000, 8_000, 8, 1.0, 15, 3, 11, True)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A further part of the run, shown after the built-in ones in the order of :data:`PARTS`.
+
+    :param name: its name in progress lines, errors and the JSON (``parts`` object).
+    :param measure: measures it; the result renders itself (:class:`~bench.report.PartResult`).
+    :param pcsc: whether it needs pcscd + vpcd (then ``--no-pcsc`` skips it, and without
+        ``--pcsc`` a missing PC/SC stack means "not measured" rather than an error).
+    """
+
+    name: str
+    measure: Callable[[Settings], PartResult]
+    pcsc: bool = False
+
+
+#: The further parts, one line each.
+PARTS: tuple[Part, ...] = (
+    Part(
+        "floor",
+        lambda s: floor.measure_floor(s.floor_runs, installed=s.installed, baseline=s.baseline),
+        pcsc=True,
+    ),
+    Part("pdf signature", lambda s: measure_pdf_part(3 if s.mode == "quick" else 10)),
+)
+
+
+def _switch(parser: argparse.ArgumentParser, name: str, on: str, off: str) -> None:
+    """``--NAME`` / ``--no-NAME``, stored as True / False, None when neither is given."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(f"--{name}", dest=name, action="store_true", default=None, help=on)
+    group.add_argument(f"--no-{name}", dest=name, action="store_false", help=off)
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -53,7 +93,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="python -m bench",
         description=(
             "Measure what the toolkit costs: APDUs next to their floor, latency through "
-            "pcscd + vpcd, simulator throughput, CLI cold start, peak memory."
+            "pcscd + vpcd, simulator throughput, CLI cold start, peak memory, each command "
+            "next to a minimal script doing the same APDUs."
         ),
         epilog=(
             "The PC/SC part needs pcscd with the vpcd readers free: "
@@ -62,23 +103,30 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="a short run (a few seconds)")
     parser.add_argument("--json", metavar="FILE", type=Path, help="also write the figures here")
-    pcsc = parser.add_mutually_exclusive_group()
-    pcsc.add_argument(
-        "--pcsc",
-        dest="pcsc",
-        action="store_true",
-        default=None,
-        help="measure through pcscd + vpcd; fail if that is not possible",
-    )
-    pcsc.add_argument(
-        "--no-pcsc", dest="pcsc", action="store_false", help="skip the PC/SC measurement"
+    _switch(
+        parser,
+        "pcsc",
+        "measure through pcscd + vpcd; fail if that is not possible",
+        "skip the PC/SC measurement",
     )
     parser.add_argument(
         "--real-cert",
         metavar="PEM",
         type=Path,
         default=REAL_AUTH_CERT,
-        help="the real 1573-byte auth certificate (default: the shared test data)",
+        help="the real 1573-byte auth certificate (default: the one in tests/data)",
+    )
+    _switch(
+        parser,
+        "installed",
+        "also time the commands installed from a wheel in a temporary venv (the default of a "
+        "full run)",
+        "do not build the wheel",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also time the commands of git revision REV, in the same rounds (before/after)",
     )
     parser.add_argument(
         "--check", action="store_true", help="exit with status 1 when a target is missed"
@@ -143,6 +191,22 @@ def run(settings: Settings, *, pcsc: bool | None, real_cert: Path | None) -> Ben
     )
     memory = _part(errors, "memory", lambda: measure_memory(settings.memory_runs))
 
+    parts: dict[str, PartResult | str] = {}
+    for part in PARTS:
+        if part.pcsc and pcsc is False:
+            parts[part.name] = "not measured: skipped (--no-pcsc)"
+            continue
+        _progress(f"measuring {part.name}")
+        try:
+            parts[part.name] = part.measure(settings)
+        except PcscUnavailable as exc:
+            parts[part.name] = f"not measured: {exc}"
+            if pcsc:
+                errors[part.name] = f"--pcsc given but {exc}"
+        except Exception as exc:  # noqa: BLE001 - reported, the other parts still count
+            parts[part.name] = "not measured: failed (see Errors)"
+            errors[part.name] = f"{type(exc).__name__}: {exc}"
+
     info = RunInfo(
         mode=settings.mode,
         python=platform.python_version(),
@@ -165,6 +229,7 @@ def run(settings: Settings, *, pcsc: bool | None, real_cert: Path | None) -> Ben
         diagnose_imports=diagnose_imports,
         memory=memory,
         errors=errors,
+        parts=parts,
     )
 
 
@@ -172,15 +237,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; return the exit status."""
     args = _parse(argv)
     settings = QUICK if args.quick else FULL
+    if args.installed is not None:
+        settings = replace(settings, installed=args.installed)
+    if args.baseline is not None:
+        settings = replace(settings, baseline=args.baseline)
     result = run(settings, pcsc=args.pcsc, real_cert=args.real_cert)
-    pdf = _part(result.errors, "pdf signature", lambda: measure_pdf(3 if args.quick else 10))
     sys.stdout.write(render_table(result))
-    if pdf is not None:
-        sys.stdout.write(render_pdf(pdf))
     if args.json is not None:
         figures = to_json(result)
-        if pdf is not None:
-            figures["pdf_signature"] = pdf_json(pdf)
         args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
         _progress(f"figures written to {args.json}")
     if result.errors:

@@ -22,9 +22,12 @@ import math
 import statistics
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from apdu import Connection
 from apdu.command import MAX_LE_EXTENDED, MAX_LE_SHORT
+
+from .report import Target
 
 __all__ = ["PdfSignBench", "RecordingConnection", "measure_pdf", "pdf_json", "render_pdf"]
 
@@ -191,3 +194,27 @@ def pdf_json(figures: tuple[PdfSignBench, ...]) -> list[dict[str, object]]:
         }
         for f in figures
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class PdfPart:
+    """The PDF figures as a part of the benchmark run (:data:`bench.__main__.PARTS`)."""
+
+    figures: tuple[PdfSignBench, ...]
+
+    def lines(self) -> list[str]:
+        """Its section of the text report."""
+        return render_pdf(self.figures).strip("\n").splitlines()
+
+    def to_json(self) -> dict[str, Any]:
+        """Its figures as plain data."""
+        return {"signatures": pdf_json(self.figures)}
+
+    def targets(self) -> list[Target]:
+        """No targets: the figures are reported, not judged."""
+        return []
+
+
+def measure_pdf_part(runs: int) -> PdfPart:
+    """:func:`measure_pdf` as a benchmark part."""
+    return PdfPart(measure_pdf(runs))

@@ -62,9 +62,13 @@ class ProcessRun:
 
 
 def run_process(
-    argv: Sequence[str], *, env: Mapping[str, str] | None = None, timeout: float = 60.0
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60.0,
+    cwd: Path = REPO,
 ) -> ProcessRun:
-    """Run *argv* in the checkout with output discarded; time it from spawn to exit.
+    """Run *argv* in *cwd* (the checkout) with output discarded; time it from spawn to exit.
 
     :param env: the environment (default: :func:`subprocess_env`).
     :raises subprocess.TimeoutExpired: it ran longer than *timeout* seconds (it was killed).
@@ -72,7 +76,7 @@ def run_process(
     started = time.perf_counter()
     process = subprocess.Popen(
         list(argv),
-        cwd=REPO,
+        cwd=cwd,
         env=dict(env) if env is not None else subprocess_env(),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,

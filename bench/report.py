@@ -7,7 +7,7 @@ the other does not show.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sim.factory.profiles import DEFAULT_PROFILE
 
@@ -21,6 +21,7 @@ __all__ = [
     "SCHEMA",
     "TARGETS",
     "BenchResult",
+    "PartResult",
     "RunInfo",
     "Target",
     "evaluate_targets",
@@ -42,6 +43,22 @@ TARGETS = {
 }
 
 _PACKAGE_NAMES = {"cryptography": "cryptography", "smartcard": "pyscard (smartcard)"}
+
+
+class PartResult(Protocol):
+    """What a further part (``bench.__main__.PARTS``) hands back: it renders itself."""
+
+    def lines(self) -> list[str]:
+        """Its section of the text report (first line: the title)."""
+        ...
+
+    def to_json(self) -> dict[str, Any]:
+        """Its figures as plain data (under ``parts.NAME`` in the JSON)."""
+        ...
+
+    def targets(self) -> list[Target]:
+        """Its targets with their verdicts (may be empty)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +105,8 @@ class BenchResult:
     diagnose_imports: ImportProfile | None
     memory: MemoryPeak | None
     errors: dict[str, str] = field(default_factory=dict)
+    #: the further parts by name: their result, or why they were not measured
+    parts: dict[str, PartResult | str] = field(default_factory=dict)
 
     def operation(self, key: str, card: str | None = None) -> OperationCost | None:
         """The row of operation *key* (on *card*; default: the first row of that key)."""
@@ -259,6 +278,9 @@ def evaluate_targets(result: BenchResult) -> list[Target]:
 
     for condition in (AS_CONFIGURED, CACHED):
         targets.append(_diagnose_time_target(result, condition))
+    for part in result.parts.values():
+        if not isinstance(part, str):
+            targets += part.targets()
     return targets
 
 
@@ -334,6 +356,10 @@ def to_json(result: BenchResult) -> dict[str, Any]:
         startup["sim_diagnose_imports"] = result.diagnose_imports.to_json()
     out["startup"] = startup
     out["memory"] = None if result.memory is None else result.memory.to_json()
+    out["parts"] = {
+        name: {"status": part} if isinstance(part, str) else part.to_json()
+        for name, part in result.parts.items()
+    }
     out["targets"] = [target.to_json() for target in evaluate_targets(result)]
     out["errors"] = dict(result.errors)
     return out
@@ -511,6 +537,10 @@ def render_table(result: BenchResult) -> str:
         _throughput_section(result),
         _startup_section(result),
         _memory_section(result),
+        *(
+            [f"{name}: {part}"] if isinstance(part, str) else part.lines()
+            for name, part in result.parts.items()
+        ),
         _target_section(result),
     ]
     if result.errors:

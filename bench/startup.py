@@ -21,9 +21,11 @@ import contextlib
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from .procs import REPO, ProcessRun, python_command, run_process, subprocess_env
 
@@ -36,8 +38,11 @@ __all__ = [
     "ImportProfile",
     "StartupFigure",
     "bytecode_condition",
+    "bytecode_environment",
     "import_profile",
+    "importtime_log",
     "measure_startup",
+    "parse_importtime",
 ]
 
 AS_CONFIGURED = "as configured"
@@ -118,7 +123,8 @@ def bytecode_condition() -> str:
 
 
 @contextlib.contextmanager
-def _environment(condition: str) -> Iterator[dict[str, str]]:
+def bytecode_environment(condition: str) -> Iterator[dict[str, str]]:
+    """The environment for subprocesses under a bytecode *condition* (see the module)."""
     if condition == AS_CONFIGURED:
         yield subprocess_env()
         return
@@ -140,7 +146,7 @@ def measure_startup(
     figures = []
     for condition in conditions:
         samples: dict[str, list[ProcessRun]] = {command.key: [] for command in commands}
-        with _environment(condition) as env:
+        with bytecode_environment(condition) as env:
             for round_number in range(warmup + runs):
                 for command in commands:
                     result = run_process(python_command(*command.args), env=env)
@@ -190,7 +196,25 @@ class ImportProfile:
         }
 
 
-def _parse_importtime(stderr: str) -> tuple[list[str], dict[str, int], int]:
+def importtime_log(
+    python: str, args: Sequence[str], *, env: Mapping[str, str], cwd: Path = REPO
+) -> str:
+    """What ``python -X importtime ARGS`` writes on stderr (its output is discarded)."""
+    completed = subprocess.run(
+        [python, "-X", "importtime", *args],
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return completed.stderr
+
+
+def parse_importtime(stderr: str) -> tuple[list[str], dict[str, int], int]:
     """Module names in import order, self time summed per top-level package, total."""
     modules: list[str] = []
     per_package: dict[str, int] = {}
@@ -218,21 +242,11 @@ def import_profile(
 
     :raises RuntimeError: the command produced no import log.
     """
-    with _environment(condition) as env:
+    with bytecode_environment(condition) as env:
         run_process(python_command(*args), env=env)
-        completed = subprocess.run(
-            python_command("-X", "importtime", *args),
-            cwd=REPO,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    modules, per_package, total = _parse_importtime(completed.stderr)
+        log = importtime_log(sys.executable, args, env=env)
+    modules, per_package, total = parse_importtime(log)
     if not modules:
-        raise RuntimeError(f"no import log from {label}: {completed.stderr[-500:]}")
+        raise RuntimeError(f"no import log from {label}: {log[-500:]}")
     heaviest = sorted(per_package.items(), key=lambda item: item[1], reverse=True)[:top]
     return ImportProfile(label, tuple(modules), tuple(heaviest), total)

@@ -4,21 +4,19 @@
 never lets a foreign exception out: anything that is not a readable certificate becomes a
 :class:`~jpki.errors.CertificateError`. Nothing here looks at the clock; ask
 :meth:`CertificateInfo.days_left` with the day you mean.
+
+``cryptography`` is imported by the functions that parse, not by this module: importing it
+costs more than a whole PIN query through PC/SC, and commands that never parse a certificate
+(``jpki pin status``) import this module through :mod:`jpki.session`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import IntEnum, StrEnum, unique
-
-from asn1crypto import core
-from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
+from typing import TYPE_CHECKING
 
 from apdu.ber import BerError, parse_header
 
@@ -26,6 +24,9 @@ from .errors import CertificateError
 from .files import read_limited
 from .ids import CertKind
 from .jst import JST
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 __all__ = [
     "split_name",
@@ -253,13 +254,16 @@ class CertificateInfo:
         data = bytes(der)
         if not data:
             raise CertificateError("no certificate: the data is empty")
+        from cryptography import x509
+
         try:
             certificate = x509.load_der_x509_certificate(data)
         except (ValueError, x509.InvalidVersion) as exc:
             raise CertificateError(
                 f"{len(data)} bytes are not a DER X.509 certificate: {exc}"
             ) from exc
-        return cls.from_certificate(certificate)
+        # The parser takes DER only and nothing after it: *data* is the certificate's DER.
+        return _describe_checked(certificate, data)
 
     @classmethod
     def from_certificate(cls, certificate: x509.Certificate) -> CertificateInfo:
@@ -267,17 +271,9 @@ class CertificateInfo:
 
         :raises CertificateError: extensions that cannot be decoded, or a broken holder.
         """
-        try:
-            return _describe(certificate)
-        except (
-            ValueError,
-            TypeError,
-            KeyError,
-            UnsupportedAlgorithm,
-            x509.DuplicateExtension,
-            x509.UnsupportedGeneralNameType,
-        ) as exc:
-            raise CertificateError(f"the certificate cannot be decoded: {exc}") from exc
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        return _describe_checked(certificate, certificate.public_bytes(Encoding.DER))
 
     @property
     def no_expiry(self) -> bool:
@@ -295,6 +291,8 @@ class CertificateInfo:
     @property
     def sha256_fingerprint(self) -> str:
         """SHA-256 of the DER, lower-case hex."""
+        import hashlib
+
         return hashlib.sha256(self.der).hexdigest()
 
     def days_left(self, today: date) -> int:
@@ -373,6 +371,8 @@ def load_certificates(data: bytes, source: str = "data") -> tuple[CertificateInf
     """
     data = bytes(data)
     if b"-----BEGIN" in data:
+        from cryptography import x509
+
         try:
             parsed = x509.load_pem_x509_certificates(data)
         except (ValueError, x509.InvalidVersion) as exc:
@@ -407,7 +407,25 @@ def _in_jst(moment: datetime) -> datetime:
         return moment
 
 
-def _describe(cert: x509.Certificate) -> CertificateInfo:
+def _describe_checked(cert: x509.Certificate, der: bytes) -> CertificateInfo:
+    """:func:`_describe`, with what ``cryptography`` raises turned into CertificateError."""
+    from cryptography import x509
+    from cryptography.exceptions import UnsupportedAlgorithm
+
+    try:
+        return _describe(cert, der)
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        UnsupportedAlgorithm,
+        x509.DuplicateExtension,
+        x509.UnsupportedGeneralNameType,
+    ) as exc:
+        raise CertificateError(f"the certificate cannot be decoded: {exc}") from exc
+
+
+def _describe(cert: x509.Certificate, der: bytes) -> CertificateInfo:
     # cryptography decodes lazily: touch the key now so a broken one fails here, not later.
     cert.public_key()
     extensions = cert.extensions
@@ -416,7 +434,7 @@ def _describe(cert: x509.Certificate) -> CertificateInfo:
     is_ca = _is_ca(extensions)
     holder = _holder(extensions)
     return CertificateInfo(
-        der=cert.public_bytes(Encoding.DER),
+        der=der,
         certificate=cert,
         kind=_kind(cert, policies, key_usage, is_ca=is_ca, has_holder=holder is not None),
         issuer_class=_issuer_class(cert, policies),
@@ -441,6 +459,8 @@ def _serial_hex(serial: int) -> str:
 
 
 def _policies(extensions: x509.Extensions) -> tuple[str, ...]:
+    from cryptography import x509
+
     try:
         value = extensions.get_extension_for_class(x509.CertificatePolicies).value
     except x509.ExtensionNotFound:
@@ -460,6 +480,8 @@ _KEY_USAGE_BITS = (
 
 
 def _key_usage(extensions: x509.Extensions) -> tuple[str, ...]:
+    from cryptography import x509
+
     try:
         usage = extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:
@@ -475,6 +497,8 @@ def _key_usage(extensions: x509.Extensions) -> tuple[str, ...]:
 
 
 def _is_ca(extensions: x509.Extensions) -> bool:
+    from cryptography import x509
+
     try:
         return extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     except x509.ExtensionNotFound:
@@ -487,6 +511,8 @@ def _attribute_values(name: x509.Name, oid: x509.ObjectIdentifier) -> list[str]:
 
 def _purpose(name: x509.Name) -> CertKind | None:
     """AUTH or SIGN from the OU of a JPKI CA name, else ``None``."""
+    from cryptography.x509.oid import NameOID
+
     units = _attribute_values(name, NameOID.ORGANIZATIONAL_UNIT_NAME)
     found = {
         kind
@@ -526,6 +552,8 @@ def _kind(
 
 
 def _issuer_class(cert: x509.Certificate, policies: tuple[str, ...]) -> IssuerClass:
+    from cryptography.x509.oid import NameOID
+
     organizations = set(_attribute_values(cert.issuer, NameOID.ORGANIZATION_NAME))
     if _SIM_ORGANIZATION in organizations:
         return IssuerClass.SIMULATED
@@ -538,6 +566,10 @@ def _issuer_class(cert: x509.Certificate, policies: tuple[str, ...]) -> IssuerCl
 
 
 def _decode_text(attribute: HolderAttribute, value: bytes) -> str:
+    # Only a signature certificate carries holder attributes: the second ASN.1 library is
+    # loaded for it alone.
+    from asn1crypto import core
+
     try:
         parsed = core.load(bytes(value), strict=True)
     except (ValueError, TypeError) as exc:
@@ -559,6 +591,8 @@ def _decode_text(attribute: HolderAttribute, value: bytes) -> str:
 
 
 def _holder(extensions: x509.Extensions) -> Holder | None:
+    from cryptography import x509
+
     try:
         san = extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:

@@ -2,6 +2,10 @@
 
 The card's COMPUTE DIGITAL SIGNATURE (P1 ``00``) takes a DER DigestInfo and applies PKCS#1 v1.5
 padding and the RSA private key; hashing happens here, on the host.
+
+Building a DigestInfo needs neither ASN.1 library: for the four algorithms it is a fixed DER
+prefix and the digest (RFC 8017 section 9.2, note 1). ``cryptography`` and ``asn1crypto`` are
+imported only by what checks or parses a signature.
 """
 
 from __future__ import annotations
@@ -10,18 +14,17 @@ import hashlib
 import os
 import stat
 from enum import StrEnum, unique
-from typing import BinaryIO
-
-from asn1crypto import algos, core
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
+from typing import TYPE_CHECKING, BinaryIO
 
 from apdu.errors import InputError
 
-from .certificate import CertificateInfo
 from .errors import SignatureInvalidError
+
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    from .certificate import CertificateInfo
 
 __all__ = [
     "DATA_FILE_LIMIT",
@@ -54,7 +57,10 @@ class HashAlgorithm(StrEnum):
 
     def new_hash(self) -> hashes.HashAlgorithm:
         """A fresh ``cryptography`` hash object for this algorithm."""
-        return _HASH_FACTORIES[self]()
+        from cryptography.hazmat.primitives import hashes
+
+        factory: type[hashes.HashAlgorithm] = getattr(hashes, self.name)
+        return factory()
 
     def hash(self, message: bytes | MessageFile) -> bytes:
         """The digest of ``message`` (bytes, or a :class:`MessageFile` hashed as a stream)."""
@@ -86,11 +92,13 @@ _OIDS = {
     HashAlgorithm.SHA384: "2.16.840.1.101.3.4.2.2",
     HashAlgorithm.SHA512: "2.16.840.1.101.3.4.2.3",
 }
-_HASH_FACTORIES: dict[HashAlgorithm, type[hashes.HashAlgorithm]] = {
-    HashAlgorithm.SHA1: hashes.SHA1,
-    HashAlgorithm.SHA256: hashes.SHA256,
-    HashAlgorithm.SHA384: hashes.SHA384,
-    HashAlgorithm.SHA512: hashes.SHA512,
+#: The DER of a DigestInfo up to its digest: SEQUENCE { AlgorithmIdentifier { OID, NULL },
+#: OCTET STRING header } (RFC 8017 section 9.2, note 1).
+_DIGEST_INFO_PREFIXES = {
+    HashAlgorithm.SHA1: bytes.fromhex("3021300906052b0e03021a05000414"),
+    HashAlgorithm.SHA256: bytes.fromhex("3031300d060960864801650304020105000420"),
+    HashAlgorithm.SHA384: bytes.fromhex("3041300d060960864801650304020205000430"),
+    HashAlgorithm.SHA512: bytes.fromhex("3051300d060960864801650304020305000440"),
 }
 
 
@@ -195,14 +203,7 @@ def digest_info(
         length for ``algorithm``.
     """
     algorithm = HashAlgorithm(algorithm)
-    value = _resolve_digest(algorithm, message, digest)
-    info = algos.DigestInfo(
-        {
-            "digest_algorithm": {"algorithm": algorithm.value, "parameters": core.Null()},
-            "digest": value,
-        }
-    )
-    return bytes(info.dump(force=True))
+    return _DIGEST_INFO_PREFIXES[algorithm] + _resolve_digest(algorithm, message, digest)
 
 
 def parse_digest_info(data: bytes) -> tuple[HashAlgorithm, bytes]:
@@ -210,6 +211,8 @@ def parse_digest_info(data: bytes) -> tuple[HashAlgorithm, bytes]:
 
     :raises ValueError: not a DigestInfo, an unsupported algorithm or a digest of the wrong size.
     """
+    from asn1crypto import algos
+
     try:
         info = algos.DigestInfo.load(bytes(data), strict=True)
         oid = info["digest_algorithm"]["algorithm"].dotted
@@ -236,6 +239,11 @@ def verify_pkcs1_signature(
     :raises SignatureInvalidError: the signature does not verify, or the key is not RSA.
     :raises ValueError: ``prehashed`` with a digest of the wrong length.
     """
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
+
+    from .certificate import CertificateInfo
+
     algorithm = HashAlgorithm(algorithm)
     cert = certificate.certificate if isinstance(certificate, CertificateInfo) else certificate
     key = cert.public_key()

@@ -1,18 +1,21 @@
-"""Frozen results the session returns; the CLI renders them as text or JSON."""
+"""Frozen results the session returns; the CLI renders them as text or JSON.
+
+They are named tuples rather than frozen dataclasses: every command that talks to a card
+defines them at start-up, and a named tuple costs a small fraction of a dataclass to define
+(``python -m bench``; issue 17). They are immutable and compare by value all the same.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from .ids import PinKind, TokenKind
 
 __all__ = ["Availability", "CardRecord", "PinStatus", "TokenInfo"]
 
 
-@dataclass(frozen=True, slots=True)
-class TokenInfo:
+class TokenInfo(NamedTuple):
     """The JPKI token EF: what kind of chip this is.
 
     :param name: the token name as stored (space padding removed).
@@ -31,8 +34,7 @@ class TokenInfo:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Availability:
+class Availability(NamedTuple):
     """Which certificates the card holds (the availability EF).
 
     :param raw: the bytes of the EF.
@@ -59,8 +61,7 @@ class Availability:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class PinStatus:
+class PinStatus(NamedTuple):
     """A PIN's retry counter, read without spending a try.
 
     :param kind: which PIN.
@@ -97,8 +98,7 @@ class PinStatus:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class CardRecord:
+class CardRecord(NamedTuple):
     """The common card application's record: serial, municipality, card expiry.
 
     :param serial: the card serial (15 digits).

@@ -7,14 +7,15 @@ Number Card is detected: never by ATR.
 
 Only immutable data is cached (certificates, the token and availability EFs). PINs are
 parameters, never stored.
+
+Certificates and the card-info files are decoded by modules imported when first needed:
+``jpki pin status`` loads no X.509 or ASN.1 library.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-
-from cryptography import x509
+from typing import TYPE_CHECKING, NamedTuple
 
 from apdu import (
     SW,
@@ -26,8 +27,6 @@ from apdu import (
     TransportError,
 )
 
-from .cardinfo import CardInfo, parse_card_info
-from .certificate import CertificateInfo
 from .digest import HashAlgorithm, digest_info
 from .errors import (
     CertificateError,
@@ -52,6 +51,12 @@ from .ids import (
 )
 from .models import Availability, CardRecord, PinStatus, TokenInfo
 from .pins import check_new_pin, encode_pin
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+    from .cardinfo import CardInfo
+    from .certificate import CertificateInfo
 
 __all__ = ["CardCertificate", "JpkiSession"]
 
@@ -86,9 +91,9 @@ def _sfi(file: int) -> int:
     return 0x80 | file
 
 
-@dataclass(frozen=True, slots=True)
-class CardCertificate:
-    """A certificate read from the card: the file it came from and its decoded form."""
+class CardCertificate(NamedTuple):
+    """A certificate read from the card: the file it came from and its decoded form (a named
+    tuple, like :mod:`jpki.models`: cheaper to define than a dataclass)."""
 
     kind: CertKind
     info: CertificateInfo
@@ -117,6 +122,7 @@ class JpkiSession:
         self._protocol = ApduProtocol(connection, extended=extended)
         self._selected: Application | None = None
         self._certificates: dict[CertKind, CardCertificate] = {}
+        self._certificate_der: dict[CertKind, bytes] = {}
         self._token: TokenInfo | None = None
         self._availability: Availability | None = None
         try:
@@ -177,16 +183,20 @@ class JpkiSession:
             self._availability = Availability(raw)
         return self._availability
 
-    def read_certificate(self, kind: CertKind) -> CardCertificate:
-        """Read a certificate with the fewest APDUs (by SFI, first chunk as length probe).
+    def read_certificate_der(self, kind: CertKind) -> bytes:
+        """Read a certificate's DER with the fewest APDUs, without decoding it.
 
-        :raises PinRequiredError: the card wants a PIN first (the signature certificate
-            before the signature password; the auth certificate on a smartphone token).
-        :raises CertificateError: the file does not hold a parseable certificate.
+        The bytes are one complete SEQUENCE (the card's BER header says how long; the filler
+        after it is not read), but nothing checks that they are a certificate: use
+        :meth:`read_certificate` when the contents matter. Exporting a certificate needs no
+        X.509 library.
+
+        :raises PinRequiredError: the card wants a PIN first.
+        :raises CertificateError: the file is missing or its object is broken.
         """
-        cached = self._certificates.get(kind)
-        if cached is not None:
-            return cached
+        der = self._certificate_der.get(kind)
+        if der is not None:
+            return der
         self._select(Application.JPKI)
         try:
             der = self._protocol.read_object(sfi=kind.file)
@@ -199,6 +209,26 @@ class JpkiSession:
             raise
         except ProtocolError as exc:
             raise CertificateError(f"{kind.label_en} file is broken: {exc}", kind) from exc
+        if der[:1] != b"\x30":
+            raise CertificateError(
+                f"{kind.label_en} file holds tag {der[:1].hex().upper()}, not a DER SEQUENCE", kind
+            )
+        self._certificate_der[kind] = der
+        return der
+
+    def read_certificate(self, kind: CertKind) -> CardCertificate:
+        """Read a certificate with the fewest APDUs (by SFI, first chunk as length probe).
+
+        :raises PinRequiredError: the card wants a PIN first (the signature certificate
+            before the signature password; the auth certificate on a smartphone token).
+        :raises CertificateError: the file does not hold a parseable certificate.
+        """
+        cached = self._certificates.get(kind)
+        if cached is not None:
+            return cached
+        from .certificate import CertificateInfo
+
+        der = self.read_certificate_der(kind)
         try:
             info = CertificateInfo.from_der(der)
         except CertificateError as exc:
@@ -311,14 +341,23 @@ class JpkiSession:
 
     # -- signing ------------------------------------------------------------------------------
 
-    def sign_digest_info(self, key: KeyKind, digest_info: bytes) -> bytes:
-        """Sign a DER DigestInfo with a card key (PKCS#1 v1.5 on the card).
+    def sign_digest_info(
+        self, key: KeyKind, digest_info: bytes, *, check: bool | None = None
+    ) -> bytes:
+        """Sign a DER DigestInfo with a card key (PKCS#1 v1.5 on the card): one APDU.
 
-        The key's PIN must have been verified in this card session. The signature is
-        checked against the key's certificate before it is returned.
+        The key's PIN must have been verified in this card session.
 
+        :param check: whether to check the signature with the public key of the key's
+            certificate before returning it. ``None`` (the default) checks when this session
+            has already read that certificate (a CMS signer reads it anyway; the check then
+            costs no APDU) and otherwise does not. ``True`` reads the certificate when needed
+            (once per session: ceil(size / 256) READ BINARY, 7 for a 1573-byte certificate
+            with short APDUs, 1 with extended ones) and checks. ``False`` never checks. The
+            signature's length is always checked.
         :raises PinRequiredError: the key's PIN is not verified.
-        :raises SignatureInvalidError: the card returned a signature that does not verify.
+        :raises SignatureInvalidError: the card returned a signature of the wrong length, or
+            (when checked) one that does not verify.
         """
         if not 0 < len(digest_info) <= _MAX_DIGEST_INFO:
             raise ValueError(f"a DigestInfo is 1-{_MAX_DIGEST_INFO} bytes, got {len(digest_info)}")
@@ -329,25 +368,32 @@ class JpkiSession:
         if response.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
             raise PinRequiredError(key.pin, f"signing with the {key.value} key")
         signature = response.check()
-        self._check_signature(key, digest_info, signature)
-        return signature
-
-    def sign(
-        self, key: KeyKind, message: bytes, algorithm: HashAlgorithm = HashAlgorithm.SHA256
-    ) -> bytes:
-        """Hash *message* on the host and sign its DigestInfo with a card key.
-
-        The key's PIN must have been verified (:meth:`verify_pin`) in this card session.
-        """
-        return self.sign_digest_info(key, digest_info(algorithm, message=message))
-
-    def _check_signature(self, key: KeyKind, digest_info: bytes, signature: bytes) -> None:
-        from cryptography.hazmat.primitives.asymmetric import padding, rsa
-
         if len(signature) != _SIGNATURE_LENGTH:
             raise SignatureInvalidError(
                 f"card returned a {len(signature)}-byte signature, expected {_SIGNATURE_LENGTH}"
             )
+        if check or (check is None and key.certificate in self._certificates):
+            self._check_signature(key, digest_info, signature)
+        return signature
+
+    def sign(
+        self,
+        key: KeyKind,
+        message: bytes,
+        algorithm: HashAlgorithm = HashAlgorithm.SHA256,
+        *,
+        check: bool | None = None,
+    ) -> bytes:
+        """Hash *message* on the host and sign its DigestInfo with a card key.
+
+        The key's PIN must have been verified (:meth:`verify_pin`) in this card session.
+        *check* is as for :meth:`sign_digest_info`.
+        """
+        return self.sign_digest_info(key, digest_info(algorithm, message=message), check=check)
+
+    def _check_signature(self, key: KeyKind, digest_info: bytes, signature: bytes) -> None:
+        from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
         public_key = self.read_certificate(key.certificate).certificate.public_key()
         if not isinstance(public_key, rsa.RSAPublicKey):
             raise SignatureInvalidError("the certificate's key is not RSA")
@@ -368,6 +414,8 @@ class JpkiSession:
         :raises PinRequiredError: the card-info PIN is not verified.
         :raises CardInfoError: the files do not hold what they should.
         """
+        from .cardinfo import parse_card_info
+
         return parse_card_info(*self.read_card_info_files())
 
     def read_card_info_files(self) -> tuple[bytes, bytes]:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from jpki.certificate import CertificateInfo
+    from jpki.ids import CertKind
     from jpki.session import JpkiSession
 
 __all__ = ["register", "render_certificate"]
@@ -61,12 +62,17 @@ def _add_verify_pin(parser: argparse.ArgumentParser) -> None:
 
 
 def _read(ctx: CliContext, session: JpkiSession, args: argparse.Namespace) -> CertificateInfo:
+    return session.read_certificate(_ready(ctx, session, args)).info
+
+
+def _ready(ctx: CliContext, session: JpkiSession, args: argparse.Namespace) -> CertKind:
+    """The certificate asked for, its PIN verified first when asked to."""
     from jpki.ids import CertKind
 
     kind = CertKind(args.kind)
     if args.verify_pin and kind.pin_on_card is not None:
         session.verify_pin(kind.pin_on_card, read_pin(ctx, kind.pin_on_card), force=args.force)
-    return session.read_certificate(kind).info
+    return kind
 
 
 def render_certificate(ctx: CliContext, info: CertificateInfo, today: date) -> list[str]:
@@ -110,13 +116,14 @@ def run_read(args: argparse.Namespace, ctx: CliContext) -> int:
     """Read one certificate and write it as PEM or DER."""
     check_output(ctx, args.output)
     with open_session(ctx) as session:
-        info = _read(ctx, session, args)
+        # Exported as stored: no X.509 decoding (and no X.509 library) is needed for that.
+        der = session.read_certificate_der(_ready(ctx, session, args))
     if args.format == "der":
-        write_output(ctx, info.der, args.output, binary=True)
+        write_output(ctx, der, args.output, binary=True)
     else:
-        from cryptography.hazmat.primitives.serialization import Encoding
+        from jpki.pem import certificate_pem
 
-        write_output(ctx, info.certificate.public_bytes(Encoding.PEM), args.output, binary=False)
+        write_output(ctx, certificate_pem(der), args.output, binary=False)
     return int(ExitCode.OK)
 
 

@@ -28,9 +28,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "sign",
         help=summary("sign"),
         description="Hash FILE on this computer, verify the key's PIN (guarded), let the "
-        "card sign the DigestInfo, check the signature against the card's certificate, and "
-        "write a raw PKCS#1 v1.5 signature or a detached CMS (verifiable with "
-        "'openssl cms -verify').",
+        "card sign the DigestInfo, and write a raw PKCS#1 v1.5 signature or a detached CMS "
+        "(verifiable with 'openssl cms -verify'). A CMS signature is checked against the "
+        "card's certificate, which it embeds; a raw one only with --check.",
     )
     sign.add_argument("key", choices=("auth", "sign"), help="which card key")
     sign.add_argument("file", help="the file to sign")
@@ -39,6 +39,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sign.add_argument("--pem", action="store_true", help="with --format cms: write PEM")
     sign.add_argument("-o", "--output", metavar="OUT", help="write here (default: stdout)")
     sign.add_argument("--force", action="store_true", help="send the PIN even when one try is left")
+    sign.add_argument(
+        "--check",
+        action="store_true",
+        help="raw format: also read the key's certificate from the card (7 READ BINARY more "
+        "for a 1573-byte certificate) and check the signature with it before writing it",
+    )
     add_pin_source_options(sign)
     sign.set_defaults(handler=run_sign)
 
@@ -96,7 +102,6 @@ def _trust_anchors(ctx: CliContext, path: str) -> tuple[TrustAnchor, ...]:
 
 def run_sign(args: argparse.Namespace, ctx: CliContext) -> int:
     """Sign a file on the card."""
-    from jpki.cms import cms_to_pem, sign_cms_detached
     from jpki.digest import HashAlgorithm, MessageFile, digest_info
     from jpki.ids import KeyKind
 
@@ -110,14 +115,19 @@ def run_sign(args: argparse.Namespace, ctx: CliContext) -> int:
         del pin
         if args.format == "raw":
             output = session.sign_digest_info(
-                key, digest_info(algorithm, digest=message.digest(algorithm))
+                key,
+                digest_info(algorithm, digest=message.digest(algorithm)),
+                check=bool(args.check),
             )
         else:
+            from jpki.cms import cms_to_pem, sign_cms_detached
+
+            # The signer certificate is needed for the CMS: the signature is checked with it.
             certificate = session.read_certificate(key.certificate).info
             output = sign_cms_detached(
                 certificate,
                 message,
-                lambda digest_info: session.sign_digest_info(key, digest_info),
+                lambda digest_info: session.sign_digest_info(key, digest_info, check=True),
                 algorithm=algorithm,
             )
             if args.pem:

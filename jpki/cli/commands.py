@@ -7,14 +7,12 @@ parser with ``help=summary(name)``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 __all__ = ["COMMANDS", "CommandEntry", "summary"]
 
 
-@dataclass(frozen=True, slots=True)
 class CommandEntry:
-    """One top-level command.
+    """One top-level command (read-only by convention; a plain class, because this table is
+    on the path of ``jpki --help`` and a dataclass would cost it the ``dataclasses`` import).
 
     :param name: what the user types.
     :param module: the ``jpki.cli`` module whose ``register`` adds it.
@@ -23,10 +21,16 @@ class CommandEntry:
         after its name too).
     """
 
-    name: str
-    module: str
-    summary: str
-    uses_card: bool = True
+    __slots__ = ("module", "name", "summary", "uses_card")
+
+    def __init__(self, name: str, module: str, summary: str, uses_card: bool = True) -> None:
+        self.name = name
+        self.module = module
+        self.summary = summary
+        self.uses_card = uses_card
+
+    def __repr__(self) -> str:
+        return f"CommandEntry({self.name!r}, {self.module!r})"
 
 
 COMMANDS: tuple[CommandEntry, ...] = (

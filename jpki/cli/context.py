@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TextIO
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would slow --help
 
 if TYPE_CHECKING:
+    import argparse
+    from typing import Any, TextIO
+
     from apdu import Connection
 
 __all__ = ["CliContext", "default_language"]
@@ -25,16 +26,24 @@ def default_language(environ: dict[str, str] | None = None) -> str:
     return "en"
 
 
-@dataclass
 class CliContext:
     """The state of one ``jpki`` run that handlers share.
 
-    Data goes to :attr:`out` (stdout), messages to :attr:`err` (stderr).
+    Data goes to :attr:`out` (stdout, by default), messages to :attr:`err` (stderr).
+    A plain class: a dataclass would cost ``jpki --help`` the import of ``dataclasses``.
     """
 
-    args: argparse.Namespace
-    out: TextIO = field(default_factory=lambda: sys.stdout)
-    err: TextIO = field(default_factory=lambda: sys.stderr)
+    __slots__ = ("args", "err", "out")
+
+    def __init__(
+        self, args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+    ) -> None:
+        self.args = args
+        self.out: TextIO = sys.stdout if out is None else out
+        self.err: TextIO = sys.stderr if err is None else err
+
+    def __repr__(self) -> str:
+        return f"CliContext(args={self.args!r})"
 
     @property
     def json(self) -> bool:
@@ -61,6 +70,8 @@ class CliContext:
 
     def print_json(self, obj: Any) -> None:
         """Write *obj* as indented UTF-8 JSON to stdout."""
+        import json
+
         print(json.dumps(obj, ensure_ascii=False, indent=2), file=self.out)
 
     def open_connection(self) -> Connection:

@@ -4,7 +4,9 @@ Commands are listed in :mod:`jpki.cli.commands`; each lives in a ``cmd_*`` modul
 ``register(subparsers)`` adds its parser and sets ``handler`` to a function
 ``(args, ctx) -> int``. Only the module of the command being run is imported, and command
 modules import cryptography, pyscard and the simulator inside their handlers, so ``jpki
---help`` starts fast.
+--help`` starts fast. For the same reason this module and those it imports at the top
+(``commands``, ``context``, ``errors``, ``messages``) use neither ``dataclasses``, ``logging``,
+``json`` nor ``typing`` at run time (``tests/test_import_boundaries.py``).
 """
 
 from __future__ import annotations
@@ -12,26 +14,23 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
-import logging
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
-
-from jpki.texts import Msg, render
 
 from .commands import COMMANDS
 from .context import CliContext, default_language
 from .errors import CliError, ExitCode
 from .messages import describe_error
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would slow --help
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from typing import Any, NoReturn
+
     from _typeshed import SupportsWrite
 
 __all__ = ["build_parser", "main"]
-
-logger = logging.getLogger(__name__)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -198,6 +197,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             subparsers.add_parser(entry.name, help=entry.summary)
     uses_card = {entry.name: entry.uses_card for entry in COMMANDS}
     for name, command in subparsers.choices.items():
+        if name not in registered:
+            continue  # a summary line for --help: it never parses anything
         for leaf in _leaf_parsers(command) or [command]:
             _add_global_options(leaf, suppress=True, card=uses_card[name])
     return parser
@@ -210,22 +211,28 @@ def _logging_for(args: argparse.Namespace) -> Iterator[None]:
     The handler and levels are put back afterwards, so calling :func:`main` from a program
     or a test leaves logging as it found it.
     """
-    from apdu.trace import TRAFFIC, trace_logger
+    import logging
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    saved_root_level, saved_trace_level = root.level, trace_logger.level
+    saved_root_level = root.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if args.debug else logging.WARNING)
+    # Only --trace needs the apdu package here (the commands without a card never load it).
+    trace = None
     if args.trace:
+        from apdu.trace import TRAFFIC, trace_logger
+
+        trace = (trace_logger, trace_logger.level)
         trace_logger.setLevel(TRAFFIC)
     try:
         yield
     finally:
         root.removeHandler(handler)
         root.setLevel(saved_root_level)
-        trace_logger.setLevel(saved_trace_level)
+        if trace is not None:
+            trace[0].setLevel(trace[1])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -236,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(arguments)
     except BrokenPipeError:  # --help or --version into a closed pipe
         _discard_stdout()
-        print(f"jpki: {render(Msg('safety.output_lost'), default_language())}", file=sys.stderr)
+        print(f"jpki: {_output_lost(default_language())}", file=sys.stderr)
         return int(ExitCode.FAILURE)
     if args.card is not None and getattr(args, "profile", None) is not None:
         parser.error("--profile and --card both choose the simulated card: give one of them")
@@ -245,6 +252,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = CliContext(args)
     with _logging_for(args):
         return _run(args, ctx)
+
+
+def _output_lost(lang: str) -> str:
+    from jpki.texts import Msg, render  # the error path only: json is not needed to start
+
+    return render(Msg("safety.output_lost"), lang)
 
 
 def _discard_stdout() -> None:
@@ -270,7 +283,7 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
         # The reader of our output went away (`jpki diagnose | head -c1`): what was written
         # is lost, which is no success. Later writes (and the final flush) go nowhere.
         _discard_stdout()
-        ctx.message(f"jpki: {render(Msg('safety.output_lost'), ctx.lang)}")
+        ctx.message(f"jpki: {_output_lost(ctx.lang)}")
         return int(ExitCode.FAILURE)
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exit codes
         described = describe_error(exc, ctx.lang)
@@ -284,6 +297,8 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
             return int(ExitCode.FAILURE)
         message, code = described
         if args.debug:
-            logger.debug("error detail", exc_info=exc)
+            import logging
+
+            logging.getLogger(__name__).debug("error detail", exc_info=exc)
         ctx.message(f"jpki: {message}")
         return int(code)

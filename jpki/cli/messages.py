@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 from jpki.texts import Msg, render
 
 from .errors import ExitCode
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would slow --help
 if TYPE_CHECKING:
     from jpki.errors import PinError
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from jpki.atomic import write_atomically
 from jpki.texts import Msg, render
 
 from .context import CliContext
@@ -37,6 +36,8 @@ def write_output(ctx: CliContext, data: bytes, output: str | None, *, binary: bo
     """Write *data* to *output*, or to stdout ('-' or no file) unless that is a terminal."""
     if output is not None and output != "-":
         check_output(ctx, output)
+        from jpki.atomic import write_atomically  # tempfile: only when writing a file
+
         write_atomically(output, data)
         ctx.message(ctx.text(f"{output} に書き込みました。", f"wrote {output}"))
         return

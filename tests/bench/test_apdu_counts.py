@@ -127,24 +127,38 @@ def test_read_all_certs_spends_one_guard_query(costs: dict[str, OperationCost]) 
     assert cost.extended.apdus == cost.floor_extended.apdus + 1
 
 
-def test_sign_includes_the_guard_and_the_certificate_read(
-    sizes: ObjectSizes, costs: dict[str, OperationCost]
+def test_a_raw_signature_costs_the_floor_and_the_guard_query(
+    costs: dict[str, OperationCost],
 ) -> None:
     cost = costs["sign_auth"]
-    auth = reads(sizes.auth_cert)
-    assert cost.short.read_binary == auth
-    assert cost.short.apdus == cost.floor_short.apdus + 1 + auth
-    assert cost.extended.apdus == cost.floor_extended.apdus + 1 + 1
+    # No certificate read by default: the self-check is asked for explicitly.
+    assert cost.short.read_binary == 0
+    assert cost.short.apdus == cost.floor_short.apdus + 1
+    assert cost.extended.apdus == cost.floor_extended.apdus + 1
 
 
-def test_a_second_signature_costs_one_apdu() -> None:
+def test_the_self_check_reads_the_certificate_once(sizes: ObjectSizes) -> None:
     card = default_card()
     with card.open() as connection:
         session = JpkiSession(connection)
         session.verify_pin(PinKind.AUTH, card.data.auth_pin.value)
-        session.sign(KeyKind.AUTH, b"first")
         before = connection.apdu_count
-        session.sign(KeyKind.AUTH, b"second")
+        session.sign(KeyKind.AUTH, b"first", check=True)
+        assert connection.apdu_count - before == 1 + reads(sizes.auth_cert)
+        before = connection.apdu_count
+        session.sign(KeyKind.AUTH, b"second", check=True)
+        assert connection.apdu_count - before == 1
+
+
+@pytest.mark.parametrize("check", [None, True, False])
+def test_a_second_signature_costs_one_apdu(check: bool | None) -> None:
+    card = default_card()
+    with card.open() as connection:
+        session = JpkiSession(connection)
+        session.verify_pin(PinKind.AUTH, card.data.auth_pin.value)
+        session.sign(KeyKind.AUTH, b"first", check=check)
+        before = connection.apdu_count
+        session.sign(KeyKind.AUTH, b"second", check=check)
         assert connection.apdu_count - before == 1
 
 

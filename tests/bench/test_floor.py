@@ -1,0 +1,142 @@
+"""The floor comparison of ``python -m bench``: its verdicts, and that the floor script really
+does what jpki did on the card. No timing is asserted: the figures below are made up, and the
+runs through pcscd check APDUs and answers, not how long they took."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.apdus import default_card
+from bench.floor import (
+    COMMANDS,
+    FLOOR_SCRIPT,
+    FloorFigure,
+    FloorResult,
+    FloorSuite,
+    measure_floor,
+    served_card,
+)
+from bench.latency import PcscUnavailable, free_vpcd_ports
+from bench.procs import REPO, ProcessRun, subprocess_env
+
+
+def _runs(cpu_ms: float, returncode: int = 0) -> tuple[ProcessRun, ...]:
+    return tuple(ProcessRun(cpu_ms / 500, cpu_ms / 1000, returncode) for _ in range(3))
+
+
+def _figure(key: str, toolkit_ms: float, floor_ms: float, returncode: int = 0) -> FloorFigure:
+    command = next(c for c in COMMANDS if c.key == key)
+    return FloorFigure(
+        key,
+        command.label,
+        "floor",
+        7,
+        command.target,
+        _runs(toolkit_ms, returncode),
+        _runs(floor_ms),
+    )
+
+
+def test_every_command_of_the_issue_has_its_target() -> None:
+    targets = {c.key: c.target for c in COMMANDS}
+    assert targets == {
+        "pin_status": 1.5,
+        "cert_read": 1.5,
+        "status": 1.5,
+        "sign_raw": None,
+        "diagnose": 2.0,
+        "sim_diagnose": 3.0,
+        "help": 1.5,
+    }
+
+
+def test_verdicts_follow_the_cpu_ratio_and_the_exit_status() -> None:
+    suite = FloorSuite(
+        "checkout",
+        "test",
+        (
+            _figure("pin_status", 60, 40),  # 1.5x: at the target
+            _figure("status", 61, 40),  # 1.525x: over
+            _figure("diagnose", 60, 40, returncode=1),  # fast, but it failed
+            _figure("sign_raw", 400, 40),  # not judged
+        ),
+    )
+    baseline = FloorSuite("abc123 checkout", "test", (_figure("pin_status", 400, 40),))
+    result = FloorResult("reader", (suite, baseline))
+    verdicts = {t.key: t.passed for t in result.targets()}  # the baseline is not judged
+    assert verdicts == {
+        "floor_pin_status_checkout": True,
+        "floor_status_checkout": False,
+        "floor_diagnose_checkout": False,
+    }
+    assert result.to_json()["checkout"]["pin_status"]["cpu_ratio"] == 1.5
+    lines = result.lines()
+    assert any("sign auth (raw)" in line for line in lines)
+    assert "abc123 checkout -> checkout: median CPU of jpki, same rounds" in [
+        line.strip() for line in lines
+    ]
+
+
+@pytest.fixture(scope="module")
+def vpcd_port() -> int:
+    """A free vpcd slot of a running pcscd (skip without the stack, unless required)."""
+    try:
+        return free_vpcd_ports()[0]
+    except PcscUnavailable as exc:
+        if os.environ.get("JPKI_REQUIRE_PCSC") == "1":
+            pytest.fail(f"JPKI_REQUIRE_PCSC=1 but {exc}")
+        pytest.skip(f"PC/SC stack not available: {exc}")
+
+
+@pytest.mark.pcsc
+def test_the_floor_script_signs_like_jpki(vpcd_port: int, tmp_path: Path) -> None:
+    pin = default_card().data.auth_pin.value
+    env = subprocess_env({"JPKI_AUTH_PIN": pin})
+    message = tmp_path / "message"
+    message.write_bytes(b"floor")
+    with served_card(vpcd_port) as (card, reader):
+        card.clear_received()
+        jpki = subprocess.run(
+            [sys.executable, "-m", "jpki", "--reader", reader, "sign", "auth", str(message),
+             "-o", str(tmp_path / "sig")],
+            cwd=REPO, env=env, capture_output=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert jpki.returncode == 0, jpki.stderr
+        sent = card.received
+        assert len(sent) == 4  # SELECT, counter query, VERIFY, SIGN
+        assert pin.encode().hex().upper() not in "".join(c.hex().upper() for c in sent)
+        commands = tmp_path / "commands"
+        commands.write_text("".join(c.hex() + "\n" for c in sent))
+        script = tmp_path / "floor.py"
+        script.write_text(FLOOR_SCRIPT)
+        card.clear_received()
+        floor = subprocess.run(
+            [sys.executable, str(script), reader, str(commands)],
+            cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert floor.returncode == 0, floor.stderr
+        assert len(card.received) == 4
+    data, sw = floor.stdout.split()
+    # The last answer is the card's signature: the VERIFY the floor sent carried the right PIN,
+    # the same signature as jpki's (PKCS#1 v1.5 is deterministic).
+    assert sw == "9000"
+    assert bytes.fromhex(data) == (tmp_path / "sig").read_bytes()
+
+
+@pytest.mark.pcsc
+def test_a_short_floor_run_replays_the_same_apdus(vpcd_port: int) -> None:
+    commands = [c for c in COMMANDS if c.key in ("pin_status", "help")]
+    result = measure_floor(1, installed=False, commands=commands)
+    (suite,) = result.suites
+    figures = {f.key: f for f in suite.figures}
+    assert figures["pin_status"].apdus == 7
+    assert figures["help"].apdus == 0
+    for figure in figures.values():
+        assert figure.exit_statuses == (0,)
+        assert len(figure.toolkit) == len(figure.floor) == 1
+    assert result.imports["pin status"] == ("jpki", "apdu", "smartcard")

@@ -1,0 +1,200 @@
+"""Import boundaries of ``apdu``, ``jpki`` and the ``jpki`` command line, each checked in a
+fresh interpreter (this test process has long since imported everything).
+
+The boundaries are the package rules of STYLE.md (``jpki`` -> ``apdu``; only ``apdu``'s PC/SC
+module imports pyscard, and importing ``apdu`` does not) and what keeps each command close to
+its floor (issue 17): ``jpki --help`` loads neither pyscard nor cryptography, nor the
+standard library's slower modules; reading PIN counters or exporting a certificate loads no
+X.509 or ASN.1 library; the X.509 library is loaded when a certificate's contents are needed.
+No timing is asserted here: what is asserted is which modules a fresh process ends up with.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+PYSCARD = "smartcard"
+CRYPTOGRAPHY = "cryptography"
+ASN1CRYPTO = "asn1crypto"
+SIMULATOR = "sim"
+
+#: A card with an auth certificate of 300 bytes (a SEQUENCE of zeros: not a certificate),
+#: PIN counters at 3, answering by instruction; enough for the session's verbs.
+FAKE_CARD = """
+from apdu import Connection
+
+DER = bytes.fromhex("30820128") + bytes(296)
+
+
+class FakeCard(Connection):
+    name = "fake"
+    atr = bytes.fromhex("3BE000FF8131FE4514")
+
+    def _exchange(self, command):
+        ins, p1, p2 = command[1], command[2], command[3]
+        if ins == 0xA4:
+            return bytes.fromhex("9000")
+        if ins == 0x20:
+            return bytes.fromhex("63C3")
+        if ins == 0xB0:
+            offset = p2 if p1 & 0x80 else (p1 << 8) | p2
+            size = command[4] or 256
+            return DER[offset : offset + size] + bytes.fromhex("9000")
+        return bytes.fromhex("6D00")
+"""
+
+
+def loaded_after(code: str) -> set[str]:
+    """The top-level packages and modules loaded in a fresh interpreter after running *code*."""
+    script = "\n".join(
+        [
+            "import sys",
+            "before = set(sys.modules)",
+            textwrap.dedent(code),
+            "loaded = sorted(set(sys.modules) - before)",
+            "import json",  # only after taking the list: json is one of the modules watched
+            "print(json.dumps(loaded))",
+        ]
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    modules = json.loads(completed.stdout.splitlines()[-1])
+    return set(modules) | {name.split(".")[0] for name in modules}
+
+
+def test_apdu_loads_neither_pyscard_nor_cryptography_nor_the_client() -> None:
+    loaded = loaded_after("import apdu, apdu.testing")
+    assert not loaded & {PYSCARD, CRYPTOGRAPHY, ASN1CRYPTO, "jpki", SIMULATOR}
+
+
+def test_apdu_pcsc_is_the_importer_of_pyscard() -> None:
+    # pyscard is only loaded once a reader is actually used, never by the import.
+    assert PYSCARD not in loaded_after("import apdu.pcsc")
+
+
+def test_jpki_help_loads_neither_pyscard_nor_cryptography() -> None:
+    loaded = loaded_after(
+        """
+        from jpki.cli.main import main
+        try:
+            main(["--help"])
+        except SystemExit as exc:
+            assert exc.code == 0, exc.code
+        """
+    )
+    assert not loaded & {PYSCARD, CRYPTOGRAPHY, ASN1CRYPTO, SIMULATOR, "apdu"}
+
+
+def test_jpki_help_loads_only_argparse_and_the_cli() -> None:
+    # The start-up path of every command: these standard modules each cost milliseconds.
+    loaded = loaded_after(
+        """
+        from jpki.cli.main import main
+        try:
+            main(["--help"])
+        except SystemExit:
+            pass
+        """
+    )
+    assert not loaded & {"dataclasses", "inspect", "logging", "typing", "json"}
+    assert {name for name in loaded if name.startswith("jpki.")} == {
+        "jpki.cli",
+        "jpki.cli.commands",
+        "jpki.cli.context",
+        "jpki.cli.errors",
+        "jpki.cli.main",
+        "jpki.cli.messages",
+    }
+
+
+def test_every_jpki_module_stays_off_the_simulator() -> None:
+    # jpki -> apdu only (the command line may use the simulator, lazily).
+    modules = sorted(
+        ".".join(path.relative_to(REPO).with_suffix("").parts)
+        for path in (REPO / "jpki").rglob("*.py")
+        if "cli" not in path.parts and path.name != "__main__.py"
+    )
+    loaded = loaded_after("\n".join(f"import {name}" for name in modules))
+    assert SIMULATOR not in loaded
+    assert PYSCARD not in loaded
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["pin", "status"], ["cert", "read", "auth"], ["status"], ["sign", "auth", "f"]],
+)
+def test_a_command_module_loads_no_x509_library(command: list[str]) -> None:
+    # Building the parser imports the command's module; its handler imports the rest.
+    loaded = loaded_after(
+        f"""
+        from jpki.cli.main import build_parser
+        build_parser({command!r})
+        import jpki.session
+        """
+    )
+    assert not loaded & {CRYPTOGRAPHY, ASN1CRYPTO, SIMULATOR}
+    # Decoding certificates and writing files atomically (tempfile) wait until they are needed.
+    assert not loaded & {"jpki.certificate", "tempfile"}
+
+
+def test_pin_counters_load_no_x509_or_asn1_library() -> None:
+    loaded = loaded_after(
+        FAKE_CARD
+        + """
+from jpki.session import JpkiSession
+counters = JpkiSession(FakeCard()).all_pin_status()
+assert all(status.remaining == 3 for status in counters.values()), counters
+"""
+    )
+    assert not loaded & {CRYPTOGRAPHY, ASN1CRYPTO, SIMULATOR}
+
+
+def test_exporting_a_certificate_loads_no_x509_library() -> None:
+    loaded = loaded_after(
+        FAKE_CARD
+        + """
+from jpki.pem import certificate_pem
+from jpki.ids import CertKind
+from jpki.session import JpkiSession
+der = JpkiSession(FakeCard()).read_certificate_der(CertKind.AUTH)
+assert der == DER, len(der)
+assert certificate_pem(der).startswith(b"-----BEGIN CERTIFICATE-----")
+"""
+    )
+    assert not loaded & {CRYPTOGRAPHY, ASN1CRYPTO, SIMULATOR, "jpki.certificate"}
+
+
+def test_decoding_a_certificate_uses_the_x509_library() -> None:
+    # The other side of the boundary: the contents are parsed by cryptography, which refuses
+    # the fake certificate; asn1crypto is kept for the signature certificate's holder.
+    loaded = loaded_after(
+        FAKE_CARD
+        + """
+from jpki.errors import CertificateError
+from jpki.ids import CertKind
+from jpki.session import JpkiSession
+try:
+    JpkiSession(FakeCard()).read_certificate(CertKind.AUTH)
+except CertificateError as exc:
+    assert "not a DER X.509 certificate" in str(exc), exc
+else:
+    raise AssertionError("a SEQUENCE of zeros was taken for a certificate")
+"""
+    )
+    assert CRYPTOGRAPHY in loaded
+    assert ASN1CRYPTO not in loaded
