@@ -24,7 +24,7 @@ from apdu.ber import BerError, parse_header
 
 from .errors import CertificateError
 from .files import read_limited
-from .ids import CertKind
+from .ids import CertKind, Sex
 from .jst import JST
 
 __all__ = [
@@ -95,39 +95,6 @@ class Era(IntEnum):
     def json_name(self) -> str:
         """The era's name in lower case, as JSON output uses it."""
         return self.name.lower()
-
-
-@unique
-class Sex(StrEnum):
-    """Sex as the card records it; each source has its own code table (see the constructors)."""
-
-    MALE = "male"
-    FEMALE = "female"
-    UNKNOWN = "unknown"
-    NOT_APPLICABLE = "not-applicable"
-
-    @classmethod
-    def from_certificate_code(cls, code: str) -> Sex:
-        """Map the signature certificate's code (``1`` male, ``2`` female, ``3`` unknown).
-
-        Any other code maps to :attr:`UNKNOWN`; callers keep the raw code beside it.
-        """
-        return _CERTIFICATE_SEX.get(code, cls.UNKNOWN)
-
-    @classmethod
-    def from_card_info_code(cls, code: str) -> Sex:
-        """Map the card-info AP's JIS X 5218 code (``0`` unknown, ``1``, ``2``, ``9`` n/a).
-
-        :raises ValueError: any other code.
-        """
-        try:
-            return _CARD_INFO_SEX[code]
-        except KeyError:
-            raise ValueError(f"sex code {code!r} is not one of 0, 1, 2, 9") from None
-
-
-_CERTIFICATE_SEX = {"1": Sex.MALE, "2": Sex.FEMALE, "3": Sex.UNKNOWN}
-_CARD_INFO_SEX = {"0": Sex.UNKNOWN, "1": Sex.MALE, "2": Sex.FEMALE, "9": Sex.NOT_APPLICABLE}
 
 
 @unique

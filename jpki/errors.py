@@ -1,16 +1,23 @@
-"""Domain errors of the JPKI layer, under the toolkit's single root :class:`ToolkitError`."""
+"""Domain errors of the JPKI layer, under the toolkit's single root :class:`ToolkitError`.
+
+An error that a person reads may carry a :class:`~jpki.texts.Msg` as :attr:`JpkiError.detail`
+(or :attr:`InputError.detail`): its ``str()`` is the English text, for logs and programs; an
+edge (the command line, the counter page) renders the detail in its own language.
+"""
 
 from __future__ import annotations
 
 from apdu.errors import ToolkitError
 
 from .ids import CertKind, PinKind
+from .texts import Msg
 
 __all__ = [
     "CardInfoError",
     "CertificateError",
     "ChainError",
     "CmsError",
+    "InputError",
     "JpkiError",
     "LastTryRefusedError",
     "MyNumberError",
@@ -24,6 +31,19 @@ __all__ = [
     "SharedAccessError",
     "SignatureInvalidError",
 ]
+
+
+class InputError(ToolkitError):
+    """A value the user gave cannot be used: an impossible date, an unreadable card file, an
+    unknown name. Command lines report it as a usage error.
+
+    :param message: the English text, or a message rendered in English for ``str()``; a
+        :class:`Msg` is kept as :attr:`detail` for the edge to render in its language.
+    """
+
+    def __init__(self, message: str | Msg = "", *args: object) -> None:
+        self.detail = message if isinstance(message, Msg) else None
+        super().__init__(message.render("en") if isinstance(message, Msg) else message, *args)
 
 
 class JpkiError(ToolkitError):
@@ -41,13 +61,17 @@ class PinError(JpkiError):
     :param message: what happened.
     """
 
-    def __init__(self, pin: PinKind, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, pin: PinKind, message: str | Msg) -> None:
+        self.detail = message if isinstance(message, Msg) else None
+        super().__init__(message.render("en") if isinstance(message, Msg) else message)
         self.pin = pin
 
 
 class PinFormatError(PinError):
-    """The PIN has the wrong shape; nothing was sent to the card, no try was spent."""
+    """The PIN has the wrong shape; nothing was sent to the card, no try was spent.
+
+    :attr:`detail` says which shape was expected (never the PIN).
+    """
 
 
 class PinIncorrectError(PinError):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from enum import Enum, IntEnum, StrEnum, unique
 
+from .texts import Msg
+
 __all__ = [
     "Application",
     "CardInfoFile",
@@ -16,6 +18,7 @@ __all__ = [
     "JukiFile",
     "KeyKind",
     "PinKind",
+    "Sex",
     "TokenKind",
 ]
 
@@ -108,14 +111,19 @@ class PinKind(StrEnum):
         return f"JPKI_{self.json_key.upper()}_PIN"
 
     @property
+    def label(self) -> Msg:
+        """The name staff and residents know (``ids.pin.<value>``), rendered at the edge."""
+        return Msg(f"ids.pin.{self.value}")
+
+    @property
     def label_ja(self) -> str:
-        """The name staff and residents know, in Japanese."""
-        return _PIN_LABEL_JA[self]
+        """:attr:`label` in Japanese (for callers not yet rendering :attr:`label`)."""
+        return self.label.render("ja")
 
     @property
     def label_en(self) -> str:
-        """The name in English."""
-        return _PIN_LABEL_EN[self]
+        """:attr:`label` in English (for callers not yet rendering :attr:`label`)."""
+        return self.label.render("en")
 
 
 _PIN_APPLICATION = {
@@ -129,18 +137,6 @@ _PIN_FILE = {
     PinKind.SIGN: int(JpkiFile.SIGN_PIN),
     PinKind.CARD_INFO: int(CardInfoFile.PIN),
     PinKind.JUKI: int(JukiFile.PIN),
-}
-_PIN_LABEL_JA = {
-    PinKind.AUTH: "利用者証明用電子証明書の暗証番号",
-    PinKind.SIGN: "署名用電子証明書の暗証番号",
-    PinKind.CARD_INFO: "券面事項入力補助用の暗証番号",
-    PinKind.JUKI: "住民基本台帳用の暗証番号",
-}
-_PIN_LABEL_EN = {
-    PinKind.AUTH: "user-authentication PIN",
-    PinKind.SIGN: "signature password",
-    PinKind.CARD_INFO: "card-info input helper PIN",
-    PinKind.JUKI: "resident register PIN",
 }
 
 
@@ -169,14 +165,19 @@ class CertKind(StrEnum):
         return PinKind.SIGN if self is CertKind.SIGN else None
 
     @property
+    def label(self) -> Msg:
+        """The guidance's name for the certificate (``ids.cert.<value>``)."""
+        return Msg(f"ids.cert.{self.value}")
+
+    @property
     def label_ja(self) -> str:
-        """The guidance's name for the certificate."""
-        return _CERT_LABEL_JA[self]
+        """:attr:`label` in Japanese (for callers not yet rendering :attr:`label`)."""
+        return self.label.render("ja")
 
     @property
     def label_en(self) -> str:
-        """The name in English."""
-        return _CERT_LABEL_EN[self]
+        """:attr:`label` in English (for callers not yet rendering :attr:`label`)."""
+        return self.label.render("en")
 
 
 _CERT_FILE = {
@@ -184,18 +185,6 @@ _CERT_FILE = {
     CertKind.AUTH_CA: JpkiFile.AUTH_CA_CERT,
     CertKind.SIGN: JpkiFile.SIGN_CERT,
     CertKind.SIGN_CA: JpkiFile.SIGN_CA_CERT,
-}
-_CERT_LABEL_JA = {
-    CertKind.AUTH: "利用者証明用電子証明書",
-    CertKind.AUTH_CA: "利用者証明用認証局の証明書",
-    CertKind.SIGN: "署名用電子証明書",
-    CertKind.SIGN_CA: "署名用認証局の証明書",
-}
-_CERT_LABEL_EN = {
-    CertKind.AUTH: "user-authentication certificate",
-    CertKind.AUTH_CA: "user-authentication CA certificate",
-    CertKind.SIGN: "signature certificate",
-    CertKind.SIGN_CA: "signature CA certificate",
 }
 
 
@@ -236,3 +225,58 @@ class TokenKind(StrEnum):
     def is_smartphone(self) -> bool:
         """Whether the token is a smartphone certificate rather than a card."""
         return self in (TokenKind.ANDROID, TokenKind.IPHONE)
+
+
+@unique
+class Sex(StrEnum):
+    """Sex as the card records it, with the code each source writes.
+
+    The card-info application writes the JIS X 5218 digit (``0`` unknown, ``1`` male, ``2``
+    female, ``9`` not applicable); the signature certificate writes ``1`` male, ``2`` female
+    and ``3`` for anything else.
+    """
+
+    MALE = "male"
+    FEMALE = "female"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not-applicable"
+
+    @property
+    def card_info_code(self) -> str:
+        """The digit the card-info application writes."""
+        return _CARD_INFO_SEX_CODE[self]
+
+    @property
+    def certificate_code(self) -> str:
+        """The digit the signature certificate writes (``3`` for neither male nor female)."""
+        return _CERTIFICATE_SEX_CODE.get(self, "3")
+
+    @property
+    def label(self) -> Msg:
+        """The word for it (``ids.sex.<value>``)."""
+        return Msg(f"ids.sex.{self.value}")
+
+    @classmethod
+    def from_certificate_code(cls, code: str) -> Sex:
+        """Map the signature certificate's code (``1`` male, ``2`` female, ``3`` unknown).
+
+        Any other code maps to :attr:`UNKNOWN`; callers keep the raw code beside it.
+        """
+        return next(
+            (sex for sex, known in _CERTIFICATE_SEX_CODE.items() if known == code), cls.UNKNOWN
+        )
+
+    @classmethod
+    def from_card_info_code(cls, code: str) -> Sex:
+        """Map the card-info application's JIS X 5218 code (``0``, ``1``, ``2``, ``9``).
+
+        :raises ValueError: any other code.
+        """
+        for sex, known in _CARD_INFO_SEX_CODE.items():
+            if known == code:
+                return sex
+        raise ValueError(f"sex code {code!r} is not one of 0, 1, 2, 9")
+
+
+_CARD_INFO_SEX_CODE = {Sex.UNKNOWN: "0", Sex.MALE: "1", Sex.FEMALE: "2", Sex.NOT_APPLICABLE: "9"}
+_CERTIFICATE_SEX_CODE = {Sex.MALE: "1", Sex.FEMALE: "2", Sex.UNKNOWN: "3"}

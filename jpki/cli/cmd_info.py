@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from jpki.texts import Msg
+
 from .card import open_session
 from .commands import summary
 from .context import CliContext
@@ -39,12 +41,12 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print_json(info.to_json())
         return int(ExitCode.OK)
     basic = info.basic
-    for label, value in (
-        (ctx.text("個人番号", "My Number"), info.my_number),
-        (ctx.text("氏名", "Name"), basic.name),
-        (ctx.text("住所", "Address"), basic.address),
-        (ctx.text("生年月日", "Birth date"), basic.birth_date.isoformat()),
-        (ctx.text("性別", "Sex"), basic.sex.value),
+    for field, value in (
+        ("my_number", info.my_number),
+        ("name", basic.name),
+        ("address", basic.address),
+        ("birth_date", basic.birth_date.isoformat()),
+        ("sex", basic.sex.label),
     ):
-        ctx.print(f"{label}: {value}")
+        ctx.print(Msg("cli.field", label=Msg(f"cli.label.{field}"), value=value))
     return int(ExitCode.OK)

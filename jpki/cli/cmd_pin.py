@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from jpki.texts import Msg
+
 from .card import open_session
 from .commands import summary
 from .context import CliContext
@@ -54,19 +56,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def format_pin_status(ctx: CliContext, status: PinStatus) -> str:
     """One line for a PIN's counter, in the context's language."""
-    label = status.kind.label_ja if ctx.lang == "ja" else status.kind.label_en
     if status.blocked:
-        state = ctx.text(f"ロックされています (0/{status.max})", f"BLOCKED (0/{status.max})")
+        state = Msg("cli.pin.blocked", max=status.max)
     elif status.verified:
-        state = ctx.text("照合済み", "verified in this card session")
+        state = Msg("cli.pin.verified_in_session")
+    elif status.last_try:
+        state = Msg("cli.pin.last_try", count=status.remaining, max=status.max)
     else:
-        state = ctx.text(
-            f"残り {status.remaining}/{status.max} 回",
-            f"{status.remaining} of {status.max} tries left",
-        )
-        if status.last_try:
-            state += ctx.text(" (あと1回間違えるとロック)", " (one more wrong entry blocks it)")
-    return f"{label}: {state}"
+        state = Msg("cli.pin.tries_left", count=status.remaining, max=status.max)
+    return ctx.render(Msg("cli.pin.status_line", pin=status.kind.label, state=state))
 
 
 def run_status(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -99,28 +97,23 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> int:
     if ctx.json:
         ctx.print_json({"kind": kind.value, **status.to_json()})
     else:
-        label = kind.label_ja if ctx.lang == "ja" else kind.label_en
-        ctx.print(ctx.text(f"{label}: 照合に成功しました。", f"{label}: verified."))
+        ctx.print(Msg("cli.pin.verify_ok", pin=kind.label))
     return int(ExitCode.OK)
 
 
 def run_change(args: argparse.Namespace, ctx: CliContext) -> int:
     """Change one PIN through the guard."""
     kind = _kind(args)
-    current = read_pin(ctx, kind, purpose=ctx.text("現在の", "current"))
-    new = read_pin(ctx, kind, purpose=ctx.text("新しい", "new"), new=True)
+    current = read_pin(ctx, kind, purpose="current")
+    new = read_pin(ctx, kind, purpose="new", new=True)
     if not getattr(args, "pin_stdin", False):
-        again = read_pin(ctx, kind, purpose=ctx.text("新しい(確認)", "new (again)"), new=True)
+        again = read_pin(ctx, kind, purpose="new_again", new=True)
         if again != new:
-            raise CliError(
-                ctx.text("新しい暗証番号が一致しません。", "the two new PINs differ"),
-                ExitCode.USAGE,
-            )
+            raise CliError(Msg("cli.pin.new_differ"), ExitCode.USAGE)
     with open_session(ctx) as session:
         session.change_pin(kind, current, new, force=bool(args.force))
-    label = kind.label_ja if ctx.lang == "ja" else kind.label_en
     if ctx.json:
         ctx.print_json({"kind": kind.value, "changed": True})
     else:
-        ctx.print(ctx.text(f"{label}を変更しました。", f"{label} changed."))
+        ctx.print(Msg("cli.pin.change_ok", pin=kind.label))
     return int(ExitCode.OK)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from jpki.texts import Msg
+
 from .card import open_session
 from .commands import summary
 from .context import CliContext
@@ -67,7 +69,9 @@ def _read_file(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror}", ExitCode.USAGE) from exc
+        raise CliError(
+            Msg("cli.sign.cannot_read", path=path, reason=exc.strerror), ExitCode.USAGE
+        ) from exc
 
 
 def run_sign(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -125,14 +129,14 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> int:
             )
         except CmsError as exc:
             raise CliError(
-                f"not a valid CMS signature: {exc}", ExitCode.VERIFICATION_FAILED
+                Msg("cli.sign.not_cms", detail=str(exc)), ExitCode.VERIFICATION_FAILED
             ) from exc
         result.update(verification.to_json())
         signer = verification.signer
         chain = verification.chain
     else:
         if not args.cert:
-            raise CliError("a raw signature needs --cert PATH", ExitCode.USAGE)
+            raise CliError(Msg("cli.sign.raw_needs_cert"), ExitCode.USAGE)
         signer = load_certificate_file(args.cert)
         verify_pkcs1_signature(signer, message, signature, HashAlgorithm(args.hash))
         result["signer"] = signer.to_json()
@@ -147,18 +151,13 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> int:
     if ctx.json:
         ctx.print_json(result)
     elif chain_ok:
-        ctx.print(
-            ctx.text(
-                f"署名は正しく検証されました(署名者: {signer.subject})。",
-                f"signature OK (signer: {signer.subject})",
-            )
-        )
+        ctx.print(Msg("cli.sign.verified", signer=signer.subject))
     else:
         assert chain is not None  # noqa: S101 - narrowed by chain_ok
         ctx.print(
-            ctx.text(
-                f"署名は一致しますが、証明書が有効ではありません({chain.validity.value})。",
-                f"signature matches, but the certificate is not valid ({chain.validity.value})",
+            Msg(
+                "cli.sign.certificate_not_valid",
+                validity=Msg(f"cli.validity.{chain.validity.value}"),
             )
         )
     return int(ExitCode.OK if chain_ok else ExitCode.VERIFICATION_FAILED)

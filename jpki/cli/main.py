@@ -18,6 +18,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
+from jpki.texts import Msg, languages
+
 from .commands import COMMANDS
 from .context import CliContext
 from .errors import CliError, ExitCode
@@ -43,9 +45,6 @@ class _Parser(argparse.ArgumentParser):
                 "command line: see --help)"
             )
         super().error(message)
-
-
-_VALUE_OPTIONS = frozenset({"--reader", "--profile", "--card", "--lang", "--wait"})
 
 
 def _chosen_command(argv: Sequence[str]) -> str | None:
@@ -108,7 +107,7 @@ _OUTPUT_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     (
         "--lang",
         {
-            "choices": ("ja", "en"),
+            "choices": languages(),
             "help": "language of reports and messages (default: from the locale)",
         },
     ),
@@ -118,6 +117,24 @@ _OUTPUT_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     ("--debug", {"action": "store_true", "help": "show debug logs and the traceback of errors"}),
 )
+# The global options that take a value: the word after them is not the command.
+_VALUE_OPTIONS = frozenset(
+    flag
+    for flag, spec in (*_SOURCE_OPTIONS, *_OUTPUT_OPTIONS)
+    if spec.get("action") not in ("store_true", "store_false")
+)
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the installed distribution's version, looked up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from jpki import version
+
+        parser.exit(message=f"{parser.prog} {version()}\n")
 
 
 def _add_global_options(
@@ -164,7 +181,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         epilog="Global options may also follow the command, e.g. 'jpki status --sim --json'.",
     )
     _add_global_options(parser, suppress=False)
-    parser.add_argument("--version", action="version", version="%(prog)s 0.1.0")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     chosen = None if argv is None else _chosen_command(argv)
@@ -227,10 +244,10 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         return int(args.handler(args, ctx))
     except CliError as exc:
-        ctx.message(f"jpki: {exc}")
+        ctx.message(f"jpki: {ctx.render(exc.message)}")
         return int(exc.exit_code)
     except KeyboardInterrupt:
-        ctx.message("jpki: interrupted")
+        ctx.message(f"jpki: {ctx.render(Msg('cli.interrupted'))}")
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         return int(ExitCode.OK)
@@ -239,10 +256,8 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
         if described is None:
             if args.debug:
                 raise
-            ctx.message(
-                f"jpki: unexpected error: {type(exc).__name__}: {exc} "
-                "(run with --debug for details)"
-            )
+            unexpected = Msg("cli.unexpected_error", kind=type(exc).__name__, detail=str(exc))
+            ctx.message(f"jpki: {ctx.render(unexpected)}")
             return int(ExitCode.FAILURE)
         message, code = described
         if args.debug:

@@ -13,6 +13,7 @@ import os
 import sys
 
 from jpki.ids import PinKind
+from jpki.texts import Msg
 
 from .context import CliContext
 from .errors import CliError, ExitCode
@@ -31,10 +32,11 @@ def add_pin_source_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def read_pin(ctx: CliContext, kind: PinKind, *, purpose: str = "", new: bool = False) -> str:
+def read_pin(ctx: CliContext, kind: PinKind, *, purpose: str = "pin", new: bool = False) -> str:
     """Get a PIN for *kind* from the environment, stdin or a silent prompt.
 
-    :param purpose: extra words for the prompt (e.g. "new").
+    :param purpose: which prompt (``cli.prompt.<purpose>``): ``pin``, ``current``, ``new``
+        or ``new_again``.
     :param new: the PIN to set; never read from the environment.
     """
     if not new:
@@ -44,21 +46,10 @@ def read_pin(ctx: CliContext, kind: PinKind, *, purpose: str = "", new: bool = F
     if getattr(ctx.args, "pin_stdin", False):
         line = sys.stdin.readline()
         if not line:
-            raise CliError(
-                ctx.text("標準入力から暗証番号を読めませんでした。", "no PIN on standard input"),
-                ExitCode.USAGE,
-            )
+            raise CliError(Msg("cli.pin.none_on_stdin"), ExitCode.USAGE)
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
         raise CliError(
-            ctx.text(
-                f"{kind.label_ja}を入力できません。端末から実行するか、--pin-stdin または "
-                f"{kind.env_var} を使ってください。",
-                f"cannot prompt for the {kind.label_en}: no terminal; use --pin-stdin or "
-                f"{kind.env_var}",
-            ),
-            ExitCode.USAGE,
+            Msg("cli.pin.no_terminal", pin=kind.label, variable=kind.env_var), ExitCode.USAGE
         )
-    label = kind.label_ja if ctx.lang == "ja" else kind.label_en
-    prefix = f"{purpose} " if purpose else ""
-    return getpass.getpass(f"{prefix}{label}: ")
+    return getpass.getpass(ctx.render(Msg(f"cli.prompt.{purpose}", pin=kind.label)))

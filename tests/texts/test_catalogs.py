@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import string
@@ -23,9 +24,12 @@ SOURCES = [
 # command names and options, units and codes. Anything else in ASCII letters is untranslated.
 ALLOWED_LATIN = re.compile(
     r"^(e-Tax|NFC|PC/SC|pcscd|vpcd|jpki|JPKI|PIN|PDF|PAdES|CAdES|CMS|SHA|RSA|ATR|APDU|AP|ID|"
-    r"IC|URL|CSV|JSON|DER|PEM|SW|OK|QR|SFI|EF|DF|CA|TSA|OCSP|CRL|[A-Za-z]+\.(json|csv|pem|pdf)|"
+    r"IC|URL|CSV|JSON|A-Z|DER|PEM|SW|OK|QR|SFI|EF|DF|CA|TSA|OCSP|CRL|[A-Za-z]+\.(json|csv|pem|pdf)|"
     r"--?[a-z][a-z0-9-]*|[A-Z0-9_]+)$"
 )
+
+# A command the text tells the person to type, quoted or after "例:": kept as typed.
+COMMAND_LINE = re.compile(r"(?:sudo )?\b(?:jpki|systemctl|pcscd)\b(?: [a-z][a-z-]*| -)*")
 
 
 def _catalog_files(lang: str) -> dict[str, dict[str, object]]:
@@ -58,11 +62,46 @@ def test_every_text_exists_in_every_language_with_known_fields(lang: str) -> Non
             f"{lang}/{domain}.json: missing {sorted(set(entries) - set(other[domain]))}, "
             f"extra {sorted(set(other[domain]) - set(entries))}"
         )
+        given = _values_given_in_the_code()
         for key, template in entries.items():
             if (domain, key) == ("common", "date"):  # every date field is always given
                 continue
-            # A translation may leave a value out, but never name one the code does not give.
-            assert _fields(other[domain][key]) <= _fields(template), f"{lang}: {domain}.{key}"
+            # A translation may leave a value out, but never name one the code does not give:
+            # the values of the Msg(...) calls that name the key, else the English template's.
+            known = given.get(f"{domain}.{key}", _fields(template))
+            assert _fields(other[domain][key]) <= known, f"{lang}: {domain}.{key}"
+
+
+@pytest.mark.parametrize("lang", texts.languages())
+def test_templates_name_only_values_the_code_gives(lang: str) -> None:
+    given = _values_given_in_the_code()
+    for domain, entries in _catalog_files(lang).items():
+        for key, template in entries.items():
+            full = f"{domain}.{key}"
+            if full in given:
+                assert _fields(template) <= given[full], f"{lang}: {full}"
+
+
+def _values_given_in_the_code() -> dict[str, set[str]]:
+    """For each key named literally in ``Msg("key", name=...)``: the names every call gives."""
+    given: dict[str, set[str]] = {}
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "Msg"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                continue
+            names = {keyword.arg for keyword in node.keywords}
+            if None in names:  # Msg("key", **values): not known statically
+                continue
+            key = node.args[0].value
+            given[key] = given.get(key, names) & {name for name in names if name}
+    return given
 
 
 @pytest.mark.parametrize("lang", texts.languages())
@@ -77,18 +116,25 @@ def test_plural_forms_have_other_and_only_known_forms(lang: str) -> None:
                 assert isinstance(template, str), f"{lang}/{domain}.{key}"
 
 
+def latin_words(text: str) -> list[str]:
+    """The words in Latin letters that *text* keeps, less fields, options and command lines."""
+    text = re.sub(r"\{[^}]*\}", "", text)
+    text = COMMAND_LINE.sub("", text)
+    return [
+        word
+        for word in re.findall(r"-{0,2}[A-Za-z](?:[A-Za-z0-9./_-]*[A-Za-z0-9])?", text)
+        if not ALLOWED_LATIN.match(word)
+    ]
+
+
 def test_no_english_left_in_the_japanese_catalogs() -> None:
     leftovers = []
     for domain, entries in _catalog_files("ja").items():
         for key, template in entries.items():
             forms = template.values() if isinstance(template, dict) else [template]
             for form in forms:
-                without_fields = re.sub(r"\{[^}]*\}", "", str(form))
-                for word in re.findall(
-                    r"[A-Za-z][A-Za-z0-9./_-]*[A-Za-z0-9]|[A-Za-z]", without_fields
-                ):
-                    if not ALLOWED_LATIN.match(word):
-                        leftovers.append(f"{domain}.{key}: {word}")
+                for word in latin_words(str(form)):
+                    leftovers.append(f"{domain}.{key}: {word}")
     assert not leftovers, leftovers
 
 
