@@ -240,7 +240,7 @@ def _print_summary(summary: CardSummary, ctx: CliContext) -> None:
     )
     rows: list[tuple[object, object]] = [
         (Msg("cli.sim.label.token"), token),
-        ("ATR", f"{summary.atr}: {summary.atr_hex}"),
+        ("ATR", Msg(f"cli.sim.atr.{summary.atr}", atr=summary.atr_hex)),
         (Msg("cli.sim.label.card_serial"), summary.card_serial),
         (Msg("cli.sim.label.card_expiry"), summary.card_expiry.isoformat()),
         (Msg("cli.sim.label.name"), summary.holder_name),

@@ -13,6 +13,7 @@ import pytest
 
 from jpki import texts
 from jpki.texts import Joined, Msg, render
+from tests.texts.latin import latin_words
 
 CATALOGS = Path(texts.__file__).parent
 SOURCES = [
@@ -20,16 +21,6 @@ SOURCES = [
     for package in ("apdu", "jpki", "sim")
     for path in (CATALOGS.parents[1] / package).rglob("*.py")
 ]
-# Words that Japanese staff texts legitimately keep in Latin letters: product and service names,
-# command names and options, units and codes. Anything else in ASCII letters is untranslated.
-ALLOWED_LATIN = re.compile(
-    r"^(e-Tax|NFC|PC/SC|pcscd|vpcd|jpki|JPKI|PIN|PDF|PAdES|CAdES|CMS|SHA|RSA|ATR|APDU|AP|ID|"
-    r"IC|URL|CSV|JSON|A-Z|DER|PEM|SW|OK|QR|SFI|EF|DF|CA|TSA|OCSP|CRL|[A-Za-z]+\.(json|csv|pem|pdf)|"
-    r"--?[a-z][a-z0-9-]*|[A-Z0-9_]+)$"
-)
-
-# A command the text tells the person to type, quoted or after "例:": kept as typed.
-COMMAND_LINE = re.compile(r"(?:sudo )?\b(?:jpki|systemctl|pcscd)\b(?: [a-z][a-z-]*| -)*")
 
 
 def _catalog_files(lang: str) -> dict[str, dict[str, object]]:
@@ -114,17 +105,6 @@ def test_plural_forms_have_other_and_only_known_forms(lang: str) -> None:
                 )
             else:
                 assert isinstance(template, str), f"{lang}/{domain}.{key}"
-
-
-def latin_words(text: str) -> list[str]:
-    """The words in Latin letters that *text* keeps, less fields, options and command lines."""
-    text = re.sub(r"\{[^}]*\}", "", text)
-    text = COMMAND_LINE.sub("", text)
-    return [
-        word
-        for word in re.findall(r"-{0,2}[A-Za-z](?:[A-Za-z0-9./_-]*[A-Za-z0-9])?", text)
-        if not ALLOWED_LATIN.match(word)
-    ]
 
 
 def test_no_english_left_in_the_japanese_catalogs() -> None:

@@ -1,0 +1,132 @@
+"""``jpki --lang ja`` on the simulated card says everything in Japanese, errors included.
+
+Each run's stdout and stderr are searched for words in Latin letters. What may stay: command
+names and options, codes in capitals (ATR, PIN, token names), and the data the card or the user
+gave (certificate names, paths, profile names), which the test takes from the run itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sim.profiles import PROFILES
+from tests.texts.latin import latin_words
+
+Jpki = Callable[..., Any]
+Pins = Callable[..., None]
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def english_left(text: str, data: tuple[str, ...] = ()) -> list[str]:
+    """The untranslated words of *text*, once the given data values are taken out."""
+    for value in sorted((*data, *PROFILES), key=len, reverse=True):
+        text = text.replace(value, " ")
+    return latin_words(text)
+
+
+def said(run: Any) -> str:
+    return f"{run.out}\n{run.err}"
+
+
+def assert_japanese(run: Any, data: tuple[str, ...] = ()) -> None:
+    text = said(run)
+    assert JAPANESE.search(text), text
+    assert not english_left(text, data), (english_left(text, data), text)
+
+
+@pytest.mark.parametrize(
+    ("argv", "pins", "code"),
+    [
+        pytest.param(("pin", "status"), {}, 0, id="pin-status"),
+        pytest.param(("--profile", "blocked", "pin", "status"), {}, 0, id="pin-status-blocked"),
+        pytest.param(("pin", "verify", "auth"), {"auth": "1234"}, 0, id="pin-verified"),
+        pytest.param(("pin", "verify", "auth"), {"auth": "9999"}, 5, id="pin-incorrect"),
+        pytest.param(("pin", "verify", "auth"), {"auth": "12"}, 5, id="pin-format"),
+        pytest.param(("pin", "verify", "sign"), {"sign": "abcd1234"}, 5, id="password-lower"),
+        pytest.param(
+            ("--profile", "blocked", "pin", "verify", "sign"), {"sign": "ABCD1234"}, 5, id="blocked"
+        ),
+        pytest.param(
+            ("--profile", "blocked", "pin", "verify", "auth"), {"auth": "1234"}, 5, id="last-try"
+        ),
+        pytest.param(("pin", "verify", "juki"), {}, 2, id="no-terminal"),
+        pytest.param(("cert", "show", "sign"), {}, 5, id="pin-required"),
+        pytest.param(("cert", "show"), {}, 2, id="which-certificate"),
+        pytest.param(("--profile", "no-such", "pin", "status"), {}, 2, id="unknown-profile"),
+        pytest.param(("info",), {"card_info": "1234"}, 0, id="info"),
+        pytest.param(("sim", "profiles"), {}, 0, id="profiles"),
+        pytest.param(("sim", "show"), {}, 2, id="no-card-file"),
+        pytest.param(("apdu", "zz"), {}, 2, id="apdu-not-hex"),
+        pytest.param(("apdu", "002000980439383736"), {}, 2, id="apdu-pin-in-argv"),
+    ],
+)
+def test_commands_and_errors_say_nothing_in_english(
+    jpki: Jpki, pins_env: Pins, argv: tuple[str, ...], pins: dict[str, str], code: int
+) -> None:
+    pins_env(**pins)
+    run = jpki("--lang", "ja", "--sim", *argv, stdin="")
+    assert run.code == code, said(run)
+    assert_japanese(run, ("no-such",))  # the name the user typed comes back as typed
+
+
+def test_certificate_shown_in_japanese(jpki: Jpki) -> None:
+    shown = jpki("--sim", "--json", "cert", "show", "auth").json()
+    data = (shown["subject"], shown["issuer"], *shown["key_usage"], *shown["policies"])
+    run = jpki("--lang", "ja", "--sim", "cert", "show", "auth")
+    assert run.code == 0
+    assert "利用者証明用電子証明書" in run.out and "シミュレーター" in run.out
+    assert_japanese(run, data)
+
+
+def test_outputs_and_card_files_in_japanese(jpki: Jpki, pins_env: Pins, tmp_path: Path) -> None:
+    card = tmp_path / "card.json"
+    made = jpki("--lang", "ja", "sim", "new", "-o", str(card))
+    assert made.code == 0
+    assert "証明書の搭載状況" in made.out
+    subjects = tuple(
+        cert["subject"] for cert in jpki("--json", "sim", "show", str(card)).json()["certificates"]
+    )
+    assert_japanese(made, (str(card), *subjects))
+    exists = jpki("--lang", "ja", "sim", "new", "-o", str(card))
+    assert exists.code == 2
+    assert_japanese(exists, (str(card),))
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    unreadable = jpki("--lang", "ja", "sim", "show", str(broken))
+    assert unreadable.code == 2
+    assert_japanese(unreadable, (str(broken),))
+    pins_env(auth="1234")
+    message = tmp_path / "message.txt"
+    message.write_text("hello", encoding="utf-8")
+    missing_dir = tmp_path / "absent" / "signature.bin"
+    refused = jpki("--lang", "ja", "--sim", "sign", "auth", str(message), "-o", str(missing_dir))
+    assert refused.code == 2
+    assert_japanese(refused, (str(missing_dir),))
+    signature = tmp_path / "signature.p7s"
+    signed = jpki(
+        "--lang", "ja", "--sim", "sign", "auth", str(message), "--format", "cms",
+        "-o", str(signature),
+    )  # fmt: skip
+    assert signed.code == 0
+    assert_japanese(signed, (str(signature),))
+    verified = jpki("--lang", "ja", "verify", str(message), str(signature))
+    assert verified.code == 0
+    signer = jpki("--json", "verify", str(message), str(signature)).json()["signer"]["subject"]
+    assert_japanese(verified, (signer,))
+    raw = jpki("--lang", "ja", "verify", str(message), str(signature), "--format", "raw")
+    assert raw.code == 2
+    assert_japanese(raw)
+
+
+def test_the_checker_finds_english(jpki: Jpki) -> None:
+    """The same runs in English are caught: the check is not vacuous."""
+    run = jpki("--lang", "en", "--sim", "pin", "status")
+    assert "tries" in english_left(said(run))
+    assert english_left("署名用電子証明書 is locked") == ["is", "locked"]
+    assert english_left("--force を付けて 'jpki pin status' を実行、ATR 3B DA") == []
