@@ -23,7 +23,7 @@ from .errors import (
     ToolkitError,
     TransportError,
 )
-from .protocol import ApduProtocol
+from .protocol import ApduProtocol, read_object_cost, select_application_command
 from .response import ResponseApdu
 from .status import SW, describe_sw, is_retry_counter, retries_from_sw
 from .trace import TRAFFIC
@@ -57,5 +57,7 @@ __all__ = [
     "is_retry_counter",
     "iter_tlv",
     "parse_header",
+    "read_object_cost",
     "retries_from_sw",
+    "select_application_command",
 ]

@@ -33,6 +33,20 @@ _MAX_OFFSET = 0x7FFF
 _MAX_SFI = 30
 
 
+def select_application_command(aid: bytes) -> CommandApdu:
+    """SELECT of an application by its full AID, asking for no FCI (``00 A4 04 0C``)."""
+    return CommandApdu(0x00, _INS_SELECT, 0x04, 0x0C, bytes(aid))
+
+
+def read_object_cost(size: int, max_response_length: int = MAX_LE_SHORT) -> int:
+    """READ BINARY commands :meth:`ApduProtocol.read_object` sends for a *size*-byte object.
+
+    The first read is the length probe and carries as much as one answer can, so a file costs
+    ``ceil(size / max_response_length)`` reads, and never fewer than one.
+    """
+    return max(1, -(-size // max_response_length))
+
+
 class ApduProtocol:
     """Send commands, follow ``61xx``/``6Cxx``, read whole files.
 
@@ -129,7 +143,7 @@ class ApduProtocol:
 
     def select_application(self, aid: bytes) -> None:
         """SELECT an application by its full AID, asking for no FCI (``P2=0C``)."""
-        self.call(CommandApdu(0x00, _INS_SELECT, 0x04, 0x0C, bytes(aid)))
+        self.call(select_application_command(aid))
 
     def select_file(self, fid: int) -> None:
         """SELECT an elementary file by its 2-byte file ID, asking for no FCI."""

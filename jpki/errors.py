@@ -78,7 +78,7 @@ class PinIncorrectError(PinError):
     """The card refused the PIN; :attr:`remaining` tries are left."""
 
     def __init__(self, pin: PinKind, remaining: int) -> None:
-        super().__init__(pin, f"{pin.label_en} is incorrect: {remaining} tries left")
+        super().__init__(pin, f"{pin.label.render('en')} is incorrect: {remaining} tries left")
         self.remaining = remaining
 
 
@@ -86,14 +86,14 @@ class PinBlockedError(PinError):
     """The PIN is blocked; only the municipal counter (or the JPKI reset route) can reset it."""
 
     def __init__(self, pin: PinKind) -> None:
-        super().__init__(pin, f"{pin.label_en} is blocked")
+        super().__init__(pin, f"{pin.label.render('en')} is blocked")
 
 
 class PinRequiredError(PinError):
     """The operation needs a verified PIN first."""
 
     def __init__(self, pin: PinKind, what: str) -> None:
-        super().__init__(pin, f"{what} needs the {pin.label_en} to be verified first")
+        super().__init__(pin, f"{what} needs the {pin.label.render('en')} to be verified first")
 
 
 class LastTryRefusedError(PinError):
@@ -102,7 +102,7 @@ class LastTryRefusedError(PinError):
     def __init__(self, pin: PinKind, remaining: int) -> None:
         super().__init__(
             pin,
-            f"{pin.label_en} has {remaining} try left; a wrong entry would block it. "
+            f"{pin.label.render('en')} has {remaining} try left; a wrong entry would block it. "
             "Nothing was sent. Pass force=True (CLI: --force) only if you are sure.",
         )
         self.remaining = remaining
@@ -116,7 +116,7 @@ class SharedAccessError(PinError):
         super().__init__(
             pin,
             f"the card is shared with another program, which could use the verified "
-            f"{pin.label_en}; nothing was sent. Close the other program and try again.",
+            f"{pin.label.render('en')}; nothing was sent. Close the other program and try again.",
         )
 
 

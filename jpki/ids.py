@@ -78,7 +78,7 @@ class CommonFile(IntEnum):
 
 @unique
 class PinKind(StrEnum):
-    """The four PINs (暗証番号) of the card."""
+    """The four PINs (暗証番号) of the card, in the order every listing shows them."""
 
     AUTH = "auth"
     SIGN = "sign"

@@ -24,6 +24,8 @@ from apdu import (
     Connection,
     ProtocolError,
     TransportError,
+    retries_from_sw,
+    select_application_command,
 )
 
 from .cardinfo import CardInfo, parse_card_info
@@ -78,7 +80,6 @@ _NO_SUCH_APPLICATION = frozenset(
         SW.WRONG_DATA,
     }
 )
-_PIN_ORDER = (PinKind.AUTH, PinKind.SIGN, PinKind.CARD_INFO, PinKind.JUKI)
 
 
 def _sfi(file: int) -> int:
@@ -146,7 +147,7 @@ class JpkiSession:
             return
         self._selected = None
         for attempt in range(_SELECT_RETRIES_AFTER_6F00 + 1):
-            response = self._protocol.send(CommandApdu(0x00, 0xA4, 0x04, 0x0C, bytes(application)))
+            response = self._protocol.send(select_application_command(application))
             # A card reconnected without power cycling may answer its first APDU with 6F00.
             if response.sw == SW.NO_PRECISE_DIAGNOSIS and attempt < _SELECT_RETRIES_AFTER_6F00:
                 continue
@@ -193,16 +194,18 @@ class JpkiSession:
         except ApduError as exc:
             if exc.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
                 pin = kind.pin_on_card or PinKind.AUTH
-                raise PinRequiredError(pin, f"reading the {kind.label_en}") from exc
+                raise PinRequiredError(pin, f"reading the {kind.label.render('en')}") from exc
             if exc.sw == SW.FILE_NOT_FOUND:
-                raise CertificateError(f"the card has no {kind.label_en}", kind) from exc
+                raise CertificateError(f"the card has no {kind.label.render('en')}", kind) from exc
             raise
         except ProtocolError as exc:
-            raise CertificateError(f"{kind.label_en} file is broken: {exc}", kind) from exc
+            raise CertificateError(
+                f"{kind.label.render('en')} file is broken: {exc}", kind
+            ) from exc
         try:
             info = CertificateInfo.from_der(der)
         except CertificateError as exc:
-            raise CertificateError(f"{kind.label_en} on the card: {exc}", kind) from exc
+            raise CertificateError(f"{kind.label.render('en')} on the card: {exc}", kind) from exc
         result = CardCertificate(kind, info)
         self._certificates[kind] = result
         return result
@@ -215,20 +218,19 @@ class JpkiSession:
         response = self._protocol.send(CommandApdu(0x00, _INS_VERIFY, 0x00, _sfi(kind.file)))
         if response.ok:
             return PinStatus(kind, kind.max_tries, verified=True)
-        if response.sw1 == 0x63 and response.sw2 & 0xF0 == 0xC0:
-            return PinStatus(kind, response.sw2 & 0x0F)
-        if response.sw in (SW.REFERENCE_DATA_BLOCKED, SW.AUTH_METHOD_BLOCKED):
-            return PinStatus(kind, 0)
-        raise ApduError(response.sw, response.data)
+        tries = retries_from_sw(response.sw)
+        if tries is None:
+            raise ApduError(response.sw, response.data)
+        return PinStatus(kind, tries)
 
     def pin_status(self, kind: PinKind) -> PinStatus:
         """Tries left on one PIN, read without spending a try."""
-        logger.debug("reading the retry counter of the %s", kind.label_en)
+        logger.debug("reading the retry counter of the %s", kind.label.render("en"))
         return self._query(kind)
 
     def all_pin_status(self) -> dict[PinKind, PinStatus]:
         """Tries left on all four PINs, in the order that needs the fewest SELECTs."""
-        ordered = sorted(_PIN_ORDER, key=lambda kind: kind.application is not self._selected)
+        ordered = sorted(PinKind, key=lambda kind: kind.application is not self._selected)
         return {kind: self._query(kind) for kind in ordered}
 
     def _guard(self, kind: PinKind, force: bool) -> None:
@@ -251,13 +253,11 @@ class JpkiSession:
             ) from exc
         if response.ok:
             return
-        if response.sw1 == 0x63 and response.sw2 & 0xF0 == 0xC0:
-            remaining = response.sw2 & 0x0F
-            if remaining == 0:
-                raise PinBlockedError(kind)
-            raise PinIncorrectError(kind, remaining)
-        if response.sw in (SW.REFERENCE_DATA_BLOCKED, SW.AUTH_METHOD_BLOCKED):
+        tries = retries_from_sw(response.sw)
+        if tries == 0:
             raise PinBlockedError(kind)
+        if tries is not None:
+            raise PinIncorrectError(kind, tries)
         if response.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
             raise PinRequiredError(kind, "changing the PIN")
         raise ApduError(response.sw, response.data)
@@ -282,11 +282,11 @@ class JpkiSession:
         if not self.connection.exclusive:
             raise SharedAccessError(kind)
         self._guard(kind, force)
-        logger.debug("verifying the %s", kind.label_en)
+        logger.debug("verifying the %s", kind.label.render("en"))
         self._send_pin_command(
             kind,
             CommandApdu(0x00, _INS_VERIFY, 0x00, _sfi(kind.file), data),
-            f"whether a try of the {kind.label_en} was spent is unknown",
+            f"whether a try of the {kind.label.render('en')} was spent is unknown",
         )
         return PinStatus(kind, kind.max_tries, verified=True)
 
@@ -298,11 +298,13 @@ class JpkiSession:
         encode_pin(kind, current)
         check_new_pin(kind, new)
         self.verify_pin(kind, current, force=force)
-        logger.debug("changing the %s", kind.label_en)
+        logger.debug("changing the %s", kind.label.render("en"))
         command = CommandApdu(
             0x00, _INS_CHANGE_REFERENCE_DATA, 0x01, _sfi(kind.file), new.encode("ascii")
         )
-        self._send_pin_command(kind, command, f"whether the {kind.label_en} was changed is unknown")
+        self._send_pin_command(
+            kind, command, f"whether the {kind.label.render('en')} was changed is unknown"
+        )
 
     # -- signing ------------------------------------------------------------------------------
 
@@ -350,7 +352,8 @@ class JpkiSession:
             recovered = public_key.recover_data_from_signature(signature, padding.PKCS1v15(), None)
         except Exception as exc:  # cryptography raises InvalidSignature here
             raise SignatureInvalidError(
-                f"the card's signature does not verify with the {key.certificate.label_en}"
+                "the card's signature does not verify with the "
+                + key.certificate.label.render("en")
             ) from exc
         if recovered != digest_info:
             raise SignatureInvalidError("the card signed something other than the DigestInfo")
