@@ -12,6 +12,8 @@ import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from jpki.texts import Msg
+
 from .commands import summary
 from .errors import CliError, ExitCode
 from .sim_manage import register_management
@@ -23,8 +25,6 @@ if TYPE_CHECKING:
     from .context import CliContext
 
 __all__ = ["register"]
-
-#: Place in ``jpki --help``.
 
 _DEFAULT_PORT = 35963
 
@@ -130,7 +130,7 @@ def _register_serve(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 @contextlib.contextmanager
-def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, str]]:
+def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, Msg]]:
     """The card ``sim serve`` serves and a short description of it, for the whole run.
 
     This is the one place that knows where simulated cards come from; whatever it opened is
@@ -140,20 +140,25 @@ def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, str]]:
     profile: str | None = getattr(args, "profile", None)
     if args.echo:
         if card_file is not None or profile is not None:
-            raise CliError("--echo serves the echo card: drop --card/--profile", ExitCode.USAGE)
+            raise CliError(Msg("cli.serve.echo_alone"), ExitCode.USAGE)
         from sim.echo import OLD_JPKI_ATR, EchoCard
 
         card = EchoCard(args.atr if args.atr is not None else OLD_JPKI_ATR)
-        yield card, f"the echo card (ATR {card.atr.hex(' ').upper()})"
+        yield card, Msg("cli.serve.echo_card", atr=card.atr.hex(" ").upper())
         return
     if args.atr is not None:
-        raise CliError("--atr applies to --echo only", ExitCode.USAGE)
+        raise CliError(Msg("cli.serve.atr_echo_only"), ExitCode.USAGE)
     from sim.opening import open_simulated_card
+    from sim.profiles import DEFAULT_PROFILE
 
     # A card file is written back as its counters change (and once more at close).
     connection = open_simulated_card(profile=profile, card_file=card_file)
+    if card_file is not None:
+        label = Msg("cli.serve.file_card", path=card_file)
+    else:
+        label = Msg("cli.serve.profile_card", profile=profile or DEFAULT_PROFILE)
     try:
-        yield connection.card, connection.name
+        yield connection.card, label
     finally:
         connection.close()
 
@@ -162,7 +167,7 @@ def _run_serve(args: argparse.Namespace, ctx: CliContext) -> int:
     from sim.vpcd import VpcdServer, reader_name_for_port, stop_on_signals
 
     reader = reader_name_for_port(args.port)
-    where = f"reader '{reader}'" if reader else "a reader of a non-default vpcd slot"
+    where = Msg("cli.serve.reader", reader=reader) if reader else Msg("cli.serve.other_slot")
     with _load_card(args) as (card, label):
         announced = False
 
@@ -170,7 +175,7 @@ def _run_serve(args: argparse.Namespace, ctx: CliContext) -> int:
             nonlocal announced
             if not announced:
                 announced = True
-                ctx.message(f"serving {label} on vpcd port {args.port} ({where})")
+                ctx.message(Msg("cli.serve.serving", card=label, port=args.port, where=where))
 
         server = VpcdServer(
             card,

@@ -11,7 +11,7 @@ __all__ = ["ALLOWED_LATIN", "COMMAND_LINE", "latin_words"]
 ALLOWED_LATIN = re.compile(
     r"^(e-Tax|NFC|PC/SC|pcscd|vpcd|jpki|JPKI|PIN|PDF|PAdES|CAdES|CMS|SHA|RSA|ATR|APDU|AP|ID|"
     r"IC|URL|CSV|JSON|A-Z|DER|PEM|SW|OK|QR|SFI|EF|DF|CA|TSA|OCSP|CRL|[A-Za-z]+\.(json|csv|pem|pdf)|"
-    r"--?[a-z][a-z0-9-]*|[A-Z0-9_]+)$"
+    r"--?[a-z][a-z0-9-]*(?:/--?[a-z][a-z0-9-]*)*|[A-Z0-9_]+)$"
 )
 
 # A command the text tells the person to type, quoted or after "例:": kept as typed.

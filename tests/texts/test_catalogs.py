@@ -163,3 +163,48 @@ def test_a_message_key_names_its_domain_and_unknown_keys_fail() -> None:
     with pytest.raises(KeyError, match="no text"):
         render(Msg("common.no_such_key"), "ja")
     assert Msg("common.date", day=1) == Msg("common.date", day=1)
+
+
+def _keys_built_from_identifiers() -> list[Msg]:
+    """The messages whose key the code builds from an enum value or a name, not a literal."""
+    from jpki.certificate import IssuerClass
+    from jpki.chain import Validity
+    from jpki.cli.messages import _OS_ERRORS
+    from jpki.ids import CertKind, PinKind, Sex
+    from sim.carddata import AtrKind
+    from sim.profiles import PROFILES
+
+    labels = [kind.label for kinds in (PinKind, CertKind, Sex) for kind in kinds]
+    fields = ("my_number", "name", "address", "birth_date", "sex", "kind", "subject", "issuer")
+    fields += ("serial", "not_before", "not_after", "key_usage", "policies")
+    return [
+        *labels,
+        *(profile.description for profile in PROFILES.values()),
+        *(Msg(f"cli.validity.{validity.value}") for validity in Validity),
+        *(Msg(f"cli.issuer_class.{issuer.value}") for issuer in IssuerClass),
+        *(Msg(f"cli.sim.atr.{atr.value}", atr="3B") for atr in AtrKind),
+        *(Msg(f"cli.prompt.{purpose}", pin="") for purpose in ("pin", "current", "new")),
+        Msg("cli.prompt.new_again", pin=""),
+        *(Msg(f"cli.label.{field}") for field in fields),
+        *(Msg(f"cli.output.{problem}", path="x") for problem in ("is_directory", "no_directory")),
+        Msg("cli.output.not_writable", path="x"),
+        *(Msg(f"cli.os_error.{name}", detail="") for name in sorted(set(_OS_ERRORS.values()))),
+    ]
+
+
+@pytest.mark.parametrize("lang", texts.languages())
+def test_every_key_built_from_an_identifier_exists(lang: str) -> None:
+    missing = [
+        message.key
+        for message in _keys_built_from_identifiers()
+        if message.key.partition(".")[2] not in texts.catalog(lang, message.key.partition(".")[0])
+    ]
+    assert not missing, missing
+
+
+def test_labels_are_said_in_each_language() -> None:
+    from jpki.ids import PinKind, Sex
+
+    assert render(PinKind.SIGN.label, "ja") == "署名用電子証明書の暗証番号"
+    assert render(PinKind.SIGN.label, "en") == "signature password"
+    assert render(Sex.NOT_APPLICABLE.label, "ja") == "適用不能"
