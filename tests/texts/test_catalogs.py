@@ -208,3 +208,27 @@ def test_labels_are_said_in_each_language() -> None:
     assert render(PinKind.SIGN.label, "ja") == "署名用電子証明書の暗証番号"
     assert render(PinKind.SIGN.label, "en") == "signature password"
     assert render(Sex.NOT_APPLICABLE.label, "ja") == "適用不能"
+
+
+# Modules converted by their owners in their own change; the list shrinks to nothing.
+NOT_YET_CONVERTED = {
+    "jpki/cli/context.py",  # CliContext.text, until the four modules below stop using it
+    "jpki/cli/cmd_diagnose.py",
+    "jpki/cli/cmd_expiry.py",
+    "jpki/cli/cmd_status.py",
+    "jpki/cli/rule_options.py",
+}
+
+
+def test_no_inline_language_pairs_in_the_code() -> None:
+    """Texts come from catalogs: no ``ctx.text(ja, en)``, ``lang == "ja"`` or label pairs."""
+    root = CATALOGS.parents[1]
+    found = []
+    for path in SOURCES:
+        name = path.relative_to(root).as_posix()
+        if name in NOT_YET_CONVERTED or name.startswith(("jpki/diagnosis/", "jpki/rules/")):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r"ctx\.text\(|lang == \"ja\"|\.label_(ja|en)\b|description_(ja|en)", line):
+                found.append(f"{name}:{number}: {line.strip()}")
+    assert not found, found
