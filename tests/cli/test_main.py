@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import configparser
+import importlib.metadata
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from jpki import version
 from jpki.cli.commands import COMMANDS
-from jpki.cli.main import _chosen_command, build_parser
+from jpki.cli.main import _VALUE_OPTIONS, _chosen_command, build_parser
 
 Jpki = Callable[..., Any]
 
@@ -33,6 +37,7 @@ def test_the_table_lists_exactly_the_commands_the_modules_register() -> None:
         (["--sim", "--profile", "blocked", "diagnose", "--json"], "diagnose"),
         (["--reader", "status", "pin", "status"], "pin"),
         (["--lang=ja", "verify", "a", "b"], "verify"),
+        (["--wait", "2", "--card", "f.json", "--lang", "ja", "info"], "info"),
         (["--help"], None),
         ([], None),
     ],
@@ -41,6 +46,28 @@ def test_chosen_command_skips_options_and_their_values(
     argv: list[str], command: str | None
 ) -> None:
     assert _chosen_command(argv) == command
+
+
+def test_options_that_take_a_value_come_from_the_option_tables() -> None:
+    parser = build_parser(None)
+    takes_value = {
+        flag
+        for action in parser._actions
+        if action.nargs != 0 and action.option_strings
+        for flag in action.option_strings
+    }
+    assert _VALUE_OPTIONS == takes_value
+    assert {"--reader", "--profile", "--card", "--lang", "--wait"} == _VALUE_OPTIONS
+
+
+def test_version_is_the_installed_distribution_s(jpki: Jpki) -> None:
+    with pytest.raises(SystemExit) as caught:
+        jpki("--version")
+    assert caught.value.code == 0
+    assert version() == importlib.metadata.version("jpki-toolkit")
+    setup = configparser.ConfigParser()
+    setup.read(Path(__file__).resolve().parents[2] / "setup.cfg")
+    assert version() == setup["metadata"]["version"]
 
 
 def test_help_imports_neither_cryptography_nor_pyscard_nor_the_simulator() -> None:
