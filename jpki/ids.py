@@ -76,9 +76,38 @@ class CommonFile(IntEnum):
     CARD_RECORD = 0x0001
 
 
+class _Named:
+    """A name for people: the catalog message ``ids.<_catalog_prefix>.<value>``.
+
+    Mixed into the enums below; the prefix is a class attribute set after each class (an
+    attribute in an enum's body would be a member).
+    """
+
+    value: str
+    _catalog_prefix: str
+
+    @property
+    def label(self) -> Msg:
+        """The name staff and residents know, rendered where it is shown."""
+        return Msg(f"ids.{self._catalog_prefix}.{self.value}")
+
+    @property
+    def label_ja(self) -> str:
+        """:attr:`label` in Japanese (for callers not yet rendering :attr:`label`)."""
+        return self.label.render("ja")
+
+    @property
+    def label_en(self) -> str:
+        """:attr:`label` in English (for callers not yet rendering :attr:`label`)."""
+        return self.label.render("en")
+
+
 @unique
-class PinKind(StrEnum):
-    """The four PINs (暗証番号) of the card, in the order every listing shows them."""
+class PinKind(_Named, StrEnum):
+    """The four PINs (暗証番号) of the card, in the order every listing shows them.
+
+    :attr:`label` is ``ids.pin.<value>``.
+    """
 
     AUTH = "auth"
     SIGN = "sign"
@@ -110,22 +139,8 @@ class PinKind(StrEnum):
         """The environment variable the CLI reads this PIN from."""
         return f"JPKI_{self.json_key.upper()}_PIN"
 
-    @property
-    def label(self) -> Msg:
-        """The name staff and residents know (``ids.pin.<value>``), rendered at the edge."""
-        return Msg(f"ids.pin.{self.value}")
 
-    @property
-    def label_ja(self) -> str:
-        """:attr:`label` in Japanese (for callers not yet rendering :attr:`label`)."""
-        return self.label.render("ja")
-
-    @property
-    def label_en(self) -> str:
-        """:attr:`label` in English (for callers not yet rendering :attr:`label`)."""
-        return self.label.render("en")
-
-
+PinKind._catalog_prefix = "pin"
 _PIN_APPLICATION = {
     PinKind.AUTH: Application.JPKI,
     PinKind.SIGN: Application.JPKI,
@@ -141,8 +156,8 @@ _PIN_FILE = {
 
 
 @unique
-class CertKind(StrEnum):
-    """The four certificates of the JPKI application."""
+class CertKind(_Named, StrEnum):
+    """The four certificates of the JPKI application; :attr:`label` is ``ids.cert.<value>``."""
 
     AUTH = "auth"
     AUTH_CA = "auth-ca"
@@ -164,22 +179,8 @@ class CertKind(StrEnum):
         """The PIN a physical card needs before it lets this certificate be read."""
         return PinKind.SIGN if self is CertKind.SIGN else None
 
-    @property
-    def label(self) -> Msg:
-        """The guidance's name for the certificate (``ids.cert.<value>``)."""
-        return Msg(f"ids.cert.{self.value}")
 
-    @property
-    def label_ja(self) -> str:
-        """:attr:`label` in Japanese (for callers not yet rendering :attr:`label`)."""
-        return self.label.render("ja")
-
-    @property
-    def label_en(self) -> str:
-        """:attr:`label` in English (for callers not yet rendering :attr:`label`)."""
-        return self.label.render("en")
-
-
+CertKind._catalog_prefix = "cert"
 _CERT_FILE = {
     CertKind.AUTH: JpkiFile.AUTH_CERT,
     CertKind.AUTH_CA: JpkiFile.AUTH_CA_CERT,
@@ -228,8 +229,9 @@ class TokenKind(StrEnum):
 
 
 @unique
-class Sex(StrEnum):
-    """Sex as the card records it, with the code each source writes.
+class Sex(_Named, StrEnum):
+    """Sex as the card records it, with the code each source writes; :attr:`label` is
+    ``ids.sex.<value>``.
 
     The card-info application writes the JIS X 5218 digit (``0`` unknown, ``1`` male, ``2``
     female, ``9`` not applicable); the signature certificate writes ``1`` male, ``2`` female
@@ -250,11 +252,6 @@ class Sex(StrEnum):
     def certificate_code(self) -> str:
         """The digit the signature certificate writes (``3`` for neither male nor female)."""
         return _CERTIFICATE_SEX_CODE.get(self, "3")
-
-    @property
-    def label(self) -> Msg:
-        """The word for it (``ids.sex.<value>``)."""
-        return Msg(f"ids.sex.{self.value}")
 
     @classmethod
     def from_certificate_code(cls, code: str) -> Sex:
@@ -278,5 +275,6 @@ class Sex(StrEnum):
         raise ValueError(f"sex code {code!r} is not one of 0, 1, 2, 9")
 
 
+Sex._catalog_prefix = "sex"
 _CARD_INFO_SEX_CODE = {Sex.UNKNOWN: "0", Sex.MALE: "1", Sex.FEMALE: "2", Sex.NOT_APPLICABLE: "9"}
 _CERTIFICATE_SEX_CODE = {Sex.MALE: "1", Sex.FEMALE: "2", Sex.UNKNOWN: "3"}

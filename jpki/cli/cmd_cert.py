@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from jpki.ids import CertKind
 from jpki.texts import Msg
 
 from .card import open_session
@@ -13,7 +14,7 @@ from .context import CliContext
 from .dates import iso_date, today_jst
 from .errors import CliError, ExitCode
 from .output import check_output, write_output
-from .pinentry import add_pin_source_options, read_pin
+from .pinentry import add_pin_options, read_pin
 
 if TYPE_CHECKING:
     from datetime import date
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["register", "render_certificate"]
 
-_KINDS = ("auth", "auth-ca", "sign", "sign-ca")
+_KINDS = tuple(kind.value for kind in CertKind)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,15 +55,10 @@ def _add_verify_pin(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="verify the signature password first (the signature certificate needs it)",
     )
-    parser.add_argument(
-        "--force", action="store_true", help="send the PIN even when one try is left"
-    )
-    add_pin_source_options(parser)
+    add_pin_options(parser)
 
 
 def _read(ctx: CliContext, session: JpkiSession, args: argparse.Namespace) -> CertificateInfo:
-    from jpki.ids import CertKind
-
     kind = CertKind(args.kind)
     if args.verify_pin and kind.pin_on_card is not None:
         session.verify_pin(kind.pin_on_card, read_pin(ctx, kind.pin_on_card), force=args.force)

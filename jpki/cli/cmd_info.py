@@ -10,7 +10,7 @@ from .card import open_session
 from .commands import summary
 from .context import CliContext
 from .errors import ExitCode
-from .pinentry import add_pin_source_options, read_pin
+from .pinentry import add_pin_options, read_pin
 
 __all__ = ["register"]
 
@@ -21,10 +21,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "info",
         help=summary("info"),
     )
-    parser.add_argument(
-        "--force", action="store_true", help="send the PIN even when one try is left"
-    )
-    add_pin_source_options(parser)
+    add_pin_options(parser)
     parser.set_defaults(handler=run)
 
 

@@ -5,21 +5,21 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from jpki.ids import PinKind
 from jpki.texts import Msg
 
 from .card import open_session
 from .commands import summary
 from .context import CliContext
 from .errors import CliError, ExitCode
-from .pinentry import add_pin_source_options, read_pin
+from .pinentry import add_pin_options, read_pin
 
 if TYPE_CHECKING:
-    from jpki.ids import PinKind
     from jpki.models import PinStatus
 
 __all__ = ["format_pin_status", "register"]
 
-_KINDS = ("auth", "sign", "card-info", "juki")
+_KINDS = tuple(kind.value for kind in PinKind)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,26 +32,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     pin_sub.required = True
     status = pin_sub.add_parser("status", help="tries left on all four PINs (no try is spent)")
     status.set_defaults(handler=run_status)
-    verify = pin_sub.add_parser(
-        "verify",
-        help="verify a PIN (refused when one try is left, unless --force)",
-    )
-    verify.add_argument("kind", choices=_KINDS, help="which PIN")
-    verify.add_argument(
-        "--force", action="store_true", help="send even when a wrong PIN would block it"
-    )
-    add_pin_source_options(verify)
-    verify.set_defaults(handler=run_verify)
-    change = pin_sub.add_parser(
-        "change",
-        help="change a PIN (with --pin-stdin: current PIN, then new PIN, one per line)",
-    )
-    change.add_argument("kind", choices=_KINDS, help="which PIN")
-    change.add_argument(
-        "--force", action="store_true", help="send even when a wrong PIN would block it"
-    )
-    add_pin_source_options(change)
-    change.set_defaults(handler=run_change)
+    for name, handler, text in (
+        ("verify", run_verify, "verify a PIN (refused when one try is left, unless --force)"),
+        (
+            "change",
+            run_change,
+            "change a PIN (with --pin-stdin: current PIN, then new PIN, one per line)",
+        ),
+    ):
+        command = pin_sub.add_parser(name, help=text)
+        command.add_argument("kind", choices=_KINDS, help="which PIN")
+        add_pin_options(command, force_help="send even when a wrong PIN would block it")
+        command.set_defaults(handler=handler)
 
 
 def format_pin_status(ctx: CliContext, status: PinStatus) -> str:
@@ -69,8 +61,6 @@ def format_pin_status(ctx: CliContext, status: PinStatus) -> str:
 
 def run_status(args: argparse.Namespace, ctx: CliContext) -> int:
     """Print the four counters."""
-    from jpki.ids import PinKind
-
     with open_session(ctx) as session:
         statuses = session.all_pin_status()
     ordered = [statuses[kind] for kind in PinKind]
@@ -83,8 +73,6 @@ def run_status(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _kind(args: argparse.Namespace) -> PinKind:
-    from jpki.ids import PinKind
-
     return PinKind(args.kind)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from jpki.ids import KeyKind
 from jpki.texts import Msg
 
 from .card import open_session
@@ -12,7 +13,7 @@ from .commands import summary
 from .context import CliContext
 from .errors import CliError, ExitCode
 from .output import check_output, write_output
-from .pinentry import add_pin_source_options, read_pin
+from .pinentry import add_pin_options, read_pin
 
 __all__ = ["register"]
 
@@ -29,14 +30,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "write a raw PKCS#1 v1.5 signature or a detached CMS (verifiable with "
         "'openssl cms -verify').",
     )
-    sign.add_argument("key", choices=("auth", "sign"), help="which card key")
+    sign.add_argument("key", choices=tuple(key.value for key in KeyKind), help="which card key")
     sign.add_argument("file", help="the file to sign")
     sign.add_argument("--hash", choices=_HASHES, default="sha256")
     sign.add_argument("--format", choices=("raw", "cms"), default="raw")
     sign.add_argument("--pem", action="store_true", help="with --format cms: write PEM")
     sign.add_argument("-o", "--output", metavar="OUT", help="write here (default: stdout)")
-    sign.add_argument("--force", action="store_true", help="send the PIN even when one try is left")
-    add_pin_source_options(sign)
+    add_pin_options(sign)
     sign.set_defaults(handler=run_sign)
 
     verify = subparsers.add_parser(
@@ -78,7 +78,6 @@ def run_sign(args: argparse.Namespace, ctx: CliContext) -> int:
     """Sign a file on the card."""
     from jpki.cms import cms_to_pem, sign_cms_detached
     from jpki.digest import HashAlgorithm
-    from jpki.ids import KeyKind
 
     message = _read_file(args.file)
     check_output(ctx, args.output)

@@ -18,11 +18,15 @@ from jpki.texts import Msg
 from .context import CliContext
 from .errors import CliError, ExitCode
 
-__all__ = ["add_pin_source_options", "read_pin"]
+__all__ = ["add_pin_options", "read_pin"]
+
+_FORCE_HELP = "send the PIN even when one try is left"
 
 
-def add_pin_source_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--pin-stdin`` (and the documentation of the environment variables)."""
+def add_pin_options(parser: argparse.ArgumentParser, *, force_help: str = _FORCE_HELP) -> None:
+    """Add the options of a command that sends a PIN: ``--force`` (past the last-try guard) and
+    ``--pin-stdin`` (with the documentation of the environment variables)."""
+    parser.add_argument("--force", action="store_true", help=force_help)
     parser.add_argument(
         "--pin-stdin",
         action="store_true",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jpki.errors import InputError
-from jpki.ids import CertKind, PinKind, Sex
+from jpki.ids import CertKind, PinKind, Sex, TokenKind
 from jpki.texts import Msg, languages, render
 
 from .context import CliContext
@@ -317,7 +317,7 @@ def _register_new(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     card.add_argument("--atr", choices=("old", "new"), help="which ATR the card answers with")
     card.add_argument(
         "--token",
-        choices=("JPKIAPICCTOKEN2", "JPKIAPICCTOKEN", "JPKIAPGPSETOKEN", "JPKIAPIOSTOKEN"),
+        choices=tuple(token.value for token in TokenKind if token is not TokenKind.UNKNOWN),
         help="token name in the JPKI token EF",
     )
     card.add_argument(
