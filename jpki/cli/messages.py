@@ -27,85 +27,60 @@ _OS_ERRORS = {
 
 
 def _pin_message(exc: PinError) -> Msg:
-    from jpki.errors import (
-        LastTryRefusedError,
-        PinBlockedError,
-        PinFormatError,
-        PinIncorrectError,
-        PinOutcomeUnknownError,
-        PinRequiredError,
-        SharedAccessError,
-    )
+    from jpki import errors as domain
 
     pin = exc.pin.label
-    if isinstance(exc, PinBlockedError):
+    if isinstance(exc, domain.PinBlockedError):
         return Msg("cli.error.pin_blocked", pin=pin)
-    if isinstance(exc, PinIncorrectError):
+    if isinstance(exc, domain.PinIncorrectError):
         return Msg("cli.error.pin_incorrect", pin=pin, count=exc.remaining)
-    if isinstance(exc, LastTryRefusedError):
+    if isinstance(exc, domain.LastTryRefusedError):
         return Msg("cli.error.pin_last_try", pin=pin, count=exc.remaining)
-    if isinstance(exc, PinFormatError):
+    if isinstance(exc, domain.PinFormatError):
         return Msg("cli.error.pin_format", detail=exc.detail or str(exc))
-    if isinstance(exc, SharedAccessError):
+    if isinstance(exc, domain.SharedAccessError):
         return Msg("cli.error.pin_shared", pin=pin)
-    if isinstance(exc, PinOutcomeUnknownError):
+    if isinstance(exc, domain.PinOutcomeUnknownError):
         return Msg("cli.error.pin_outcome_unknown", pin=pin, detail=str(exc))
-    if isinstance(exc, PinRequiredError):
+    if isinstance(exc, domain.PinRequiredError):
         return Msg("cli.error.pin_required", pin=pin, detail=str(exc))
     return Msg("cli.error.pin_other", pin=pin, detail=exc.detail or str(exc))
 
 
 def _describe(exc: BaseException) -> tuple[Msg, ExitCode] | None:
     # Imported here, on the error path only: they are not needed to start the program.
-    from apdu.errors import (
-        AmbiguousReaderError,
-        ApduError,
-        BadResponseError,
-        CardRemovedError,
-        MalformedApduError,
-        NoCardError,
-        PcscUnavailableError,
-        ProtocolError,
-        ReaderBusyError,
-        ReaderNotFoundError,
-        ToolkitError,
-        TransportError,
-    )
-    from jpki.errors import (
-        ChainError,
-        InputError,
-        NotAMyNumberCardError,
-        PinError,
-        SignatureInvalidError,
-    )
+    from apdu import errors as iso
+    from jpki import errors as domain
 
     detail = str(exc)
-    if isinstance(exc, PinError):
+    if isinstance(exc, domain.PinError):
         return _pin_message(exc), ExitCode.PIN_PROBLEM
-    if isinstance(exc, NotAMyNumberCardError):
+    if isinstance(exc, domain.NotAMyNumberCardError):
         return Msg("cli.error.not_my_number_card", detail=detail), ExitCode.NOT_A_MY_NUMBER_CARD
     transport = {
-        PcscUnavailableError: "cli.error.pcsc_unavailable",
-        AmbiguousReaderError: "cli.error.ambiguous_reader",
-        NoCardError: "cli.error.no_card",
-        ReaderNotFoundError: "cli.error.reader_not_found",
-        ReaderBusyError: "cli.error.reader_busy",
-        CardRemovedError: "cli.error.card_removed",
+        iso.PcscUnavailableError: Msg("cli.error.pcsc_unavailable", detail=detail),
+        iso.AmbiguousReaderError: Msg("cli.error.ambiguous_reader", detail=detail),
+        iso.NoCardError: Msg("cli.error.no_card", detail=detail),
+        iso.ReaderNotFoundError: Msg("cli.error.reader_not_found", detail=detail),
+        iso.ReaderBusyError: Msg("cli.error.reader_busy", detail=detail),
+        iso.CardRemovedError: Msg("cli.error.card_removed", detail=detail),
     }
-    for kind, key in transport.items():
+    for kind, message in transport.items():
         if isinstance(exc, kind):
-            return Msg(key, detail=detail), ExitCode.NO_CARD_OR_READER
-    if isinstance(exc, SignatureInvalidError | ChainError):
+            return message, ExitCode.NO_CARD_OR_READER
+    if isinstance(exc, domain.SignatureInvalidError | domain.ChainError):
         return Msg("cli.error.verification_failed", detail=detail), ExitCode.VERIFICATION_FAILED
-    if isinstance(exc, MalformedApduError):
+    if isinstance(exc, iso.MalformedApduError):
         return Msg("cli.error.malformed_apdu", detail=detail), ExitCode.USAGE
-    if isinstance(exc, ApduError):
+    if isinstance(exc, iso.ApduError):
         return Msg("cli.error.card_refused", sw=f"{exc.sw:04X}", detail=detail), ExitCode.FAILURE
-    if isinstance(exc, BadResponseError | ProtocolError | TransportError):
+    if isinstance(exc, iso.BadResponseError | iso.ProtocolError | iso.TransportError):
         return Msg("cli.error.link_failed", detail=detail), ExitCode.FAILURE
-    if isinstance(exc, InputError):
-        return Msg("cli.error.input", detail=exc.detail or detail), ExitCode.USAGE
-    if isinstance(exc, ToolkitError):
+    if isinstance(exc, domain.InputError):
+        if exc.detail is not None:
+            return Msg("cli.error.input", detail=exc.detail), ExitCode.USAGE
+        return Msg("cli.error.input_untranslated", detail=detail), ExitCode.USAGE
+    if isinstance(exc, iso.ToolkitError):
         return Msg("cli.error.other", detail=detail), ExitCode.FAILURE
     if isinstance(exc, OSError):
         reason: Msg | str = exc.strerror or detail

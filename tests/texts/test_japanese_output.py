@@ -130,3 +130,58 @@ def test_the_checker_finds_english(jpki: Jpki) -> None:
     assert "tries" in english_left(said(run))
     assert english_left("署名用電子証明書 is locked") == ["is", "locked"]
     assert english_left("--force を付けて 'jpki pin status' を実行、ATR 3B DA") == []
+
+
+def _expected_errors() -> list[BaseException]:
+    from apdu import errors as iso
+    from jpki import errors as domain
+    from jpki.ids import PinKind
+    from jpki.pins import check_pin
+    from sim.profiles import UnknownProfileError
+    from sim.store import CardFileError
+
+    try:
+        check_pin(PinKind.SIGN, "abc")
+    except domain.PinFormatError as exc:
+        shape = exc
+    return [
+        iso.PcscUnavailableError("the PC/SC service is not running"),
+        iso.AmbiguousReaderError("2 readers match 'ACS'"),
+        iso.NoCardError("no card in reader 'X'"),
+        iso.ReaderNotFoundError("no PC/SC reader found"),
+        iso.ReaderBusyError("the reader is in use"),
+        iso.CardRemovedError("the card was removed"),
+        iso.ApduError(0x6A82),
+        iso.BadResponseError("1 byte is not a response"),
+        iso.ProtocolError("card kept answering 61xx"),
+        iso.TransportError("the connection is closed"),
+        iso.MalformedApduError("Lc says 10 bytes, 2 follow"),
+        iso.ToolkitError("something expected went wrong"),
+        domain.NotAMyNumberCardError("not a My Number Card"),
+        domain.SignatureInvalidError("the signature does not verify"),
+        domain.ChainError("no trust anchor"),
+        domain.InputError("an impossible date"),
+        domain.PinBlockedError(PinKind.SIGN),
+        domain.PinIncorrectError(PinKind.AUTH, 2),
+        domain.LastTryRefusedError(PinKind.AUTH, 1),
+        domain.SharedAccessError(PinKind.AUTH),
+        domain.PinOutcomeUnknownError(PinKind.AUTH, "the link failed during the command"),
+        domain.PinRequiredError(PinKind.SIGN, "reading the signature certificate"),
+        shape,
+        UnknownProfileError("no-such", ("adult",)),
+        CardFileError("card.json", "not JSON"),
+        FileNotFoundError(2, "No such file or directory", "trust.pem"),
+        PermissionError(13, "Permission denied"),
+    ]
+
+
+@pytest.mark.parametrize("error", _expected_errors(), ids=lambda error: type(error).__name__)
+def test_every_expected_error_is_said_in_japanese(error: BaseException) -> None:
+    from jpki.cli.messages import describe_error
+
+    japanese, code = describe_error(error, "ja") or ("", None)
+    english, same_code = describe_error(error, "en") or ("", None)
+    assert code is not None and code == same_code
+    assert JAPANESE.search(japanese), japanese
+    assert not english_left(japanese, ("no-such", "card.json", "trust.pem")), japanese
+    assert english and english != japanese
