@@ -142,29 +142,15 @@ def test_usage_errors_never_repeat_what_was_typed(
     assert "9753" not in captured.err + captured.out
 
 
+CERT_ISSUED_IN_9999 = "--birth 1990-01-01 --card-issued 2020-01-01 --cert-issued 9999-01-01"
+
+
 @pytest.mark.parametrize(
     "argv",
     [
         ["expiry", "--birth", "9999-12-31", "--card-issued", "9999-12-31"],
-        [
-            "expiry",
-            "--birth",
-            "1990-01-01",
-            "--card-issued",
-            "2020-01-01",
-            "--cert-issued",
-            "9999-01-01",
-        ],
-        [
-            "--sim",
-            "diagnose",
-            "--birth",
-            "1990-01-01",
-            "--card-issued",
-            "2020-01-01",
-            "--cert-issued",
-            "9999-01-01",
-        ],
+        f"expiry {CERT_ISSUED_IN_9999}".split(),
+        f"--sim diagnose {CERT_ISSUED_IN_9999}".split(),
         ["sim", "new", "--today", "0001-01-01", "-o", "unused.json"],
     ],
 )
