@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from jpki.texts import Msg
 
 from .card import open_card
-from .commands import summary
+from .commands import add_command
 from .context import CliContext
 from .errors import CliError, ExitCode
 
@@ -24,10 +24,10 @@ _INS_RESET_RETRY_COUNTER = 0x2C
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``apdu`` command."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "apdu",
-        help=summary("apdu"),
-        description="Send raw command APDUs in order and print each answer. GET RESPONSE "
+        "Send raw command APDUs in order and print each answer. GET RESPONSE "
         "(61xx) and wrong-Le (6Cxx) answers are followed. The data of VERIFY and CHANGE "
         "REFERENCE DATA is redacted in the echo.",
     )

@@ -9,7 +9,7 @@ from jpki.ids import CertKind
 from jpki.texts import Msg
 
 from .card import open_session
-from .commands import summary
+from .commands import add_command
 from .context import CliContext
 from .dates import iso_date, today_jst
 from .errors import CliError, ExitCode
@@ -29,9 +29,9 @@ _KINDS = tuple(kind.value for kind in CertKind)
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``cert`` command group."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "cert",
-        help=summary("cert"),
     )
     cert_sub = parser.add_subparsers(dest="cert_command", metavar="ACTION")
     cert_sub.required = True

@@ -7,7 +7,7 @@ import argparse
 from jpki.texts import Msg
 
 from .card import open_session
-from .commands import summary
+from .commands import add_command
 from .context import CliContext
 from .errors import ExitCode
 from .pinentry import add_pin_options, read_pin
@@ -17,9 +17,9 @@ __all__ = ["register"]
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``info`` command."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "info",
-        help=summary("info"),
     )
     add_pin_options(parser)
     parser.set_defaults(handler=run)

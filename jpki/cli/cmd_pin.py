@@ -9,7 +9,7 @@ from jpki.ids import PinKind
 from jpki.texts import Msg
 
 from .card import open_session
-from .commands import summary
+from .commands import add_command
 from .context import CliContext
 from .errors import CliError, ExitCode
 from .pinentry import add_pin_options, read_pin
@@ -24,9 +24,9 @@ _KINDS = tuple(kind.value for kind in PinKind)
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``pin`` command group."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "pin",
-        help=summary("pin"),
     )
     pin_sub = parser.add_subparsers(dest="pin_command", metavar="ACTION")
     pin_sub.required = True

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from jpki.texts import Msg
 
-from .commands import summary
+from .commands import add_command
 
 if TYPE_CHECKING:
     from apdu.pcsc import ReaderInfo
@@ -19,10 +19,10 @@ __all__ = ["register", "run"]
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``readers`` command."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "readers",
-        help=summary("readers"),
-        description=(
+        (
             "List the PC/SC readers, whether a card is in each, and the card's ATR. "
             "Whether a card is a My Number Card is not decided from its ATR: use 'jpki info'."
         ),

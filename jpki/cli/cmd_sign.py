@@ -9,7 +9,7 @@ from jpki.ids import KeyKind
 from jpki.texts import Msg
 
 from .card import open_session
-from .commands import summary
+from .commands import add_command
 from .context import CliContext
 from .errors import CliError, ExitCode
 from .output import check_output, write_output
@@ -22,10 +22,10 @@ _HASHES = ("sha1", "sha256", "sha384", "sha512")
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sign`` and ``verify`` commands."""
-    sign = subparsers.add_parser(
+    sign = add_command(
+        subparsers,
         "sign",
-        help=summary("sign"),
-        description="Hash FILE on this computer, verify the key's PIN (guarded), let the "
+        "Hash FILE on this computer, verify the key's PIN (guarded), let the "
         "card sign the DigestInfo, check the signature against the card's certificate, and "
         "write a raw PKCS#1 v1.5 signature or a detached CMS (verifiable with "
         "'openssl cms -verify').",
@@ -39,10 +39,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_pin_options(sign)
     sign.set_defaults(handler=run_sign)
 
-    verify = subparsers.add_parser(
+    verify = add_command(
+        subparsers,
         "verify",
-        help=summary("verify"),
-        description="Check SIGNATURE over FILE. A raw signature needs --cert; a CMS carries "
+        "Check SIGNATURE over FILE. A raw signature needs --cert; a CMS carries "
         "its signer certificate. With --trust DIR the signer must chain to a certificate in "
         "DIR; test and simulated CAs are refused unless --allow-non-production is given.",
     )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from jpki.texts import Msg
 
-from .commands import summary
+from .commands import add_command
 from .errors import CliError, ExitCode
 from .sim_manage import register_management
 
@@ -31,10 +31,10 @@ _DEFAULT_PORT = 35963
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sim`` command group and its subcommands."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "sim",
-        help=summary("sim"),
-        description="Work with the simulated My Number Card.",
+        "Work with the simulated My Number Card.",
     )
     sim_sub = parser.add_subparsers(dest="sim_command", metavar="SUBCOMMAND")
     sim_sub.required = True

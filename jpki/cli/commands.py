@@ -2,14 +2,15 @@
 
 ``jpki --help`` is built from this table alone; only the module of the command that runs is
 imported, which keeps start-up fast. Each command module's ``register(subparsers)`` adds its
-parser with ``help=summary(name)``.
+parser with :func:`add_command` (``help=summary(name)``).
 """
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 
-__all__ = ["COMMANDS", "CommandEntry", "summary"]
+__all__ = ["COMMANDS", "CommandEntry", "add_command", "summary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +75,12 @@ _SUMMARIES = {entry.name: entry.summary for entry in COMMANDS}
 def summary(name: str) -> str:
     """The ``--help`` line of command *name*."""
     return _SUMMARIES[name]
+
+
+def add_command(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """Add the parser of top-level command *name*, with its ``--help`` line from the table."""
+    return subparsers.add_parser(name, help=summary(name), description=description)
