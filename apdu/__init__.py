@@ -23,6 +23,7 @@ from .errors import (
     ToolkitError,
     TransportError,
 )
+from .ins import Ins
 from .protocol import ApduProtocol, read_object_cost, select_application_command
 from .response import ResponseApdu
 from .status import SW, describe_sw, is_retry_counter, retries_from_sw
@@ -42,6 +43,7 @@ __all__ = [
     "CommandApdu",
     "Connection",
     "DecodedCommand",
+    "Ins",
     "MalformedApduError",
     "NoCardError",
     "PcscUnavailableError",

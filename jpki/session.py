@@ -22,6 +22,7 @@ from apdu import (
     ApduProtocol,
     CommandApdu,
     Connection,
+    Ins,
     ProtocolError,
     TransportError,
     retries_from_sw,
@@ -59,9 +60,6 @@ __all__ = ["CardCertificate", "JpkiSession"]
 
 logger = logging.getLogger(__name__)
 
-_INS_VERIFY = 0x20
-_INS_CHANGE_REFERENCE_DATA = 0x24
-_INS_SIGN = 0x2A
 _TOKEN_LENGTH = 160
 _TOKEN_NAME_LENGTH = 32
 _AVAILABILITY_LENGTH = 3
@@ -215,7 +213,7 @@ class JpkiSession:
     def _query(self, kind: PinKind) -> PinStatus:
         self._select(kind.application)
         # Case 1 (no Le): the card answers 63Cx without spending a try; with Le it says 6700.
-        response = self._protocol.send(CommandApdu(0x00, _INS_VERIFY, 0x00, _sfi(kind.file)))
+        response = self._protocol.send(CommandApdu(0x00, Ins.VERIFY, 0x00, _sfi(kind.file)))
         if response.ok:
             return PinStatus(kind, kind.max_tries, verified=True)
         tries = retries_from_sw(response.sw)
@@ -285,7 +283,7 @@ class JpkiSession:
         logger.debug("verifying the %s", kind.label.render("en"))
         self._send_pin_command(
             kind,
-            CommandApdu(0x00, _INS_VERIFY, 0x00, _sfi(kind.file), data),
+            CommandApdu(0x00, Ins.VERIFY, 0x00, _sfi(kind.file), data),
             f"whether a try of the {kind.label.render('en')} was spent is unknown",
         )
         return PinStatus(kind, kind.max_tries, verified=True)
@@ -300,7 +298,7 @@ class JpkiSession:
         self.verify_pin(kind, current, force=force)
         logger.debug("changing the %s", kind.label.render("en"))
         command = CommandApdu(
-            0x00, _INS_CHANGE_REFERENCE_DATA, 0x01, _sfi(kind.file), new.encode("ascii")
+            0x00, Ins.CHANGE_REFERENCE_DATA, 0x01, _sfi(kind.file), new.encode("ascii")
         )
         self._send_pin_command(
             kind, command, f"whether the {kind.label.render('en')} was changed is unknown"
@@ -321,7 +319,9 @@ class JpkiSession:
             raise ValueError(f"a DigestInfo is 1-{_MAX_DIGEST_INFO} bytes, got {len(digest_info)}")
         self._select(Application.JPKI)
         response = self._protocol.send(
-            CommandApdu(0x80, _INS_SIGN, 0x00, _sfi(key.file), digest_info, le=256)
+            CommandApdu(
+                0x80, Ins.PERFORM_SECURITY_OPERATION, 0x00, _sfi(key.file), digest_info, le=256
+            )
         )
         if response.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
             raise PinRequiredError(key.pin, f"signing with the {key.value} key")

@@ -18,9 +18,6 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-_INS_VERIFY = 0x20
-_INS_RESET_RETRY_COUNTER = 0x2C
-
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``apdu`` command."""
@@ -56,15 +53,15 @@ def _guard_pin_command(
     VERIFY, which spends nothing); a blocked PIN is never sent, and one with a single try left
     (or whose counter cannot be read) only with ``--force``.
     """
-    from apdu import CommandApdu
+    from apdu import CommandApdu, Ins
     from apdu.status import retries_from_sw
 
     if not protocol.connection.exclusive:
         raise CliError(Msg("cli.apdu.shared"), ExitCode.PIN_PROBLEM)
-    if command.ins == _INS_RESET_RETRY_COUNTER:
+    if command.ins == Ins.RESET_RETRY_COUNTER:
         tries = None
     else:
-        query = CommandApdu(command.cla, _INS_VERIFY, 0x00, command.p2)
+        query = CommandApdu(command.cla, Ins.VERIFY, 0x00, command.p2)
         answer = protocol.send(query)
         tries = None if answer.ok else retries_from_sw(answer.sw)
         if answer.ok:
