@@ -9,7 +9,7 @@ from jpki.ids import CertKind
 from jpki.texts import Msg
 
 from .card import open_session
-from .commands import add_command
+from .commands import add_command_group
 from .context import CliContext
 from .dates import iso_date, today_jst
 from .errors import CliError, ExitCode
@@ -29,12 +29,7 @@ _KINDS = tuple(kind.value for kind in CertKind)
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``cert`` command group."""
-    parser = add_command(
-        subparsers,
-        "cert",
-    )
-    cert_sub = parser.add_subparsers(dest="cert_command", metavar="ACTION")
-    cert_sub.required = True
+    cert_sub = add_command_group(subparsers, "cert")
     read = cert_sub.add_parser("read", help="read a certificate from the card and save it")
     read.add_argument("kind", choices=_KINDS)
     read.add_argument("--format", choices=("pem", "der"), default="pem")

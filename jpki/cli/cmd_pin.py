@@ -9,7 +9,7 @@ from jpki.ids import PinKind
 from jpki.texts import Msg
 
 from .card import open_session
-from .commands import add_command
+from .commands import add_command_group
 from .context import CliContext
 from .errors import CliError, ExitCode
 from .pinentry import add_pin_options, read_pin
@@ -24,12 +24,7 @@ _KINDS = tuple(kind.value for kind in PinKind)
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``pin`` command group."""
-    parser = add_command(
-        subparsers,
-        "pin",
-    )
-    pin_sub = parser.add_subparsers(dest="pin_command", metavar="ACTION")
-    pin_sub.required = True
+    pin_sub = add_command_group(subparsers, "pin")
     status = pin_sub.add_parser("status", help="tries left on all four PINs (no try is spent)")
     status.set_defaults(handler=run_status)
     for name, handler, text in (

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from jpki.texts import Msg
 
-from .commands import add_command
+from .commands import add_command_group
 from .errors import CliError, ExitCode
 from .sim_manage import register_management
 
@@ -31,13 +31,9 @@ _DEFAULT_PORT = 35963
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sim`` command group and its subcommands."""
-    parser = add_command(
-        subparsers,
-        "sim",
-        "Work with the simulated My Number Card.",
+    sim_sub = add_command_group(
+        subparsers, "sim", "Work with the simulated My Number Card.", metavar="SUBCOMMAND"
     )
-    sim_sub = parser.add_subparsers(dest="sim_command", metavar="SUBCOMMAND")
-    sim_sub.required = True
     _register_serve(sim_sub)
     register_management(sim_sub)  # new, show, profiles
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 
-__all__ = ["COMMANDS", "CommandEntry", "add_command", "summary"]
+__all__ = ["COMMANDS", "CommandEntry", "add_command", "add_command_group", "summary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +84,19 @@ def add_command(
 ) -> argparse.ArgumentParser:
     """Add the parser of top-level command *name*, with its ``--help`` line from the table."""
     return subparsers.add_parser(name, help=summary(name), description=description)
+
+
+def add_command_group(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    description: str | None = None,
+    *,
+    metavar: str = "ACTION",
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """Add command *name* as a group: its sub-commands are required and land in
+    ``<name>_command``. Returns the group's sub-parsers."""
+    group = add_command(subparsers, name, description).add_subparsers(
+        dest=f"{name}_command", metavar=metavar
+    )
+    group.required = True
+    return group
