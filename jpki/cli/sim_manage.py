@@ -9,7 +9,7 @@ value. PIN values to set come from the terminal or standard input, never from th
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,15 +100,9 @@ class CertificateSummary:
     expiry_date: date
 
     def to_json(self) -> dict[str, Any]:
-        """Plain values; dates ISO 8601."""
-        return {
-            "kind": self.kind,
-            "subject": self.subject,
-            "issuer": self.issuer,
-            "not_before": self.not_before,
-            "not_after": self.not_after,
-            "expiry_date": self.expiry_date.isoformat(),
-        }
+        """The fields by name; dates ISO 8601."""
+        values = {field.name: getattr(self, field.name) for field in fields(self)}
+        return {**values, "expiry_date": self.expiry_date.isoformat()}
 
 
 @dataclass(frozen=True, slots=True)
