@@ -185,3 +185,15 @@ def test_every_expected_error_is_said_in_japanese(error: BaseException) -> None:
     assert JAPANESE.search(japanese), japanese
     assert not english_left(japanese, ("no-such", "card.json", "trust.pem")), japanese
     assert english and english != japanese
+
+
+def test_the_locale_chooses_the_language_when_lang_is_not_given(
+    jpki: Jpki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    assert "残り 3/3 回" in jpki("--sim", "pin", "status").out
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")  # no catalogs: English
+    assert "3 of 3 tries left" in jpki("--sim", "pin", "status").out
+    assert "残り 3/3 回" in jpki("--sim", "--lang", "ja", "pin", "status").out
