@@ -117,12 +117,12 @@ class PinKind(_Named, StrEnum):
     @property
     def application(self) -> Application:
         """The application that holds this PIN."""
-        return _PIN_APPLICATION[self]
+        return _PIN_SLOT[self][0]
 
     @property
     def file(self) -> int:
         """The PIN's reference (its EF identifier)."""
-        return _PIN_FILE[self]
+        return int(_PIN_SLOT[self][1])
 
     @property
     def max_tries(self) -> int:
@@ -141,17 +141,12 @@ class PinKind(_Named, StrEnum):
 
 
 PinKind._catalog_prefix = "pin"
-_PIN_APPLICATION = {
-    PinKind.AUTH: Application.JPKI,
-    PinKind.SIGN: Application.JPKI,
-    PinKind.CARD_INFO: Application.CARD_INFO,
-    PinKind.JUKI: Application.JUKI,
-}
-_PIN_FILE = {
-    PinKind.AUTH: int(JpkiFile.AUTH_PIN),
-    PinKind.SIGN: int(JpkiFile.SIGN_PIN),
-    PinKind.CARD_INFO: int(CardInfoFile.PIN),
-    PinKind.JUKI: int(JukiFile.PIN),
+# Where each PIN lives: its application and its reference (the EF identifier).
+_PIN_SLOT = {
+    PinKind.AUTH: (Application.JPKI, JpkiFile.AUTH_PIN),
+    PinKind.SIGN: (Application.JPKI, JpkiFile.SIGN_PIN),
+    PinKind.CARD_INFO: (Application.CARD_INFO, CardInfoFile.PIN),
+    PinKind.JUKI: (Application.JUKI, JukiFile.PIN),
 }
 
 
