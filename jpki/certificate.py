@@ -29,6 +29,7 @@ from .jst import JST
 
 __all__ = [
     "split_name",
+    "HasName",
     "AUTH_POLICY_OID",
     "JST",
     "SIGN_POLICY_OID",
@@ -124,8 +125,21 @@ def split_name(name: str) -> tuple[str, str]:
     return family, given
 
 
+class HasName:
+    """A record that names a person, family name first (mixed into :class:`Holder` and
+    :class:`jpki.cardinfo.BasicInfo`)."""
+
+    __slots__ = ()
+    name: str
+
+    @property
+    def name_parts(self) -> tuple[str, str]:
+        """Family and given name (see :func:`split_name`)."""
+        return split_name(self.name)
+
+
 @dataclass(frozen=True, slots=True)
-class Holder:
+class Holder(HasName):
     """The holder's four attributes, as the signature certificate carries them.
 
     :param name: family and given name separated by U+3000.
@@ -149,11 +163,6 @@ class Holder:
     birth_date_code: str
     address: str
     address_substitutions: str
-
-    @property
-    def name_parts(self) -> tuple[str, str]:
-        """Family and given name (see :func:`split_name`)."""
-        return split_name(self.name)
 
     def to_json(self) -> dict[str, object]:
         """The holder as JSON-ready values: ``name``, ``sex``, ``birth_date``, ``address``, ..."""
