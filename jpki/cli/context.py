@@ -8,8 +8,6 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
-from jpki.texts import default_language, render
-
 if TYPE_CHECKING:
     from apdu import Connection
 
@@ -37,10 +35,18 @@ class CliContext:
     def lang(self) -> str:
         """The language of the texts (``--lang``, else the locale's; see :mod:`jpki.texts`)."""
         lang = getattr(self.args, "lang", None)
-        return str(lang) if lang else default_language()
+        if lang:
+            return str(lang)
+        from jpki.texts import default_language  # not needed to start: --help never asks
+
+        return default_language()
 
     def render(self, text: object) -> str:
         """*text* (a :class:`~jpki.texts.Msg`, a date, plain text...) in :attr:`lang`."""
+        if isinstance(text, str):
+            return text
+        from jpki.texts import render
+
         return render(text, self.lang)
 
     def text(self, ja: str, en: str) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import IntEnum, unique
 
-from jpki.texts import Msg
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would slow --help
+if TYPE_CHECKING:
+    from jpki.texts import Msg
 
 __all__ = ["CliError", "ExitCode"]
 
@@ -34,6 +36,6 @@ class CliError(Exception):
     """
 
     def __init__(self, message: Msg | str, exit_code: ExitCode = ExitCode.FAILURE) -> None:
-        super().__init__(message.render("en") if isinstance(message, Msg) else message)
+        super().__init__(message if isinstance(message, str) else message.render("en"))
         self.message = message
         self.exit_code = exit_code

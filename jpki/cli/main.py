@@ -18,8 +18,6 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
-from jpki.texts import Msg, languages
-
 from .commands import COMMANDS
 from .context import CliContext
 from .errors import CliError, ExitCode
@@ -60,6 +58,19 @@ def _chosen_command(argv: Sequence[str]) -> str | None:
         else:
             return word
     return None
+
+
+def _language(text: str) -> str:
+    """argparse type of ``--lang``: a language with catalogs (looked up only when given)."""
+    from jpki.texts import language, languages
+
+    try:
+        return language(text)
+    except ValueError:
+        # The value is not repeated: nothing typed on the command line is echoed.
+        raise argparse.ArgumentTypeError(
+            f"no texts in that language (have: {', '.join(languages())})"
+        ) from None
 
 
 _SOURCE_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -107,8 +118,10 @@ _OUTPUT_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     (
         "--lang",
         {
-            "choices": languages(),
-            "help": "language of reports and messages (default: from the locale)",
+            "type": _language,
+            "metavar": "LANG",
+            "help": "language of reports and messages: ja, en or any other that has catalogs in "
+            "jpki/texts (default: from the locale)",
         },
     ),
     (
@@ -247,6 +260,8 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.message(f"jpki: {ctx.render(exc.message)}")
         return int(exc.exit_code)
     except KeyboardInterrupt:
+        from jpki.texts import Msg
+
         ctx.message(f"jpki: {ctx.render(Msg('cli.interrupted'))}")
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
@@ -256,6 +271,8 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
         if described is None:
             if args.debug:
                 raise
+            from jpki.texts import Msg
+
             unexpected = Msg("cli.unexpected_error", kind=type(exc).__name__, detail=str(exc))
             ctx.message(f"jpki: {ctx.render(unexpected)}")
             return int(ExitCode.FAILURE)

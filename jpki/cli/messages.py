@@ -1,16 +1,19 @@
-"""One-line messages and exit codes for the errors a user can meet, in the run's language."""
+"""One-line messages and exit codes for the errors a user can meet, in the run's language.
+
+The messages come from the ``cli`` catalog of :mod:`jpki.texts`, imported on the error path
+only: starting the program does not load it.
+"""
 
 from __future__ import annotations
 
 import errno
 from typing import TYPE_CHECKING
 
-from jpki.texts import Msg, render
-
 from .errors import ExitCode
 
 if TYPE_CHECKING:
     from jpki.errors import PinError
+    from jpki.texts import Msg
 
 __all__ = ["describe_error"]
 
@@ -28,6 +31,7 @@ _OS_ERRORS = {
 
 def _pin_message(exc: PinError) -> Msg:
     from jpki import errors as domain
+    from jpki.texts import Msg
 
     pin = exc.pin.label
     if isinstance(exc, domain.PinBlockedError):
@@ -51,6 +55,7 @@ def _describe(exc: BaseException) -> tuple[Msg, ExitCode] | None:
     # Imported here, on the error path only: they are not needed to start the program.
     from apdu import errors as iso
     from jpki import errors as domain
+    from jpki.texts import Msg
 
     detail = str(exc)
     if isinstance(exc, domain.PinError):
@@ -94,6 +99,8 @@ def _describe(exc: BaseException) -> tuple[Msg, ExitCode] | None:
 
 def describe_error(exc: BaseException, lang: str) -> tuple[str, ExitCode] | None:
     """The message in *lang* and the exit code for an expected error, or None for a bug."""
+    from jpki.texts import render
+
     described = _describe(exc)
     if described is None:
         return None

@@ -77,13 +77,22 @@ def test_help_imports_neither_cryptography_nor_pyscard_nor_the_simulator() -> No
         "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['--help'])\n"
         "heavy = [m for m in sys.modules if m.split('.')[0] in "
-        "('cryptography', 'smartcard', 'asn1crypto', 'holidays', 'sim')]\n"
+        "('cryptography', 'smartcard', 'asn1crypto', 'holidays', 'sim') or m == 'jpki.texts']\n"
         "print(heavy)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_lang_takes_the_languages_that_have_catalogs(jpki: Jpki, capsys: Any) -> None:
+    assert "残り" in jpki("--lang", "JA", "--sim", "pin", "status").out
+    with pytest.raises(SystemExit) as caught:
+        jpki("--lang", "x9876", "--sim", "pin", "status")
+    assert caught.value.code == 2
+    error = capsys.readouterr().err
+    assert "no texts in that language (have: en, ja)" in error and "9876" not in error
 
 
 def test_global_options_work_after_the_command(jpki: Jpki) -> None:
