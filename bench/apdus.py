@@ -25,15 +25,15 @@ from apdu.command import MAX_LE_EXTENDED, MAX_LE_SHORT
 from jpki.ids import CertKind, KeyKind, PinKind
 from jpki.session import JpkiSession
 from jpki.status import read_status
-from sim.applets import Applet
-from sim.applets import Application as SimApplication
-from sim.applets import CardInfoFile as SimCardInfoFile
-from sim.applets import JpkiFile as SimJpkiFile
-from sim.applets.files import BinaryFile
-from sim.card import SimulatedCard
 from sim.carddata import CardData
-from sim.connection import SimConnection
-from sim.profiles import DEFAULT_PROFILE, build_card_data
+from sim.chip.applets import Applet
+from sim.chip.applets import Application as SimApplication
+from sim.chip.applets import CardInfoFile as SimCardInfoFile
+from sim.chip.applets import JpkiFile as SimJpkiFile
+from sim.chip.applets.files import BinaryFile
+from sim.chip.card import SimulatedCard
+from sim.chip.connection import SimConnection
+from sim.factory.profiles import DEFAULT_PROFILE, build_card_data
 
 __all__ = [
     "OPERATIONS",

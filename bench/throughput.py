@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from jpki.digest import HashAlgorithm, digest_info
-from sim.card import SimulatedCard
-from sim.connection import SimConnection
+from sim.chip.card import SimulatedCard
+from sim.chip.connection import SimConnection
 
 from .apdus import default_card
 

@@ -2,11 +2,11 @@
 
 A :class:`CardData` names everything that differs between two cards: the token name, the
 certificates (DER), the private keys (an index into the published test-key pool of
-:mod:`sim.testkeys`, or a PEM text), the holder's data for the card-info application, the
+:mod:`sim.factory.testkeys`, or a PEM text), the holder's data for the card-info application, the
 PINs with their try counters, the ATR and a few behaviour options. :meth:`CardData.to_dict`
 and :meth:`CardData.from_dict` turn it into JSON-friendly values and back; the simulated card
 hands back an updated copy (changed PINs, spent tries) with
-:attr:`sim.card.SimulatedCard.card_data`.
+:attr:`sim.chip.card.SimulatedCard.card_data`.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum, unique
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from sim.chip.echo import NEW_JPKI_ATR, OLD_JPKI_ATR
+from sim.factory import testkeys
 
-from sim import testkeys
-from sim.echo import NEW_JPKI_ATR, OLD_JPKI_ATR
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 __all__ = [
     "AtrKind",
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 KeySource = int | str
-"""A private key: an index into :func:`sim.testkeys.pool_key`, or an RSA key as PEM text."""
+"""A private key: an index into :func:`sim.factory.testkeys.pool_key`, or an RSA key as PEM text."""
 
 _DIGITS = frozenset(string.digits)
 _TOKEN_NAME_BYTES = 32
@@ -173,7 +173,14 @@ class CardData:
     :param juki_pin: the Juki application PIN (4 digits, 3 tries).
     :param card_info_key: the key that signs the card-info integrity record (EF ``0003``).
     :param clear_verified_on_select: selecting an application clears the verified state of
-        that application's PINs (OpenSC relies on it to log out).
+        that application's PINs. **Not observed on real cards**, which keep a verified PIN
+        until power-off or reset; kept for clients written against the opposite assumption
+        (OpenSC's jpki driver logs out by re-selecting).
+    :param basic_info_long_form: EF ``0002`` of the card-info application opens with the
+        long-form length ``FF 20 82 HH LL`` (production cards); False gives the minimal
+        form ``FF 20 LL`` of J-LIS test cards. The offsets in ``DF21`` follow the header.
+    :param card_info_issuer_key: the simulated issuer's key that signs the card-info
+        application's card-verifiable certificate (EF ``0004``).
     """
 
     token_name: str = TokenName.MY_NUMBER_CARD.value
@@ -196,7 +203,9 @@ class CardData:
     card_info_pin: PinSetting = PinSetting("1234")
     juki_pin: PinSetting = PinSetting("1234")
     card_info_key: KeySource = testkeys.POOL_SIZE - 1
-    clear_verified_on_select: bool = True
+    clear_verified_on_select: bool = False
+    basic_info_long_form: bool = True
+    card_info_issuer_key: KeySource = testkeys.POOL_SIZE - 2
 
     def __post_init__(self) -> None:
         name = self.token_name
@@ -211,7 +220,7 @@ class CardData:
         _check_digits("municipality_code", self.municipality_code, 5)
         if not isinstance(self.card_expiry, date):
             raise TypeError("card_expiry must be a datetime.date")
-        for label in ("auth_key", "sign_key", "card_info_key"):
+        for label in ("auth_key", "sign_key", "card_info_key", "card_info_issuer_key"):
             _check_key_source(label, getattr(self, label))
 
     @property
@@ -311,6 +320,10 @@ def load_private_key(source: KeySource) -> rsa.RSAPrivateKey:
 
     :raises ValueError: an index outside the pool, PEM that does not hold an RSA key.
     """
+    # Loaded here, not at import: the chip, which imports this module, stays free of it.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     if isinstance(source, int):
         return testkeys.pool_key(source)
     key = serialization.load_pem_private_key(source.encode("ascii"), password=None)

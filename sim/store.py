@@ -20,10 +20,10 @@ from typing import Any
 from jpki.atomic import atomic_writer
 from jpki.errors import InputError
 from jpki.texts import Msg
-from sim.applets.card_info import CARD_INFO_PIN_TRIES
-from sim.applets.jpki import AUTH_PIN_TRIES, SIGN_PASSWORD_TRIES
-from sim.applets.juki import JUKI_PIN_TRIES
 from sim.carddata import CardData
+from sim.chip.applets.card_info import CARD_INFO_PIN_TRIES
+from sim.chip.applets.jpki import AUTH_PIN_TRIES, SIGN_PASSWORD_TRIES
+from sim.chip.applets.juki import JUKI_PIN_TRIES
 
 __all__ = [
     "FORMAT_NAME",

@@ -19,8 +19,8 @@ from .errors import CliError, ExitCode
 from .sim_manage import register_management
 
 if TYPE_CHECKING:
-    from sim.model import CardModel
-    from sim.vpcd import VpcdServer
+    from sim.chip.model import CardModel
+    from sim.chip.vpcd import VpcdServer
 
     from .context import CliContext
 
@@ -117,6 +117,20 @@ def _register_serve(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]
         help="the echo card's ATR (default: older My Number Card)",
     )
     parser.add_argument(
+        "--reader-profile",
+        choices=("contact", "no-extended", "t0", "nfc"),
+        default="contact",
+        help="the reader the card sits behind: contact (T=1, extended APDUs; default), "
+        "no-extended (extended APDUs answered 6700), t0 (61xx/6Cxx, GET RESPONSE), "
+        "nfc (contactless ATR, slow signatures)",
+    )
+    parser.add_argument(
+        "--sign-delay-ms",
+        type=_count,
+        metavar="MS",
+        help="milliseconds each signature takes behind the reader (default 600 for nfc, else 0)",
+    )
+    parser.add_argument(
         "--remove-after",
         type=_count,
         metavar="N",
@@ -137,15 +151,15 @@ def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, Msg]]:
     if args.echo:
         if card_file is not None or profile is not None:
             raise CliError(Msg("cli.serve.echo_alone"), ExitCode.USAGE)
-        from sim.echo import OLD_JPKI_ATR, EchoCard
+        from sim.chip.echo import OLD_JPKI_ATR, EchoCard
 
         card = EchoCard(args.atr if args.atr is not None else OLD_JPKI_ATR)
         yield card, Msg("cli.serve.echo_card", atr=card.atr.hex(" ").upper())
         return
     if args.atr is not None:
         raise CliError(Msg("cli.serve.atr_echo_only"), ExitCode.USAGE)
-    from sim.opening import open_simulated_card
-    from sim.profiles import DEFAULT_PROFILE
+    from sim.factory.opening import open_simulated_card
+    from sim.factory.profiles import DEFAULT_PROFILE
 
     # A card file is written back as its counters change (and once more at close).
     connection = open_simulated_card(profile=profile, card_file=card_file)
@@ -159,8 +173,22 @@ def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, Msg]]:
         connection.close()
 
 
+def _behind_reader(card: CardModel, args: argparse.Namespace) -> CardModel:
+    """*card* behind the reader ``--reader-profile`` names (the card itself for contact)."""
+    from sim.chip.readers import ReaderKind, ReaderPath, ReaderProfile
+
+    kind = ReaderKind(args.reader_profile)
+    if kind is ReaderKind.CONTACT and not args.sign_delay_ms:
+        return card
+    try:
+        profile = ReaderProfile(kind, args.sign_delay_ms)
+    except ValueError as exc:
+        raise CliError(Msg("cli.serve.sign_delay", detail=str(exc)), ExitCode.USAGE) from None
+    return ReaderPath(card, profile)
+
+
 def _run_serve(args: argparse.Namespace, ctx: CliContext) -> int:
-    from sim.vpcd import VpcdServer, reader_name_for_port, stop_on_signals
+    from sim.chip.vpcd import VpcdServer, reader_name_for_port, stop_on_signals
 
     reader = reader_name_for_port(args.port)
     where = Msg("cli.serve.reader", reader=reader) if reader else Msg("cli.serve.other_slot")
@@ -174,7 +202,7 @@ def _run_serve(args: argparse.Namespace, ctx: CliContext) -> int:
                 ctx.message(Msg("cli.serve.serving", card=label, port=args.port, where=where))
 
         server = VpcdServer(
-            card,
+            _behind_reader(card, args),
             host=args.host,
             port=args.port,
             on_connected=connected,

@@ -66,6 +66,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "expiry dates, renewal windows and states of the card and certificates (no card)",
         uses_card=False,
     ),
+    CommandEntry("pdf", "cmd_pdf", "sign PDFs with the card (PAdES) and check signed PDFs offline"),
     CommandEntry("sim", "cmd_sim", "run the simulated My Number Card (serve it to PC/SC programs)"),
 )
 

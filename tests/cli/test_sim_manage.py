@@ -19,7 +19,7 @@ from jpki.cli.context import CliContext
 from jpki.cli.errors import CliError, ExitCode
 from jpki.cli.sim_manage import register_management
 from jpki.texts import render
-from sim.profiles import PROFILES, build_card_data
+from sim.factory.profiles import PROFILES, build_card_data
 from sim.store import load_card_data, save_card_data
 
 NAME_OID = x509.ObjectIdentifier("1.2.392.200149.8.5.5.1")
@@ -343,3 +343,25 @@ def test_show_errors(tmp_path: Path) -> None:
     document["card"]["auth_certificate"] = "3003020100"
     broken.write_text(json.dumps(document), encoding="utf-8")
     assert "certificate" in str(usage_error("sim", "show", str(broken)))
+
+
+def test_new_logout_on_select_and_test_card_basic_info(tmp_path: Path) -> None:
+    default = tmp_path / "default.json"
+    jpki("sim", "new", "-o", str(default))
+    data = load_card_data(default)
+    assert not data.clear_verified_on_select and data.basic_info_long_form
+    options = tmp_path / "options.json"
+    jpki("sim", "new", "--logout-on-select", "--test-card-basic-info", "-o", str(options))
+    data = load_card_data(options)
+    assert data.clear_verified_on_select and not data.basic_info_long_form
+
+
+def test_logout_and_keep_verified_contradict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "card.json"
+    with pytest.raises(SystemExit) as caught:
+        jpki("sim", "new", "--logout-on-select", "--keep-verified-on-select", "-o", str(path))
+    assert caught.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+    assert not path.exists()

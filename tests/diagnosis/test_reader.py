@@ -15,7 +15,7 @@ from jpki.diagnosis import ChipKind, Problem, read_facts
 from jpki.errors import ChainError
 from jpki.ids import PinKind, TokenKind
 from sim import CardData, Faults, SimConnection, SimulatedCard, open_simulated_card
-from sim.profiles import build_card_data
+from sim.factory.profiles import build_card_data
 
 SELECT_JPKI = "00A4040C0AD392F000260100000001"
 

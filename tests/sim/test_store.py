@@ -13,12 +13,12 @@ import pytest
 
 from apdu import ApduProtocol, CommandApdu, ToolkitError
 from apdu.connection import Connection
-from sim import opening
 from sim.carddata import AtrKind, CardData
-from sim.connection import SimConnection
-from sim.model import CardModel
-from sim.opening import CardFileConnection, PersistentCard, open_simulated_card
-from sim.profiles import ProfileError, UnknownProfileError, build_card_data
+from sim.chip.connection import SimConnection
+from sim.chip.model import CardModel
+from sim.factory import opening
+from sim.factory.opening import CardFileConnection, PersistentCard, open_simulated_card
+from sim.factory.profiles import ProfileError, UnknownProfileError, build_card_data
 from sim.store import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -257,7 +257,7 @@ def test_save_failure_is_logged_then_raised_at_close(
 
     connection = open_simulated_card(card_file=card_file)
     monkeypatch.setattr(opening, "save_card_data", failing_save)
-    with caplog.at_level(logging.ERROR, logger="sim.opening"):
+    with caplog.at_level(logging.ERROR, logger="sim.factory.opening"):
         assert verify(connection, WRONG_AUTH_PIN) == 0x63C2  # the card still answers
     assert "not saved" in caplog.text
     assert "9999" not in caplog.text

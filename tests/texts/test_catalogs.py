@@ -172,7 +172,7 @@ def _keys_built_from_identifiers() -> list[Msg]:
     from jpki.cli.messages import _OS_ERRORS
     from jpki.ids import CertKind, PinKind, Sex
     from sim.carddata import AtrKind
-    from sim.profiles import PROFILES
+    from sim.factory.profiles import PROFILES
 
     labels = [kind.label for kinds in (PinKind, CertKind, Sex) for kind in kinds]
     fields = ("my_number", "name", "address", "birth_date", "sex", "kind", "subject", "issuer")

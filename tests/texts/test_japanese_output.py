@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from sim.profiles import PROFILES
+from sim.factory.profiles import PROFILES
 from tests.texts.latin import latin_words
 
 Jpki = Callable[..., Any]
@@ -137,7 +137,7 @@ def _expected_errors() -> list[BaseException]:
     from jpki import errors as domain
     from jpki.ids import PinKind
     from jpki.pins import check_pin
-    from sim.profiles import UnknownProfileError
+    from sim.factory.profiles import UnknownProfileError
     from sim.store import CardFileError
 
     try:
