@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from jpki.cli.card import open_card, open_session
-from jpki.diagnosis.reader import read_facts
+from jpki.diagnosis.collect import read_facts
 from jpki.errors import PinRequiredError
 from jpki.ids import KeyKind, PinKind
 from jpki.session import JpkiSession

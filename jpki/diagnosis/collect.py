@@ -44,9 +44,6 @@ logger = logging.getLogger(__name__)
 # A certificate issued before the first My Number Card cannot be on one (an old Juki card).
 _FIRST_CARD_DAY = min(rule_set.in_force_from for rule_set in RuleSet)
 _ABSENT_SW = frozenset({SW.FILE_NOT_FOUND, SW.RECORD_NOT_FOUND, SW.REFERENCE_NOT_FOUND})
-# JPKI PINs first: the JPKI application is still selected after the certificate read. This is
-# also the PinKind order, the order of CardFacts.pins.
-_PIN_ORDER = (PinKind.AUTH, PinKind.SIGN, PinKind.CARD_INFO, PinKind.JUKI)
 
 
 def read_facts(
@@ -71,9 +68,17 @@ def read_facts(
     return _with_count(facts, connection.apdu_count - start)
 
 
-def read_session_facts(session: JpkiSession, *, check_chain: bool = False) -> CardFacts:
+def read_session_facts(
+    session: JpkiSession,
+    *,
+    check_chain: bool = False,
+    with_token: bool = False,
+    with_card_record: bool = True,
+) -> CardFacts:
     """Read the facts through an open session (see :func:`read_facts`).
 
+    :param with_token: always read the token EF (``jpki status`` shows it).
+    :param with_card_record: read the common application's record (the card's expiry).
     :attr:`CardFacts.apdu_count` counts the APDUs sent by this call.
     """
     connection = session.connection
@@ -84,10 +89,14 @@ def read_session_facts(session: JpkiSession, *, check_chain: bool = False) -> Ca
         auth is not None and auth.not_before.date() < _FIRST_CARD_DAY
     )
     # Read the token while the JPKI application is still selected, when it is wanted anyway.
-    token = session.token() if unusual or check_chain else None
+    token = session.token() if unusual or check_chain or with_token else None
     chain = _chain(session, auth) if check_chain else None
-    pins = tuple(_pin(session, kind) for kind in _PIN_ORDER)
-    record, record_problem = _card_record(session)
+    # JPKI PINs first (PinKind order): the JPKI application is still selected.
+    pins = tuple(_pin(session, kind) for kind in PinKind)
+    record: CardRecord | None = None
+    record_problem: Problem | None = None
+    if with_card_record:
+        record, record_problem = _card_record(session)
     if token is None and record_problem is not None:
         token = session.token()
     chip = ChipKind.MY_NUMBER_CARD if token is None else ChipKind.from_token(token.kind)
@@ -134,7 +143,7 @@ def _pin(session: JpkiSession, kind: PinKind) -> PinFact:
         return PinFact(kind, session.pin_status(kind))
     except ApduError as exc:
         problem = Problem.ABSENT if exc.sw in _ABSENT_SW else Problem.UNREADABLE
-        logger.debug("the %s cannot be queried: %s", kind.label_en, exc)
+        logger.debug("the %s PIN cannot be queried: %s", kind.value, exc)
         return PinFact(kind, None, problem)
 
 
@@ -158,7 +167,7 @@ def _ca_certificate(session: JpkiSession, kind: CertKind) -> CertificateInfo | N
     try:
         return session.read_certificate(kind).info
     except (CertificateError, PinRequiredError, ApduError) as exc:
-        logger.debug("the %s cannot be read: %s", kind.label_en, exc)
+        logger.debug("the %s certificate cannot be read: %s", kind.value, exc)
         return None
 
 
