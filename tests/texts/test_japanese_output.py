@@ -61,6 +61,10 @@ def assert_japanese(run: Any, data: tuple[str, ...] = ()) -> None:
         pytest.param(("--profile", "no-such", "pin", "status"), {}, 2, id="unknown-profile"),
         pytest.param(("info",), {"card_info": "1234"}, 0, id="info"),
         pytest.param(("sim", "profiles"), {}, 0, id="profiles"),
+        pytest.param(("status", "--today", "2026-11-22"), {}, 0, id="status"),
+        pytest.param(
+            ("--profile", "blocked", "diagnose", "--today", "2026-11-22"), {}, 11, id="diagnose"
+        ),
         pytest.param(("sim", "show"), {}, 2, id="no-card-file"),
         pytest.param(("apdu", "zz"), {}, 2, id="apdu-not-hex"),
         pytest.param(("apdu", "002000980439383736"), {}, 2, id="apdu-pin-in-argv"),
