@@ -214,7 +214,7 @@ def _run_read_all_certs(connection: Connection, data: CardData, extended: bool) 
     session = JpkiSession(connection, extended=extended)
     for kind in (CertKind.AUTH, CertKind.AUTH_CA, CertKind.SIGN_CA):
         session.read_certificate(kind)
-    session.verify_pin(PinKind.SIGN, data.sign_password.value)
+    session.verify_pin(PinKind.SIGN, data.sign_password.known_value)
     session.read_certificate(CertKind.SIGN)
 
 
@@ -234,13 +234,13 @@ def _run_diagnose(connection: Connection, data: CardData, extended: bool) -> Non
 
 def _run_sign_auth(connection: Connection, data: CardData, extended: bool) -> None:
     session = JpkiSession(connection, extended=extended)
-    session.verify_pin(PinKind.AUTH, data.auth_pin.value)
+    session.verify_pin(PinKind.AUTH, data.auth_pin.known_value)
     session.sign(KeyKind.AUTH, SIGNED_MESSAGE)
 
 
 def _run_read_card_info(connection: Connection, data: CardData, extended: bool) -> None:
     session = JpkiSession(connection, extended=extended)
-    session.verify_pin(PinKind.CARD_INFO, data.card_info_pin.value)
+    session.verify_pin(PinKind.CARD_INFO, data.card_info_pin.known_value)
     session.read_card_info()
 
 

@@ -63,7 +63,12 @@ def _read(ctx: CliContext, session: JpkiSession, args: argparse.Namespace) -> Ce
 def render_certificate(ctx: CliContext, info: CertificateInfo, today: date) -> list[str]:
     """A certificate as lines of text, in the context's language."""
     days = info.days_left(today)
-    left = Msg("cli.cert.days_left", count=days) if days >= 0 else Msg("cli.cert.expired")
+    if info.no_expiry:
+        left = Msg("cli.cert.in_parentheses", text=Msg("safety.no_expiry"))
+    elif days >= 0:
+        left = Msg("cli.cert.days_left", count=days)
+    else:
+        left = Msg("cli.cert.expired")
     fields: list[tuple[str, object]] = [
         (
             "kind",

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from jpki.texts import Msg
+from jpki.texts import Msg, render
 
 from .commands import add_command_group
 from .errors import CliError, ExitCode
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 _DEFAULT_PORT = 35963
+DEFAULT_CONNECT_TIMEOUT = 30.0
+"""How long ``sim serve`` waits for pcscd's vpcd driver to take the card (``--connect-timeout``)."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,6 +59,16 @@ def _atr(text: str) -> bytes:
     if not 2 <= len(atr) <= 33:
         raise argparse.ArgumentTypeError(f"an ATR has 2 to 33 bytes, not {len(atr)}")
     return atr
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("not a number of seconds") from None
+    if not 0 <= value <= 86_400:
+        raise argparse.ArgumentTypeError("must be 0 (wait forever) to 86400 seconds")
+    return value
 
 
 def _count(text: str) -> int:
@@ -136,6 +149,14 @@ def _register_serve(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]
         metavar="N",
         help="pull the card out after answering N commands, then exit (for tests)",
     )
+    parser.add_argument(
+        "--connect-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        default=DEFAULT_CONNECT_TIMEOUT,
+        help=f"give up when pcscd's vpcd driver has not taken the card after SECONDS "
+        f"(default {DEFAULT_CONNECT_TIMEOUT:g}; 0 waits forever)",
+    )
     parser.set_defaults(handler=_run_serve)
 
 
@@ -161,7 +182,7 @@ def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, Msg]]:
     from sim.factory.opening import open_simulated_card
     from sim.factory.profiles import DEFAULT_PROFILE
 
-    # A card file is written back as its counters change (and once more at close).
+    # A card file is written as its counters change, before each answer that depends on it.
     connection = open_simulated_card(profile=profile, card_file=card_file)
     if card_file is not None:
         label = Msg("cli.serve.file_card", path=card_file)
@@ -208,6 +229,43 @@ def _run_serve(args: argparse.Namespace, ctx: CliContext) -> int:
             on_connected=connected,
             remove_after_apdus=args.remove_after,
         )
+        timeout = float(args.connect_timeout)
+        where_to: dict[str, object] = {
+            "host": args.host,
+            "port": args.port,
+            "driver": "vsmartcard-vpcd",
+            "option": "--connect-timeout",
+        }
+        ctx.message(
+            render(
+                Msg("safety.serve_waiting", seconds=f"{timeout:g}", **where_to)
+                if timeout
+                else Msg("safety.serve_waiting_forever", **where_to),
+                ctx.lang,
+            )
+        )
+        gave_up = threading.Event()
+
+        def give_up_unless_connected() -> None:
+            if not server.wait_connected(timeout) and not server.stopping:
+                gave_up.set()
+                server.stop()
+
+        if timeout:
+            threading.Thread(target=give_up_unless_connected, daemon=True).start()
         with stop_on_signals(server):
             server.serve_forever()
+        if gave_up.is_set():
+            raise CliError(
+                render(
+                    Msg(
+                        "safety.serve_gave_up",
+                        seconds=f"{timeout:g}",
+                        where="--host/--port",
+                        **where_to,
+                    ),
+                    ctx.lang,
+                ),
+                ExitCode.NO_CARD_OR_READER,
+            )
     return 0

@@ -59,7 +59,9 @@ def render_status(ctx: CliContext, status: CardStatus, today: date) -> list[str]
     if cert is not None:
         days = cert.days_left(today)
         expiry = cert.expiry_date.isoformat()
-        if days < 0:
+        if cert.no_expiry:
+            lines.append(say("auth_no_expiry"))
+        elif days < 0:
             lines.append(say("auth_expired", expiry=expiry))
         else:
             lines.append(say("auth_valid", expiry=expiry, days=days))

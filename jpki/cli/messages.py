@@ -7,6 +7,7 @@ only: starting the program does not load it.
 from __future__ import annotations
 
 import errno
+import sys
 from typing import TYPE_CHECKING
 
 from .errors import ExitCode
@@ -44,6 +45,10 @@ def _pin_message(exc: PinError) -> Msg:
         return Msg("cli.error.pin_format", detail=exc.detail or str(exc))
     if isinstance(exc, domain.SharedAccessError):
         return Msg("cli.error.pin_shared", pin=pin)
+    if isinstance(exc, domain.PinOutcomeUnknownError) and isinstance(
+        exc.__cause__, KeyboardInterrupt
+    ):
+        return Msg("safety.pin_interrupted", pin=pin, command="jpki pin status")
     if isinstance(exc, domain.PinOutcomeUnknownError):
         return Msg("cli.error.pin_outcome_unknown", pin=pin, detail=str(exc))
     if isinstance(exc, domain.PinRequiredError):
@@ -57,6 +62,10 @@ def _describe(exc: BaseException) -> tuple[Msg, ExitCode] | None:
     from jpki import errors as domain
     from jpki.texts import Msg
 
+    store = sys.modules.get("sim.store")  # only loaded when a card file is in use
+    if store is not None and isinstance(exc, store.CardInUseError):
+        in_use = Msg("safety.card_in_use", path=str(exc.path), waited=f"{exc.waited:g}")
+        return in_use, ExitCode.NO_CARD_OR_READER
     detail = str(exc)
     if isinstance(exc, domain.PinError):
         return _pin_message(exc), ExitCode.PIN_PROBLEM

@@ -13,13 +13,15 @@ import os
 import sys
 
 from jpki.ids import PinKind
-from jpki.texts import Msg
+from jpki.texts import Msg, render
 
 from .context import CliContext
 from .errors import CliError, ExitCode
 
-__all__ = ["add_pin_options", "read_pin"]
+__all__ = ["MAX_PIN_LINE", "add_pin_options", "read_pin"]
 
+MAX_PIN_LINE = 256
+"""The most characters read for one PIN from standard input (a PIN has at most 16)."""
 _FORCE_HELP = "send the PIN even when one try is left"
 
 
@@ -48,7 +50,13 @@ def read_pin(ctx: CliContext, kind: PinKind, *, purpose: str = "pin", new: bool 
         if from_env is not None:
             return from_env
     if getattr(ctx.args, "pin_stdin", False):
-        line = sys.stdin.readline()
+        line = sys.stdin.readline(MAX_PIN_LINE + 1)
+        if len(line.rstrip("\r\n")) > MAX_PIN_LINE:
+            # Not a PIN (e.g. a file or /dev/zero given by mistake): never echoed.
+            raise CliError(
+                render(Msg("safety.pin_line_too_long", limit=MAX_PIN_LINE), ctx.lang),
+                ExitCode.USAGE,
+            )
         if not line:
             raise CliError(Msg("cli.pin.none_on_stdin"), ExitCode.USAGE)
         return line.rstrip("\r\n")
@@ -56,4 +64,8 @@ def read_pin(ctx: CliContext, kind: PinKind, *, purpose: str = "pin", new: bool 
         raise CliError(
             Msg("cli.pin.no_terminal", pin=kind.label, variable=kind.env_var), ExitCode.USAGE
         )
-    return getpass.getpass(ctx.render(Msg(f"cli.prompt.{purpose}", pin=kind.label)))
+    try:
+        return getpass.getpass(ctx.render(Msg(f"cli.prompt.{purpose}", pin=kind.label)))
+    except EOFError:
+        # Ctrl-D at the prompt: nothing was typed, nothing is sent.
+        raise CliError(render(Msg("safety.no_pin_given"), ctx.lang), ExitCode.USAGE) from None

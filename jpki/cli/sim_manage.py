@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from jpki.errors import InputError
 from jpki.ids import CertKind, PinKind, Sex, TokenKind
 from jpki.texts import Msg, languages, render
+from sim.carddata import PIN_FIELDS
 
 from .context import CliContext
 from .dates import iso_date
@@ -42,13 +43,8 @@ _SEX_CHOICES = {
     **{sex.value: sex for sex in Sex},
     **{sex.card_info_code: sex for sex in Sex},
 }
-# The CardSpec / CardData field that holds each PIN.
-_PIN_FIELDS = {
-    PinKind.AUTH: "auth_pin",
-    PinKind.SIGN: "sign_password",
-    PinKind.CARD_INFO: "card_info_pin",
-    PinKind.JUKI: "juki_pin",
-}
+# The CardSpec / CardData field that holds each PIN (both tables list the PINs in one order).
+_PIN_FIELDS = dict(zip(PinKind, PIN_FIELDS, strict=True))
 _HOLDER_TEXT_OPTIONS = (
     ("--name", "name", "family and given name, separated by a space or U+3000"),
     ("--address", "address", "the address as the card shows it"),
@@ -423,7 +419,7 @@ def _new_pins(args: argparse.Namespace, ctx: CliContext) -> dict[str, str]:
 def run_new(args: argparse.Namespace, ctx: CliContext) -> int:
     """Build the card, write it to ``--output``, print its summary."""
     from sim.factory.profiles import DEFAULT_PROFILE, ProfileError, card_data_from_spec, card_spec
-    from sim.store import save_card_data
+    from sim.store import lock_card_file, save_card_data
 
     output = Path(args.output)
     if output.exists() and not args.force:
@@ -437,7 +433,8 @@ def run_new(args: argparse.Namespace, ctx: CliContext) -> int:
         if isinstance(exc, InputError) and exc.detail is not None:
             raise CliError(exc.detail, ExitCode.USAGE) from exc
         raise CliError(Msg("cli.sim.cannot_make", detail=str(exc)), ExitCode.USAGE) from exc
-    save_card_data(data, output)
+    with lock_card_file(output):  # never under a process that is using the card
+        save_card_data(data, output)
     ctx.message(Msg("cli.sim.wrote", path=str(output), profile=profile))
     _emit(summarize_card(data), ctx)
     return int(ExitCode.OK)

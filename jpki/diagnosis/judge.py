@@ -319,6 +319,12 @@ class _Judge:
                     {"problem": problem},
                 )
             return
+        if cert.no_expiry:
+            # RFC 5280's "no well-defined expiry": no date, no renewal window to report.
+            self.auth_state = Severity.OK
+            unlimited: dict[str, Detail] = {"no_expiry": True, "issuer_class": cert.issuer_class}
+            self.add(FindingCode.AUTH_CERT_OK, Severity.OK, None, unlimited)
+            return
         expiry = cert.expiry_date
         left = cert.days_left(self.today)
         start = renewal_window_start(expiry)
@@ -400,7 +406,9 @@ class _Judge:
                 None,
                 {
                     "basis": Basis.CAPPED_BY_AUTH if auth is not None else Basis.UNKNOWN,
-                    "auth_cert_expiry": None if auth is None else auth.expiry_date,
+                    "auth_cert_expiry": (
+                        None if auth is None or auth.no_expiry else auth.expiry_date
+                    ),
                 },
             )
             return

@@ -181,6 +181,8 @@ def _message(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR
             until=_day(d["residence_until"]),
             expiry=_day(d["card_expiry"]),
         )
+    if code is FindingCode.AUTH_CERT_OK and d.get("no_expiry"):
+        return w("cert.no_expiry", cert=_cert(CertKind.AUTH))
     if code in (FindingCode.AUTH_CERT_OK, FindingCode.SIGN_CERT_OK):
         return Joined((w("cert.ok", **_cert_values(f)), _sign_note(f, w)))
     if code in (FindingCode.SIGN_CERT_RENEWABLE, FindingCode.SIGN_CERT_EXPIRED) and (

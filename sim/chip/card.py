@@ -44,7 +44,7 @@ from typing import Any
 from apdu.command import CommandApdu, decode_command
 from apdu.errors import MalformedApduError
 from apdu.trace import SECRET_INS
-from sim.carddata import AtrKind, CardData, PinSetting
+from sim.carddata import AtrKind, CardData
 
 from .applets import Applet, Application, CardInfoFile, JpkiFile, JukiFile, build_applets, sw
 from .faults import Faults
@@ -85,6 +85,12 @@ _SELECT_MF = 0x00
 _SELECT_P2_ALLOWED = (0x00, 0x0C)  # 0C: no FCI; 00 is answered the same way (no FCI exists)
 _MAX_SHORT_LE = 256
 _REDACTED = 0x2A  # '*'
+_MEMORY_FAILURE = b"\x65\x81"  # ISO 7816-4 6581: memory failure (the state was not stored)
+
+
+class _StoreFailedError(Exception):
+    """The card's persistent-memory write (:attr:`SimulatedCard.on_store`) failed."""
+
 
 # Which CardData field each PIN is stored in, for the persistent snapshot.
 _PIN_FIELDS: tuple[tuple[str, Application, int], ...] = (
@@ -153,6 +159,7 @@ class SimulatedCard:
         self._chain_data = b""
         self._log: deque[bytes] = deque(maxlen=log_limit)
         self._internal_errors = 0
+        self._on_store: Callable[[CardData], None] | None = None
         self._faults = Faults()
         self._faulty = False
         self._commands_since_faults = 0
@@ -204,6 +211,10 @@ class SimulatedCard:
         """Answer one command APDU; never raises, always data + SW1 SW2."""
         try:
             return self._process(command)
+        except _StoreFailedError as exc:
+            # Nothing about the PIN is answered: its new state could not be stored.
+            logger.info("the simulated card could not store its state: %s", exc.__cause__)
+            return _MEMORY_FAILURE
         except Exception:  # noqa: BLE001 - a chip answers whatever happens inside it
             self._internal_errors += 1
             logger.exception("the simulated card failed on a command; answering 6F00")
@@ -265,10 +276,33 @@ class SimulatedCard:
         """The card data with the persistent state as it is now (PIN values, tries left)."""
         changes: dict[str, Any] = {}
         for field_name, application, fid in _PIN_FIELDS:
-            pin = self.applet(application).pin(fid)
-            tries = None if pin.tries == pin.max_tries else pin.tries
-            changes[field_name] = PinSetting(pin.value, tries)
+            changes[field_name] = self.applet(application).pin(fid).setting
         return replace(self._data, **changes)
+
+    @property
+    def on_store(self) -> Callable[[CardData], None] | None:
+        """The card's persistent memory: called with :attr:`card_data` after each change of a
+        PIN's counter or value, before the card answers anything that depends on it.
+
+        If it raises, the change is undone and the command is answered ``6581`` (memory
+        failure): a try that cannot be stored is never answered. None (the default) keeps
+        the state in this object only.
+        """
+        return self._on_store
+
+    @on_store.setter
+    def on_store(self, hook: Callable[[CardData], None] | None) -> None:
+        self._on_store = hook
+        for _, application, fid in _PIN_FIELDS:
+            self.applet(application).pin(fid).on_store = None if hook is None else self._store
+
+    def _store(self) -> None:
+        hook = self._on_store
+        if hook is not None:
+            try:
+                hook(self.card_data)
+            except Exception as exc:
+                raise _StoreFailedError from exc
 
     # -- command processing ------------------------------------------------------------------
 

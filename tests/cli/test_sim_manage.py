@@ -6,7 +6,7 @@ import argparse
 import io
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from jpki.cli.context import CliContext
 from jpki.cli.errors import CliError, ExitCode
 from jpki.cli.sim_manage import register_management
 from jpki.texts import render
+from sim.carddata import PIN_FIELDS, CardData
 from sim.factory.profiles import PROFILES, build_card_data
 from sim.store import load_card_data, save_card_data
 
@@ -33,6 +34,17 @@ class Run:
 
     def json(self) -> Any:
         return json.loads(self.out)
+
+
+def assert_stored(path: Path, expected: CardData) -> None:
+    """The card file holds *expected*, its PINs as salted hashes of the same values."""
+    stored = load_card_data(path)
+    pins = {name: getattr(expected, name) for name in PIN_FIELDS}
+    assert replace(stored, **pins) == expected
+    for name, pin in pins.items():
+        assert getattr(stored, name).value is None
+        assert getattr(stored, name).tries_left == pin.tries_left
+        assert getattr(stored, name).matches(pin.value.encode("ascii"))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -103,7 +115,7 @@ def test_new_writes_the_profile(tmp_path: Path) -> None:
     run = jpki("--json", "sim", "new", "--profile", "blocked", "-o", str(path))
     assert run.code == 0
     assert str(path) in run.err
-    assert load_card_data(path) == build_card_data("blocked")
+    assert_stored(path, build_card_data("blocked"))
     summary = run.json()
     pins = summary["pins"]
     assert pins["sign"] == {"remaining": 0, "max": 5, "blocked": True}
@@ -112,9 +124,9 @@ def test_new_writes_the_profile(tmp_path: Path) -> None:
 
 def test_new_defaults_to_adult_and_honours_the_global_profile(tmp_path: Path) -> None:
     jpki("sim", "new", "-o", str(tmp_path / "a.json"))
-    assert load_card_data(tmp_path / "a.json") == build_card_data("adult")
+    assert_stored(tmp_path / "a.json", build_card_data("adult"))
     jpki("--profile", "minor", "sim", "new", "-o", str(tmp_path / "m.json"))
-    assert load_card_data(tmp_path / "m.json") == build_card_data("minor")
+    assert_stored(tmp_path / "m.json", build_card_data("minor"))
 
 
 def test_new_with_holder_options(tmp_path: Path) -> None:
@@ -214,9 +226,9 @@ def test_new_sets_pins_from_stdin_without_echoing_them(
         str(path),
     )
     data = load_card_data(path)
-    assert data.auth_pin.value == "8642"
-    assert data.sign_password.value == "QW12ER34"
-    assert data.card_info_pin.value == "1234"
+    assert data.auth_pin.matches(b"8642")
+    assert data.sign_password.matches(b"QW12ER34")
+    assert data.card_info_pin.matches(b"1234")
     for secret in ("8642", "QW12ER34"):
         assert secret not in run.out
         assert secret not in run.err
@@ -236,9 +248,9 @@ def test_new_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     path = tmp_path / "card.json"
     save_card_data(build_card_data("blocked"), path)
     assert "--force" in str(usage_error("sim", "new", "-o", str(path)))
-    assert load_card_data(path) == build_card_data("blocked")
+    assert_stored(path, build_card_data("blocked"))
     jpki("sim", "new", "--force", "-o", str(path))
-    assert load_card_data(path) == build_card_data("adult")
+    assert_stored(path, build_card_data("adult"))
 
 
 @pytest.mark.parametrize(
