@@ -1,4 +1,8 @@
-"""The instruction bytes (INS) of the ISO 7816-4 commands the toolkit sends, named once."""
+"""The instruction bytes (INS) of the ISO 7816-4 commands the toolkit sends, named once.
+
+The instructions whose data is a PIN are :class:`apdu.command.ReferenceDataIns` (never
+traced, echoed or sent twice); this enum names the others.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,10 @@ __all__ = ["Ins"]
 
 @unique
 class Ins(IntEnum):
-    """An ISO 7816-4 instruction byte (with the JPKI signature command's)."""
+    """An ISO 7816-4 instruction byte that carries no reference data (with JPKI's signature)."""
 
-    VERIFY = 0x20
-    CHANGE_REFERENCE_DATA = 0x24
     PERFORM_SECURITY_OPERATION = 0x2A
     """JPKI's COMPUTE DIGITAL SIGNATURE, sent with CLA ``80``."""
-    RESET_RETRY_COUNTER = 0x2C
     GET_CHALLENGE = 0x84
     SELECT = 0xA4
     READ_BINARY = 0xB0

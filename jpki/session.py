@@ -28,6 +28,7 @@ from apdu import (
     retries_from_sw,
     select_application_command,
 )
+from apdu.command import ReferenceDataIns
 
 from .cardinfo import CardInfo, parse_card_info
 from .certificate import CertificateInfo
@@ -213,7 +214,9 @@ class JpkiSession:
     def _query(self, kind: PinKind) -> PinStatus:
         self._select(kind.application)
         # Case 1 (no Le): the card answers 63Cx without spending a try; with Le it says 6700.
-        response = self._protocol.send(CommandApdu(0x00, Ins.VERIFY, 0x00, _sfi(kind.file)))
+        response = self._protocol.send(
+            CommandApdu(0x00, ReferenceDataIns.VERIFY, 0x00, _sfi(kind.file))
+        )
         if response.ok:
             return PinStatus(kind, kind.max_tries, verified=True)
         tries = retries_from_sw(response.sw)
@@ -288,7 +291,7 @@ class JpkiSession:
         logger.debug("verifying the %s", kind.label.render("en"))
         self._send_pin_command(
             kind,
-            CommandApdu(0x00, Ins.VERIFY, 0x00, _sfi(kind.file), data),
+            CommandApdu(0x00, ReferenceDataIns.VERIFY, 0x00, _sfi(kind.file), data),
             f"whether a try of the {kind.label.render('en')} was spent is unknown",
         )
         return PinStatus(kind, kind.max_tries, verified=True)
@@ -303,7 +306,7 @@ class JpkiSession:
         self.verify_pin(kind, current, force=force)
         logger.debug("changing the %s", kind.label.render("en"))
         command = CommandApdu(
-            0x00, Ins.CHANGE_REFERENCE_DATA, 0x01, _sfi(kind.file), new.encode("ascii")
+            0x00, ReferenceDataIns.CHANGE_REFERENCE_DATA, 0x01, _sfi(kind.file), new.encode("ascii")
         )
         self._send_pin_command(
             kind, command, f"whether the {kind.label.render('en')} was changed is unknown"
