@@ -14,7 +14,6 @@ from .errors import (
     ApduError,
     BadResponseError,
     CardRemovedError,
-    InputError,
     MalformedApduError,
     NoCardError,
     PcscUnavailableError,
@@ -24,7 +23,8 @@ from .errors import (
     ToolkitError,
     TransportError,
 )
-from .protocol import ApduProtocol
+from .ins import Ins
+from .protocol import ApduProtocol, read_object_cost, select_application_command
 from .response import ResponseApdu
 from .status import SW, describe_sw, is_retry_counter, retries_from_sw
 from .trace import TRAFFIC
@@ -43,7 +43,7 @@ __all__ = [
     "CommandApdu",
     "Connection",
     "DecodedCommand",
-    "InputError",
+    "Ins",
     "MalformedApduError",
     "NoCardError",
     "PcscUnavailableError",
@@ -59,5 +59,7 @@ __all__ = [
     "is_retry_counter",
     "iter_tlv",
     "parse_header",
+    "read_object_cost",
     "retries_from_sw",
+    "select_application_command",
 ]

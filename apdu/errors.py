@@ -15,7 +15,6 @@ __all__ = [
     "ApduError",
     "BadResponseError",
     "CardRemovedError",
-    "InputError",
     "MalformedApduError",
     "NoCardError",
     "PcscUnavailableError",
@@ -29,11 +28,6 @@ __all__ = [
 
 class ToolkitError(Exception):
     """Root of every error the toolkit raises on purpose."""
-
-
-class InputError(ToolkitError):
-    """A value the user gave cannot be used: an impossible date, an unreadable card file, an
-    unknown name. Command lines report it as a usage error."""
 
 
 class MalformedApduError(ToolkitError):

@@ -16,6 +16,7 @@ from .ber import BerError, parse_header
 from .command import MAX_LE_EXTENDED, MAX_LE_SHORT, REFERENCE_DATA_INS, CommandApdu
 from .connection import Connection
 from .errors import ApduError, ProtocolError
+from .ins import Ins
 from .response import ResponseApdu
 from .status import SW
 
@@ -23,13 +24,23 @@ __all__ = ["ApduProtocol"]
 
 logger = logging.getLogger(__name__)
 
-_INS_SELECT = 0xA4
-_INS_READ_BINARY = 0xB0
-_INS_READ_RECORD = 0xB2
-_INS_GET_RESPONSE = 0xC0
 _SW_EOF_WARNING = 0x6282
 _MAX_OFFSET = 0x7FFF
 _MAX_SFI = 30
+
+
+def select_application_command(aid: bytes) -> CommandApdu:
+    """SELECT of an application by its full AID, asking for no FCI (``00 A4 04 0C``)."""
+    return CommandApdu(0x00, Ins.SELECT, 0x04, 0x0C, bytes(aid))
+
+
+def read_object_cost(size: int, max_response_length: int = MAX_LE_SHORT) -> int:
+    """READ BINARY commands :meth:`ApduProtocol.read_object` sends for a *size*-byte object.
+
+    The first read is the length probe and carries as much as one answer can, so a file costs
+    ``ceil(size / max_response_length)`` reads, and never fewer than one.
+    """
+    return max(1, -(-size // max_response_length))
 
 
 class ApduProtocol:
@@ -113,7 +124,7 @@ class ApduProtocol:
             return response
         data = bytearray(response.data)
         for _ in range(self._max_get_response):
-            get_response = CommandApdu(0x00, _INS_GET_RESPONSE, 0x00, 0x00, le=response.sw2 or 256)
+            get_response = CommandApdu(0x00, Ins.GET_RESPONSE, 0x00, 0x00, le=response.sw2 or 256)
             response = self._exchange(get_response)
             data += response.data
             if response.sw1 != 0x61:
@@ -128,13 +139,13 @@ class ApduProtocol:
 
     def select_application(self, aid: bytes) -> None:
         """SELECT an application by its full AID, asking for no FCI (``P2=0C``)."""
-        self.call(CommandApdu(0x00, _INS_SELECT, 0x04, 0x0C, bytes(aid)))
+        self.call(select_application_command(aid))
 
     def select_file(self, fid: int) -> None:
         """SELECT an elementary file by its 2-byte file ID, asking for no FCI."""
         if not 0 <= fid <= 0xFFFF:
             raise ValueError(f"file ID must fit in 2 bytes, got {fid}")
-        self.call(CommandApdu(0x00, _INS_SELECT, 0x02, 0x0C, fid.to_bytes(2, "big")))
+        self.call(CommandApdu(0x00, Ins.SELECT, 0x02, 0x0C, fid.to_bytes(2, "big")))
 
     def read_binary(self, offset: int, length: int, *, sfi: int | None = None) -> bytes:
         """READ BINARY up to *length* bytes at *offset* of the current EF (or of *sfi*).
@@ -152,7 +163,7 @@ class ApduProtocol:
             if not 0 <= offset <= _MAX_OFFSET:
                 raise ValueError(f"READ BINARY offset is 0-32767, got {offset}")
             p1, p2 = offset >> 8, offset & 0xFF
-        response = self.send(CommandApdu(0x00, _INS_READ_BINARY, p1, p2, le=length))
+        response = self.send(CommandApdu(0x00, Ins.READ_BINARY, p1, p2, le=length))
         if response.sw == _SW_EOF_WARNING:
             return response.data
         return response.check()
@@ -195,4 +206,4 @@ class ApduProtocol:
         if not 1 <= record <= 0xFE:
             raise ValueError(f"record number is 1-254, got {record}")
         p2 = 0x04 if sfi is None else (sfi << 3) | 0x04
-        return self.call(CommandApdu(0x00, _INS_READ_RECORD, record, p2, le=MAX_LE_SHORT))
+        return self.call(CommandApdu(0x00, Ins.READ_RECORD, record, p2, le=MAX_LE_SHORT))

@@ -58,6 +58,19 @@ _MEANINGS: dict[int, str] = {
 }
 
 
+# The meaning of a status word by its first byte, when the whole word is not in _MEANINGS.
+_SW1_MEANINGS = {
+    0x62: "warning, state of non-volatile memory unchanged",
+    0x63: "warning, state of non-volatile memory changed",
+    0x64: "execution error, state of non-volatile memory unchanged",
+    0x65: "execution error, state of non-volatile memory changed",
+    0x67: "wrong length",
+    0x68: "functions in CLA not supported",
+    0x69: "command not allowed",
+    0x6A: "wrong parameters P1-P2",
+}
+
+
 def is_retry_counter(sw: int) -> bool:
     """Whether *sw* is a ``63Cx`` retry-counter answer."""
     return sw & 0xFFF0 == 0x63C0
@@ -86,20 +99,4 @@ def describe_sw(sw: int) -> str:
         return f"{sw2 or 256} more response bytes available (GET RESPONSE)"
     if sw1 == 0x6C:
         return f"wrong Le, the exact length is {sw2 or 256}"
-    if sw1 == 0x62:
-        return "warning, state of non-volatile memory unchanged"
-    if sw1 == 0x63:
-        return "warning, state of non-volatile memory changed"
-    if sw1 == 0x64:
-        return "execution error, state of non-volatile memory unchanged"
-    if sw1 == 0x65:
-        return "execution error, state of non-volatile memory changed"
-    if sw1 == 0x67:
-        return "wrong length"
-    if sw1 == 0x68:
-        return "functions in CLA not supported"
-    if sw1 == 0x69:
-        return "command not allowed"
-    if sw1 == 0x6A:
-        return "wrong parameters P1-P2"
-    return "unknown status word"
+    return _SW1_MEANINGS.get(sw1, "unknown status word")

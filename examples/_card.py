@@ -21,6 +21,7 @@ import sys
 
 from apdu import Connection
 from jpki.ids import PinKind
+from jpki.texts import render
 
 __all__ = ["add_card_options", "open_card", "read_pin"]
 
@@ -66,8 +67,8 @@ def read_pin(kind: PinKind, args: argparse.Namespace) -> str:
         default = DEFAULT_SIGN_PASSWORD if kind is PinKind.SIGN else DEFAULT_PIN
         print(
             f"{kind.env_var} is not set: using the simulated card's documented default "
-            f"{kind.label_en} ({default}); a real card needs --reader and its own PIN",
+            f"{render(kind.label, 'en')} ({default}); a real card needs --reader and its own PIN",
             file=sys.stderr,
         )
         return default
-    return getpass.getpass(f"{kind.label_en} ({kind.label_ja}): ")
+    return getpass.getpass(f"{render(kind.label, 'en')} ({render(kind.label, 'ja')}): ")

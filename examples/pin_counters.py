@@ -27,6 +27,7 @@ from apdu.trace import trace_logger
 from jpki.ids import PinKind
 from jpki.models import PinStatus
 from jpki.session import JpkiSession
+from jpki.texts import render
 
 
 def state(status: PinStatus) -> str:
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     states = {status.kind: state(status) for status in ordered}
     for status in ordered:
         tries = f"{status.remaining}/{status.max}"
-        label = f"{status.kind.label_en} ({status.kind.label_ja})"
+        label = f"{render(status.kind.label, 'en')} ({render(status.kind.label, 'ja')})"
         print(f"{status.kind.value:<10} {tries:>4}  {states[status.kind]:<9} {label}")
     for word in sorted(set(states.values()) & set(_MEANING)):
         print(f"{word}: {_MEANING[word]}")

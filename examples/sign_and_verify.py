@@ -37,6 +37,7 @@ from jpki.errors import (
 )
 from jpki.ids import KeyKind
 from jpki.session import JpkiSession
+from jpki.texts import render
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         with open_card(args) as connection:
             session = JpkiSession(connection)
             before = session.pin_status(key.pin)
-            print(f"{key.pin.label_en}: {before.remaining} of {before.max} tries left")
+            print(f"{render(key.pin.label, 'en')}: {before.remaining} of {before.max} tries left")
             session.verify_pin(key.pin, pin)  # guarded: see the module documentation
             del pin
             signature = session.sign(key, message, HashAlgorithm.SHA256)

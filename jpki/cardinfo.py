@@ -15,8 +15,9 @@ from enum import Enum, unique
 
 from apdu.ber import BerError, Tlv, iter_tlv
 
-from .certificate import Sex, split_name
+from .certificate import HasName
 from .errors import CardInfoError, MyNumberError
+from .ids import Sex
 from .mynumber import MY_NUMBER_LENGTH, validate_my_number
 
 __all__ = [
@@ -45,7 +46,7 @@ class CardInfoTag(bytes, Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class BasicInfo:
+class BasicInfo(HasName):
     """The four basic attributes (基本4情報) of EF ``0002``.
 
     :param name: family and given name separated by U+3000.
@@ -60,11 +61,6 @@ class BasicInfo:
     birth_date: date
     sex: Sex
     sex_code: str
-
-    @property
-    def name_parts(self) -> tuple[str, str]:
-        """Family and given name (see :func:`jpki.certificate.split_name`)."""
-        return split_name(self.name)
 
     def to_json(self) -> dict[str, object]:
         """Keys: ``name``, ``address``, ``birth_date`` (YYYY-MM-DD), ``sex``, ``sex_code``."""

@@ -22,7 +22,7 @@ from apdu.ber import BerError, parse_header
 
 from .errors import CertificateError
 from .files import read_limited
-from .ids import CertKind
+from .ids import CertKind, Sex
 from .jst import JST
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "split_name",
+    "HasName",
     "AUTH_POLICY_OID",
     "JST",
     "NO_EXPIRY",
@@ -103,39 +104,6 @@ class Era(IntEnum):
 
 
 @unique
-class Sex(StrEnum):
-    """Sex as the card records it; each source has its own code table (see the constructors)."""
-
-    MALE = "male"
-    FEMALE = "female"
-    UNKNOWN = "unknown"
-    NOT_APPLICABLE = "not-applicable"
-
-    @classmethod
-    def from_certificate_code(cls, code: str) -> Sex:
-        """Map the signature certificate's code (``1`` male, ``2`` female, ``3`` unknown).
-
-        Any other code maps to :attr:`UNKNOWN`; callers keep the raw code beside it.
-        """
-        return _CERTIFICATE_SEX.get(code, cls.UNKNOWN)
-
-    @classmethod
-    def from_card_info_code(cls, code: str) -> Sex:
-        """Map the card-info AP's JIS X 5218 code (``0`` unknown, ``1``, ``2``, ``9`` n/a).
-
-        :raises ValueError: any other code.
-        """
-        try:
-            return _CARD_INFO_SEX[code]
-        except KeyError:
-            raise ValueError(f"sex code {code!r} is not one of 0, 1, 2, 9") from None
-
-
-_CERTIFICATE_SEX = {"1": Sex.MALE, "2": Sex.FEMALE, "3": Sex.UNKNOWN}
-_CARD_INFO_SEX = {"0": Sex.UNKNOWN, "1": Sex.MALE, "2": Sex.FEMALE, "9": Sex.NOT_APPLICABLE}
-
-
-@unique
 class HolderAttribute(StrEnum):
     """The otherName type-ids of the signature certificate's subjectAltName."""
 
@@ -162,8 +130,21 @@ def split_name(name: str) -> tuple[str, str]:
     return family, given
 
 
+class HasName:
+    """A record that names a person, family name first (mixed into :class:`Holder` and
+    :class:`jpki.cardinfo.BasicInfo`)."""
+
+    __slots__ = ()
+    name: str
+
+    @property
+    def name_parts(self) -> tuple[str, str]:
+        """Family and given name (see :func:`split_name`)."""
+        return split_name(self.name)
+
+
 @dataclass(frozen=True, slots=True)
-class Holder:
+class Holder(HasName):
     """The holder's four attributes, as the signature certificate carries them.
 
     :param name: family and given name separated by U+3000.
@@ -187,11 +168,6 @@ class Holder:
     birth_date_code: str
     address: str
     address_substitutions: str
-
-    @property
-    def name_parts(self) -> tuple[str, str]:
-        """Family and given name (see :func:`split_name`)."""
-        return split_name(self.name)
 
     def to_json(self) -> dict[str, object]:
         """The holder as JSON-ready values: ``name``, ``sex``, ``birth_date``, ``address``, ..."""

@@ -16,9 +16,7 @@ import stat
 from enum import StrEnum, unique
 from typing import TYPE_CHECKING, BinaryIO
 
-from apdu.errors import InputError
-
-from .errors import SignatureInvalidError
+from .errors import InputError, SignatureInvalidError
 
 if TYPE_CHECKING:
     from cryptography import x509

@@ -1,16 +1,23 @@
-"""Domain errors of the JPKI layer, under the toolkit's single root :class:`ToolkitError`."""
+"""Domain errors of the JPKI layer, under the toolkit's single root :class:`ToolkitError`.
+
+An error that a person reads may carry a :class:`~jpki.texts.Msg` as :attr:`JpkiError.detail`
+(or :attr:`InputError.detail`): its ``str()`` is the English text, for logs and programs; an
+edge (the command line, the counter page) renders the detail in its own language.
+"""
 
 from __future__ import annotations
 
 from apdu.errors import ToolkitError
 
 from .ids import CertKind, PinKind
+from .texts import Msg
 
 __all__ = [
     "CardInfoError",
     "CertificateError",
     "ChainError",
     "CmsError",
+    "InputError",
     "JpkiError",
     "LastTryRefusedError",
     "MyNumberError",
@@ -24,6 +31,19 @@ __all__ = [
     "SharedAccessError",
     "SignatureInvalidError",
 ]
+
+
+class InputError(ToolkitError):
+    """A value the user gave cannot be used: an impossible date, an unreadable card file, an
+    unknown name. Command lines report it as a usage error.
+
+    :param message: the English text, or a message rendered in English for ``str()``; a
+        :class:`Msg` is kept as :attr:`detail` for the edge to render in its language.
+    """
+
+    def __init__(self, message: str | Msg = "", *args: object) -> None:
+        self.detail = message if isinstance(message, Msg) else None
+        super().__init__(message.render("en") if isinstance(message, Msg) else message, *args)
 
 
 class JpkiError(ToolkitError):
@@ -41,20 +61,24 @@ class PinError(JpkiError):
     :param message: what happened.
     """
 
-    def __init__(self, pin: PinKind, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, pin: PinKind, message: str | Msg) -> None:
+        self.detail = message if isinstance(message, Msg) else None
+        super().__init__(message.render("en") if isinstance(message, Msg) else message)
         self.pin = pin
 
 
 class PinFormatError(PinError):
-    """The PIN has the wrong shape; nothing was sent to the card, no try was spent."""
+    """The PIN has the wrong shape; nothing was sent to the card, no try was spent.
+
+    :attr:`detail` says which shape was expected (never the PIN).
+    """
 
 
 class PinIncorrectError(PinError):
     """The card refused the PIN; :attr:`remaining` tries are left."""
 
     def __init__(self, pin: PinKind, remaining: int) -> None:
-        super().__init__(pin, f"{pin.label_en} is incorrect: {remaining} tries left")
+        super().__init__(pin, f"{pin.label.render('en')} is incorrect: {remaining} tries left")
         self.remaining = remaining
 
 
@@ -62,14 +86,14 @@ class PinBlockedError(PinError):
     """The PIN is blocked; only the municipal counter (or the JPKI reset route) can reset it."""
 
     def __init__(self, pin: PinKind) -> None:
-        super().__init__(pin, f"{pin.label_en} is blocked")
+        super().__init__(pin, f"{pin.label.render('en')} is blocked")
 
 
 class PinRequiredError(PinError):
     """The operation needs a verified PIN first."""
 
     def __init__(self, pin: PinKind, what: str) -> None:
-        super().__init__(pin, f"{what} needs the {pin.label_en} to be verified first")
+        super().__init__(pin, f"{what} needs the {pin.label.render('en')} to be verified first")
 
 
 class LastTryRefusedError(PinError):
@@ -78,7 +102,7 @@ class LastTryRefusedError(PinError):
     def __init__(self, pin: PinKind, remaining: int) -> None:
         super().__init__(
             pin,
-            f"{pin.label_en} has {remaining} try left; a wrong entry would block it. "
+            f"{pin.label.render('en')} has {remaining} try left; a wrong entry would block it. "
             "Nothing was sent. Pass force=True (CLI: --force) only if you are sure.",
         )
         self.remaining = remaining
@@ -92,7 +116,7 @@ class SharedAccessError(PinError):
         super().__init__(
             pin,
             f"the card is shared with another program, which could use the verified "
-            f"{pin.label_en}; nothing was sent. Close the other program and try again.",
+            f"{pin.label.render('en')}; nothing was sent. Close the other program and try again.",
         )
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from enum import Enum, IntEnum, StrEnum, unique
 
+from .texts import Msg
+
 __all__ = [
     "Application",
     "CardInfoFile",
@@ -16,6 +18,7 @@ __all__ = [
     "JukiFile",
     "KeyKind",
     "PinKind",
+    "Sex",
     "TokenKind",
 ]
 
@@ -73,9 +76,38 @@ class CommonFile(IntEnum):
     CARD_RECORD = 0x0001
 
 
+class _Named:
+    """A name for people: the catalog message ``ids.<_catalog_prefix>.<value>``.
+
+    Mixed into the enums below; the prefix is a class attribute set after each class (an
+    attribute in an enum's body would be a member).
+    """
+
+    value: str
+    _catalog_prefix: str
+
+    @property
+    def label(self) -> Msg:
+        """The name staff and residents know, rendered where it is shown."""
+        return Msg(f"ids.{self._catalog_prefix}.{self.value}")
+
+    @property
+    def label_ja(self) -> str:
+        """:attr:`label` in Japanese (for callers not yet rendering :attr:`label`)."""
+        return self.label.render("ja")
+
+    @property
+    def label_en(self) -> str:
+        """:attr:`label` in English (for callers not yet rendering :attr:`label`)."""
+        return self.label.render("en")
+
+
 @unique
-class PinKind(StrEnum):
-    """The four PINs (暗証番号) of the card."""
+class PinKind(_Named, StrEnum):
+    """The four PINs (暗証番号) of the card, in the order every listing shows them.
+
+    :attr:`label` is ``ids.pin.<value>``.
+    """
 
     AUTH = "auth"
     SIGN = "sign"
@@ -85,12 +117,12 @@ class PinKind(StrEnum):
     @property
     def application(self) -> Application:
         """The application that holds this PIN."""
-        return _PIN_APPLICATION[self]
+        return _PIN_SLOT[self][0]
 
     @property
     def file(self) -> int:
         """The PIN's reference (its EF identifier)."""
-        return _PIN_FILE[self]
+        return int(_PIN_SLOT[self][1])
 
     @property
     def max_tries(self) -> int:
@@ -107,46 +139,20 @@ class PinKind(StrEnum):
         """The environment variable the CLI reads this PIN from."""
         return f"JPKI_{self.json_key.upper()}_PIN"
 
-    @property
-    def label_ja(self) -> str:
-        """The name staff and residents know, in Japanese."""
-        return _PIN_LABEL_JA[self]
 
-    @property
-    def label_en(self) -> str:
-        """The name in English."""
-        return _PIN_LABEL_EN[self]
-
-
-_PIN_APPLICATION = {
-    PinKind.AUTH: Application.JPKI,
-    PinKind.SIGN: Application.JPKI,
-    PinKind.CARD_INFO: Application.CARD_INFO,
-    PinKind.JUKI: Application.JUKI,
-}
-_PIN_FILE = {
-    PinKind.AUTH: int(JpkiFile.AUTH_PIN),
-    PinKind.SIGN: int(JpkiFile.SIGN_PIN),
-    PinKind.CARD_INFO: int(CardInfoFile.PIN),
-    PinKind.JUKI: int(JukiFile.PIN),
-}
-_PIN_LABEL_JA = {
-    PinKind.AUTH: "利用者証明用電子証明書の暗証番号",
-    PinKind.SIGN: "署名用電子証明書の暗証番号",
-    PinKind.CARD_INFO: "券面事項入力補助用の暗証番号",
-    PinKind.JUKI: "住民基本台帳用の暗証番号",
-}
-_PIN_LABEL_EN = {
-    PinKind.AUTH: "user-authentication PIN",
-    PinKind.SIGN: "signature password",
-    PinKind.CARD_INFO: "card-info input helper PIN",
-    PinKind.JUKI: "resident register PIN",
+PinKind._catalog_prefix = "pin"
+# Where each PIN lives: its application and its reference (the EF identifier).
+_PIN_SLOT = {
+    PinKind.AUTH: (Application.JPKI, JpkiFile.AUTH_PIN),
+    PinKind.SIGN: (Application.JPKI, JpkiFile.SIGN_PIN),
+    PinKind.CARD_INFO: (Application.CARD_INFO, CardInfoFile.PIN),
+    PinKind.JUKI: (Application.JUKI, JukiFile.PIN),
 }
 
 
 @unique
-class CertKind(StrEnum):
-    """The four certificates of the JPKI application."""
+class CertKind(_Named, StrEnum):
+    """The four certificates of the JPKI application; :attr:`label` is ``ids.cert.<value>``."""
 
     AUTH = "auth"
     AUTH_CA = "auth-ca"
@@ -168,34 +174,13 @@ class CertKind(StrEnum):
         """The PIN a physical card needs before it lets this certificate be read."""
         return PinKind.SIGN if self is CertKind.SIGN else None
 
-    @property
-    def label_ja(self) -> str:
-        """The guidance's name for the certificate."""
-        return _CERT_LABEL_JA[self]
 
-    @property
-    def label_en(self) -> str:
-        """The name in English."""
-        return _CERT_LABEL_EN[self]
-
-
+CertKind._catalog_prefix = "cert"
 _CERT_FILE = {
     CertKind.AUTH: JpkiFile.AUTH_CERT,
     CertKind.AUTH_CA: JpkiFile.AUTH_CA_CERT,
     CertKind.SIGN: JpkiFile.SIGN_CERT,
     CertKind.SIGN_CA: JpkiFile.SIGN_CA_CERT,
-}
-_CERT_LABEL_JA = {
-    CertKind.AUTH: "利用者証明用電子証明書",
-    CertKind.AUTH_CA: "利用者証明用認証局の証明書",
-    CertKind.SIGN: "署名用電子証明書",
-    CertKind.SIGN_CA: "署名用認証局の証明書",
-}
-_CERT_LABEL_EN = {
-    CertKind.AUTH: "user-authentication certificate",
-    CertKind.AUTH_CA: "user-authentication CA certificate",
-    CertKind.SIGN: "signature certificate",
-    CertKind.SIGN_CA: "signature CA certificate",
 }
 
 
@@ -236,3 +221,55 @@ class TokenKind(StrEnum):
     def is_smartphone(self) -> bool:
         """Whether the token is a smartphone certificate rather than a card."""
         return self in (TokenKind.ANDROID, TokenKind.IPHONE)
+
+
+@unique
+class Sex(_Named, StrEnum):
+    """Sex as the card records it, with the code each source writes; :attr:`label` is
+    ``ids.sex.<value>``.
+
+    The card-info application writes the JIS X 5218 digit (``0`` unknown, ``1`` male, ``2``
+    female, ``9`` not applicable); the signature certificate writes ``1`` male, ``2`` female
+    and ``3`` for anything else.
+    """
+
+    MALE = "male"
+    FEMALE = "female"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not-applicable"
+
+    @property
+    def card_info_code(self) -> str:
+        """The digit the card-info application writes."""
+        return _CARD_INFO_SEX_CODE[self]
+
+    @property
+    def certificate_code(self) -> str:
+        """The digit the signature certificate writes (``3`` for neither male nor female)."""
+        return _CERTIFICATE_SEX_CODE.get(self, "3")
+
+    @classmethod
+    def from_certificate_code(cls, code: str) -> Sex:
+        """Map the signature certificate's code (``1`` male, ``2`` female, ``3`` unknown).
+
+        Any other code maps to :attr:`UNKNOWN`; callers keep the raw code beside it.
+        """
+        return next(
+            (sex for sex, known in _CERTIFICATE_SEX_CODE.items() if known == code), cls.UNKNOWN
+        )
+
+    @classmethod
+    def from_card_info_code(cls, code: str) -> Sex:
+        """Map the card-info application's JIS X 5218 code (``0``, ``1``, ``2``, ``9``).
+
+        :raises ValueError: any other code.
+        """
+        for sex, known in _CARD_INFO_SEX_CODE.items():
+            if known == code:
+                return sex
+        raise ValueError(f"sex code {code!r} is not one of 0, 1, 2, 9")
+
+
+Sex._catalog_prefix = "sex"
+_CARD_INFO_SEX_CODE = {Sex.UNKNOWN: "0", Sex.MALE: "1", Sex.FEMALE: "2", Sex.NOT_APPLICABLE: "9"}
+_CERTIFICATE_SEX_CODE = {Sex.MALE: "1", Sex.FEMALE: "2", Sex.UNKNOWN: "3"}

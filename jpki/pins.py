@@ -10,6 +10,7 @@ import string
 
 from .errors import PinFormatError
 from .ids import PinKind
+from .texts import Msg
 
 __all__ = ["check_new_pin", "check_pin", "encode_pin"]
 
@@ -25,19 +26,17 @@ def check_pin(kind: PinKind, pin: str) -> None:
     because the card compares bytes and a silent change would spend a try on a guess.
     """
     if not isinstance(pin, str):
-        raise PinFormatError(kind, f"{kind.label_en} must be text")
+        raise PinFormatError(kind, Msg("ids.pin_format.text", pin=kind.label))
     if kind is PinKind.SIGN:
         if not 6 <= len(pin) <= 16:
-            raise PinFormatError(kind, f"{kind.label_en} must be 6 to 16 characters long")
+            raise PinFormatError(kind, Msg("ids.pin_format.length", pin=kind.label))
         if any(ch in string.ascii_lowercase for ch in pin):
-            raise PinFormatError(
-                kind, f"{kind.label_en} uses upper-case letters only (A-Z); lower case was given"
-            )
+            raise PinFormatError(kind, Msg("ids.pin_format.lower_case", pin=kind.label))
         if not set(pin) <= _PASSWORD_CHARS:
-            raise PinFormatError(kind, f"{kind.label_en} may contain only A-Z and 0-9")
+            raise PinFormatError(kind, Msg("ids.pin_format.characters", pin=kind.label))
         return
     if len(pin) != 4 or not set(pin) <= _DIGITS:
-        raise PinFormatError(kind, f"{kind.label_en} must be exactly 4 digits")
+        raise PinFormatError(kind, Msg("ids.pin_format.four_digits", pin=kind.label))
 
 
 def check_new_pin(kind: PinKind, pin: str) -> None:
@@ -47,7 +46,7 @@ def check_new_pin(kind: PinKind, pin: str) -> None:
     if kind is PinKind.SIGN and (
         not any(ch.isdigit() for ch in pin) or not any(ch.isalpha() for ch in pin)
     ):
-        raise PinFormatError(kind, f"a new {kind.label_en} needs at least one letter and one digit")
+        raise PinFormatError(kind, Msg("ids.pin_format.letter_and_digit", pin=kind.label))
 
 
 def encode_pin(kind: PinKind, pin: str) -> bytes:

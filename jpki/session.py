@@ -23,9 +23,13 @@ from apdu import (
     ApduProtocol,
     CommandApdu,
     Connection,
+    Ins,
     ProtocolError,
     TransportError,
+    retries_from_sw,
+    select_application_command,
 )
+from apdu.command import ReferenceDataIns
 
 from .digest import HashAlgorithm, digest_info
 from .errors import (
@@ -62,9 +66,6 @@ __all__ = ["CardCertificate", "JpkiSession"]
 
 logger = logging.getLogger(__name__)
 
-_INS_VERIFY = 0x20
-_INS_CHANGE_REFERENCE_DATA = 0x24
-_INS_SIGN = 0x2A
 _TOKEN_LENGTH = 160
 _TOKEN_NAME_LENGTH = 32
 _AVAILABILITY_LENGTH = 3
@@ -83,7 +84,6 @@ _NO_SUCH_APPLICATION = frozenset(
         SW.WRONG_DATA,
     }
 )
-_PIN_ORDER = (PinKind.AUTH, PinKind.SIGN, PinKind.CARD_INFO, PinKind.JUKI)
 
 
 def _sfi(file: int) -> int:
@@ -152,7 +152,7 @@ class JpkiSession:
             return
         self._selected = None
         for attempt in range(_SELECT_RETRIES_AFTER_6F00 + 1):
-            response = self._protocol.send(CommandApdu(0x00, 0xA4, 0x04, 0x0C, bytes(application)))
+            response = self._protocol.send(select_application_command(application))
             # A card reconnected without power cycling may answer its first APDU with 6F00.
             if response.sw == SW.NO_PRECISE_DIAGNOSIS and attempt < _SELECT_RETRIES_AFTER_6F00:
                 continue
@@ -203,15 +203,19 @@ class JpkiSession:
         except ApduError as exc:
             if exc.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
                 pin = kind.pin_on_card or PinKind.AUTH
-                raise PinRequiredError(pin, f"reading the {kind.label_en}") from exc
+                raise PinRequiredError(pin, f"reading the {kind.label.render('en')}") from exc
             if exc.sw == SW.FILE_NOT_FOUND:
-                raise CertificateError(f"the card has no {kind.label_en}", kind) from exc
+                raise CertificateError(f"the card has no {kind.label.render('en')}", kind) from exc
             raise
         except ProtocolError as exc:
-            raise CertificateError(f"{kind.label_en} file is broken: {exc}", kind) from exc
+            raise CertificateError(
+                f"{kind.label.render('en')} file is broken: {exc}", kind
+            ) from exc
         if der[:1] != b"\x30":
             raise CertificateError(
-                f"{kind.label_en} file holds tag {der[:1].hex().upper()}, not a DER SEQUENCE", kind
+                f"{kind.label.render('en')} file holds tag {der[:1].hex().upper()}, "
+                "not a DER SEQUENCE",
+                kind,
             )
         self._certificate_der[kind] = der
         return der
@@ -232,7 +236,7 @@ class JpkiSession:
         try:
             info = CertificateInfo.from_der(der)
         except CertificateError as exc:
-            raise CertificateError(f"{kind.label_en} on the card: {exc}", kind) from exc
+            raise CertificateError(f"{kind.label.render('en')} on the card: {exc}", kind) from exc
         result = CardCertificate(kind, info)
         self._certificates[kind] = result
         return result
@@ -242,23 +246,24 @@ class JpkiSession:
     def _query(self, kind: PinKind) -> PinStatus:
         self._select(kind.application)
         # Case 1 (no Le): the card answers 63Cx without spending a try; with Le it says 6700.
-        response = self._protocol.send(CommandApdu(0x00, _INS_VERIFY, 0x00, _sfi(kind.file)))
+        response = self._protocol.send(
+            CommandApdu(0x00, ReferenceDataIns.VERIFY, 0x00, _sfi(kind.file))
+        )
         if response.ok:
             return PinStatus(kind, kind.max_tries, verified=True)
-        if response.sw1 == 0x63 and response.sw2 & 0xF0 == 0xC0:
-            return PinStatus(kind, response.sw2 & 0x0F)
-        if response.sw in (SW.REFERENCE_DATA_BLOCKED, SW.AUTH_METHOD_BLOCKED):
-            return PinStatus(kind, 0)
-        raise ApduError(response.sw, response.data)
+        tries = retries_from_sw(response.sw)
+        if tries is None:
+            raise ApduError(response.sw, response.data)
+        return PinStatus(kind, tries)
 
     def pin_status(self, kind: PinKind) -> PinStatus:
         """Tries left on one PIN, read without spending a try."""
-        logger.debug("reading the retry counter of the %s", kind.label_en)
+        logger.debug("reading the retry counter of the %s", kind.label.render("en"))
         return self._query(kind)
 
     def all_pin_status(self) -> dict[PinKind, PinStatus]:
         """Tries left on all four PINs, in the order that needs the fewest SELECTs."""
-        ordered = sorted(_PIN_ORDER, key=lambda kind: kind.application is not self._selected)
+        ordered = sorted(PinKind, key=lambda kind: kind.application is not self._selected)
         return {kind: self._query(kind) for kind in ordered}
 
     def _guard(self, kind: PinKind, force: bool) -> None:
@@ -286,13 +291,11 @@ class JpkiSession:
             ) from exc
         if response.ok:
             return
-        if response.sw1 == 0x63 and response.sw2 & 0xF0 == 0xC0:
-            remaining = response.sw2 & 0x0F
-            if remaining == 0:
-                raise PinBlockedError(kind)
-            raise PinIncorrectError(kind, remaining)
-        if response.sw in (SW.REFERENCE_DATA_BLOCKED, SW.AUTH_METHOD_BLOCKED):
+        tries = retries_from_sw(response.sw)
+        if tries == 0:
             raise PinBlockedError(kind)
+        if tries is not None:
+            raise PinIncorrectError(kind, tries)
         if response.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
             raise PinRequiredError(kind, "changing the PIN")
         raise ApduError(response.sw, response.data)
@@ -317,11 +320,11 @@ class JpkiSession:
         if not self.connection.exclusive:
             raise SharedAccessError(kind)
         self._guard(kind, force)
-        logger.debug("verifying the %s", kind.label_en)
+        logger.debug("verifying the %s", kind.label.render("en"))
         self._send_pin_command(
             kind,
-            CommandApdu(0x00, _INS_VERIFY, 0x00, _sfi(kind.file), data),
-            f"whether a try of the {kind.label_en} was spent is unknown",
+            CommandApdu(0x00, ReferenceDataIns.VERIFY, 0x00, _sfi(kind.file), data),
+            f"whether a try of the {kind.label.render('en')} was spent is unknown",
         )
         return PinStatus(kind, kind.max_tries, verified=True)
 
@@ -333,11 +336,13 @@ class JpkiSession:
         encode_pin(kind, current)
         check_new_pin(kind, new)
         self.verify_pin(kind, current, force=force)
-        logger.debug("changing the %s", kind.label_en)
+        logger.debug("changing the %s", kind.label.render("en"))
         command = CommandApdu(
-            0x00, _INS_CHANGE_REFERENCE_DATA, 0x01, _sfi(kind.file), new.encode("ascii")
+            0x00, ReferenceDataIns.CHANGE_REFERENCE_DATA, 0x01, _sfi(kind.file), new.encode("ascii")
         )
-        self._send_pin_command(kind, command, f"whether the {kind.label_en} was changed is unknown")
+        self._send_pin_command(
+            kind, command, f"whether the {kind.label.render('en')} was changed is unknown"
+        )
 
     # -- signing ------------------------------------------------------------------------------
 
@@ -363,7 +368,9 @@ class JpkiSession:
             raise ValueError(f"a DigestInfo is 1-{_MAX_DIGEST_INFO} bytes, got {len(digest_info)}")
         self._select(Application.JPKI)
         response = self._protocol.send(
-            CommandApdu(0x80, _INS_SIGN, 0x00, _sfi(key.file), digest_info, le=256)
+            CommandApdu(
+                0x80, Ins.PERFORM_SECURITY_OPERATION, 0x00, _sfi(key.file), digest_info, le=256
+            )
         )
         if response.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
             raise PinRequiredError(key.pin, f"signing with the {key.value} key")
@@ -401,7 +408,8 @@ class JpkiSession:
             recovered = public_key.recover_data_from_signature(signature, padding.PKCS1v15(), None)
         except Exception as exc:  # cryptography raises InvalidSignature here
             raise SignatureInvalidError(
-                f"the card's signature does not verify with the {key.certificate.label_en}"
+                "the card's signature does not verify with the "
+                + key.certificate.label.render("en")
             ) from exc
         if recovered != digest_info:
             raise SignatureInvalidError("the card signed something other than the DigestInfo")

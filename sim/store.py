@@ -34,8 +34,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from apdu.errors import InputError
 from jpki.atomic import atomic_writer, remove_stale_temporaries
+from jpki.errors import InputError
+from jpki.texts import Msg
 from sim.carddata import CardData
 from sim.chip.applets.card_info import CARD_INFO_PIN_TRIES
 from sim.chip.applets.jpki import AUTH_PIN_TRIES, SIGN_PASSWORD_TRIES
@@ -99,7 +100,7 @@ class CardFileError(InputError):
     """
 
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
-        super().__init__(f"card file {os.fspath(path)}: {reason}")
+        super().__init__(Msg("sim.card_file.unusable", path=os.fspath(path), reason=reason))
         self.path = Path(path)
         self.reason = reason
 

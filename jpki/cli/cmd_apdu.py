@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from jpki.texts import Msg, render
 
 from .card import open_card
-from .commands import summary
+from .commands import add_command
 from .context import CliContext
 from .errors import CliError, ExitCode
 
@@ -24,10 +24,10 @@ MAX_STDIN_CHARS = 1 << 20
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``apdu`` command."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "apdu",
-        help=summary("apdu"),
-        description="Send raw command APDUs in order and print each answer. GET RESPONSE "
+        "Send raw command APDUs in order and print each answer. GET RESPONSE "
         "(61xx) and wrong-Le (6Cxx) answers are followed. The data of VERIFY and CHANGE "
         "REFERENCE DATA is redacted in the echo.",
     )
@@ -61,13 +61,7 @@ def _guard_pin_command(
     from apdu.status import retries_from_sw
 
     if not protocol.connection.exclusive:
-        raise CliError(
-            ctx.text(
-                "カードを他のプログラムと共有しているため、暗証番号を含むコマンドは送信しません。",
-                "the card is shared with another program: no PIN command is sent",
-            ),
-            ExitCode.PIN_PROBLEM,
-        )
+        raise CliError(Msg("cli.apdu.shared"), ExitCode.PIN_PROBLEM)
     resets = (ReferenceDataIns.RESET_RETRY_COUNTER, ReferenceDataIns.RESET_RETRY_COUNTER_BER)
     if command.ins in resets:
         tries = None
@@ -78,24 +72,10 @@ def _guard_pin_command(
         if answer.ok:
             return  # already verified: the counter is full
     if tries == 0:
-        raise CliError(
-            ctx.text(
-                "この暗証番号はロックされているため、送信しません。",
-                "this PIN is blocked: the command is not sent",
-            ),
-            ExitCode.PIN_PROBLEM,
-        )
+        raise CliError(Msg("cli.apdu.blocked"), ExitCode.PIN_PROBLEM)
     if (tries is None or tries <= 1) and not force:
         left = "?" if tries is None else str(tries)
-        raise CliError(
-            ctx.text(
-                f"暗証番号の残り回数が{left}回のため送信しません。確実な場合のみ --force を"
-                "付けてください。",
-                f"the PIN has {left} try left (or its counter cannot be read): nothing was "
-                "sent; add --force only if you are sure",
-            ),
-            ExitCode.PIN_PROBLEM,
-        )
+        raise CliError(Msg("cli.apdu.last_try", left=left), ExitCode.PIN_PROBLEM)
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -126,19 +106,10 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             raw = bytes.fromhex(cleaned)
         except ValueError:
             # The text is not echoed: it could hold a PIN typed by mistake.
-            raise CliError(f"APDU #{position} is not hexadecimal", ExitCode.USAGE) from None
+            raise CliError(Msg("cli.apdu.not_hex", position=position), ExitCode.USAGE) from None
         command = CommandApdu.from_bytes(raw)
         if from_argv and command.ins in REFERENCE_DATA_INS and command.data:
-            raise CliError(
-                ctx.text(
-                    f"APDU #{position} は暗証番号を含むため、コマンドラインでは受け付けません"
-                    "(プロセス一覧や履歴に残るため)。標準入力から渡してください: jpki apdu -",
-                    f"APDU #{position} carries PIN data, which is refused on the command line "
-                    "(other users and the shell history could see it); give it on standard "
-                    "input: jpki apdu -",
-                ),
-                ExitCode.USAGE,
-            )
+            raise CliError(Msg("cli.apdu.pin_in_argv", position=position), ExitCode.USAGE)
         commands.append(command)
     results: list[dict[str, Any]] = []
     last_sw = 0x9000

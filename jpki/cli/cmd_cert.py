@@ -5,36 +5,31 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from jpki.texts import Msg, render
+from jpki.ids import CertKind
+from jpki.texts import Msg
 
 from .card import open_session
-from .commands import summary
+from .commands import add_command_group
 from .context import CliContext
 from .dates import iso_date, today_jst
 from .errors import CliError, ExitCode
 from .output import check_output, write_output
-from .pinentry import add_pin_source_options, read_pin
+from .pinentry import add_pin_options, read_pin
 
 if TYPE_CHECKING:
     from datetime import date
 
     from jpki.certificate import CertificateInfo
-    from jpki.ids import CertKind
     from jpki.session import JpkiSession
 
 __all__ = ["register", "render_certificate"]
 
-_KINDS = ("auth", "auth-ca", "sign", "sign-ca")
+_KINDS = tuple(kind.value for kind in CertKind)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``cert`` command group."""
-    parser = subparsers.add_parser(
-        "cert",
-        help=summary("cert"),
-    )
-    cert_sub = parser.add_subparsers(dest="cert_command", metavar="ACTION")
-    cert_sub.required = True
+    cert_sub = add_command_group(subparsers, "cert")
     read = cert_sub.add_parser("read", help="read a certificate from the card and save it")
     read.add_argument("kind", choices=_KINDS)
     read.add_argument("--format", choices=("pem", "der"), default="pem")
@@ -55,10 +50,7 @@ def _add_verify_pin(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="verify the signature password first (the signature certificate needs it)",
     )
-    parser.add_argument(
-        "--force", action="store_true", help="send the PIN even when one try is left"
-    )
-    add_pin_source_options(parser)
+    add_pin_options(parser)
 
 
 def _read(ctx: CliContext, session: JpkiSession, args: argparse.Namespace) -> CertificateInfo:
@@ -67,8 +59,6 @@ def _read(ctx: CliContext, session: JpkiSession, args: argparse.Namespace) -> Ce
 
 def _ready(ctx: CliContext, session: JpkiSession, args: argparse.Namespace) -> CertKind:
     """The certificate asked for, its PIN verified first when asked to."""
-    from jpki.ids import CertKind
-
     kind = CertKind(args.kind)
     if args.verify_pin and kind.pin_on_card is not None:
         session.verify_pin(kind.pin_on_card, read_pin(ctx, kind.pin_on_card), force=args.force)
@@ -76,40 +66,44 @@ def _ready(ctx: CliContext, session: JpkiSession, args: argparse.Namespace) -> C
 
 
 def render_certificate(ctx: CliContext, info: CertificateInfo, today: date) -> list[str]:
-    """A certificate as lines of text."""
-    kind = (
-        info.kind.label_ja
-        if info.kind and ctx.lang == "ja"
-        else (info.kind.label_en if info.kind else ctx.text("不明", "unknown"))
-    )
+    """A certificate as lines of text, in the context's language."""
     days = info.days_left(today)
-    lines = [
-        f"{ctx.text('種類', 'Kind')}: {kind} ({info.issuer_class.value})",
-        f"{ctx.text('主体者', 'Subject')}: {info.subject}",
-        f"{ctx.text('発行者', 'Issuer')}: {info.issuer}",
-        f"{ctx.text('シリアル番号', 'Serial')}: {info.serial}",
-        f"{ctx.text('発行日時', 'Not before')}: {info.not_before.isoformat()}",
-        f"{ctx.text('有効期限', 'Not after')}: {info.not_after.isoformat()} "
-        + (
-            f"({render(Msg('safety.no_expiry'), ctx.lang)})"
-            if info.no_expiry
-            else ctx.text(f"(残り{days}日)", f"({days} days left)")
-            if days >= 0
-            else ctx.text("(期限切れ)", "(expired)")
+    if info.no_expiry:
+        left = Msg("cli.cert.in_parentheses", text=Msg("safety.no_expiry"))
+    elif days >= 0:
+        left = Msg("cli.cert.days_left", count=days)
+    else:
+        left = Msg("cli.cert.expired")
+    fields: list[tuple[str, object]] = [
+        (
+            "kind",
+            Msg(
+                "cli.cert.kind",
+                kind=info.kind.label if info.kind else Msg("cli.cert.unknown_kind"),
+                issuer_class=Msg(f"cli.issuer_class.{info.issuer_class.value}"),
+            ),
         ),
-        f"{ctx.text('鍵用途', 'Key usage')}: {', '.join(info.key_usage) or '-'}",
-        f"{ctx.text('ポリシー', 'Policies')}: {', '.join(info.policies) or '-'}",
+        ("subject", info.subject),
+        ("issuer", info.issuer),
+        ("serial", info.serial),
+        ("not_before", info.not_before.isoformat()),
+        ("not_after", Msg("cli.cert.not_after", date=info.not_after.isoformat(), left=left)),
+        ("key_usage", ", ".join(info.key_usage) or "-"),
+        ("policies", ", ".join(info.policies) or "-"),
     ]
     holder = info.holder
     if holder is not None:
         birth = holder.birth_date.isoformat() if holder.birth_date else holder.birth_date_code
-        lines += [
-            f"{ctx.text('氏名', 'Name')}: {holder.name}",
-            f"{ctx.text('性別', 'Sex')}: {holder.sex.value}",
-            f"{ctx.text('生年月日', 'Birth date')}: {birth}",
-            f"{ctx.text('住所', 'Address')}: {holder.address}",
+        fields += [
+            ("name", holder.name),
+            ("sex", holder.sex.label),
+            ("birth_date", birth),
+            ("address", holder.address),
         ]
-    return lines
+    return [
+        ctx.render(Msg("cli.field", label=Msg(f"cli.label.{name}"), value=value))
+        for name, value in fields
+    ]
 
 
 def run_read(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -132,7 +126,7 @@ def run_show(args: argparse.Namespace, ctx: CliContext) -> int:
     today = args.today or today_jst()
     if args.file:
         if args.kind:
-            raise CliError("give either KIND or --file, not both", ExitCode.USAGE)
+            raise CliError(Msg("cli.cert.kind_or_file"), ExitCode.USAGE)
         from jpki.certificate import load_certificate_file
 
         info = load_certificate_file(args.file)
@@ -140,7 +134,7 @@ def run_show(args: argparse.Namespace, ctx: CliContext) -> int:
         with open_session(ctx) as session:
             info = _read(ctx, session, args)
     else:
-        raise CliError("say which certificate: KIND or --file PATH", ExitCode.USAGE)
+        raise CliError(Msg("cli.cert.which"), ExitCode.USAGE)
     if ctx.json:
         ctx.print_json(info.to_json(today))
     else:

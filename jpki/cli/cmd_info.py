@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import argparse
 
+from jpki.texts import Msg
+
 from .card import open_session
-from .commands import summary
+from .commands import add_command
 from .context import CliContext
 from .errors import ExitCode
-from .pinentry import add_pin_source_options, read_pin
+from .pinentry import add_pin_options, read_pin
 
 __all__ = ["register"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``info`` command."""
-    parser = subparsers.add_parser(
-        "info",
-        help=summary("info"),
-    )
-    parser.add_argument(
-        "--force", action="store_true", help="send the PIN even when one try is left"
-    )
-    add_pin_source_options(parser)
+    parser = add_command(subparsers, "info")
+    add_pin_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -39,12 +35,12 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print_json(info.to_json())
         return int(ExitCode.OK)
     basic = info.basic
-    for label, value in (
-        (ctx.text("個人番号", "My Number"), info.my_number),
-        (ctx.text("氏名", "Name"), basic.name),
-        (ctx.text("住所", "Address"), basic.address),
-        (ctx.text("生年月日", "Birth date"), basic.birth_date.isoformat()),
-        (ctx.text("性別", "Sex"), basic.sex.value),
+    for field, value in (
+        ("my_number", info.my_number),
+        ("name", basic.name),
+        ("address", basic.address),
+        ("birth_date", basic.birth_date.isoformat()),
+        ("sex", basic.sex.label),
     ):
-        ctx.print(f"{label}: {value}")
+        ctx.print(Msg("cli.field", label=Msg(f"cli.label.{field}"), value=value))
     return int(ExitCode.OK)

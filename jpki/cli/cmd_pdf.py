@@ -16,7 +16,7 @@ from .commands import summary
 from .context import CliContext
 from .errors import CliError, ExitCode
 from .output import check_output, write_output
-from .pinentry import add_pin_source_options, read_pin
+from .pinentry import add_pin_options, read_pin
 
 if TYPE_CHECKING:
     from jpki.pdf.check import PdfCheck
@@ -110,8 +110,7 @@ def _register_sign(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     sign.add_argument("--field", metavar="NAME", help="signature field name")
     sign.add_argument("--reason", help="the signature's /Reason")
     sign.add_argument("--location", help="the signature's /Location")
-    sign.add_argument("--force", action="store_true", help="send the PIN even when one try is left")
-    add_pin_source_options(sign)
+    add_pin_options(sign)
     sign.set_defaults(handler=run_sign)
 
 

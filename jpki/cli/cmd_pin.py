@@ -5,74 +5,57 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from jpki.ids import PinKind
+from jpki.texts import Msg
+
 from .card import open_session
-from .commands import summary
+from .commands import add_command_group
 from .context import CliContext
 from .errors import CliError, ExitCode
-from .pinentry import add_pin_source_options, read_pin
+from .pinentry import add_pin_options, read_pin
 
 if TYPE_CHECKING:
-    from jpki.ids import PinKind
     from jpki.models import PinStatus
 
 __all__ = ["format_pin_status", "register"]
 
-_KINDS = ("auth", "sign", "card-info", "juki")
+_KINDS = tuple(kind.value for kind in PinKind)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``pin`` command group."""
-    parser = subparsers.add_parser(
-        "pin",
-        help=summary("pin"),
-    )
-    pin_sub = parser.add_subparsers(dest="pin_command", metavar="ACTION")
-    pin_sub.required = True
+    pin_sub = add_command_group(subparsers, "pin")
     status = pin_sub.add_parser("status", help="tries left on all four PINs (no try is spent)")
     status.set_defaults(handler=run_status)
-    verify = pin_sub.add_parser(
-        "verify",
-        help="verify a PIN (refused when one try is left, unless --force)",
-    )
-    verify.add_argument("kind", choices=_KINDS, help="which PIN")
-    verify.add_argument(
-        "--force", action="store_true", help="send even when a wrong PIN would block it"
-    )
-    add_pin_source_options(verify)
-    verify.set_defaults(handler=run_verify)
-    change = pin_sub.add_parser(
-        "change",
-        help="change a PIN (with --pin-stdin: current PIN, then new PIN, one per line)",
-    )
-    change.add_argument("kind", choices=_KINDS, help="which PIN")
-    change.add_argument(
-        "--force", action="store_true", help="send even when a wrong PIN would block it"
-    )
-    add_pin_source_options(change)
-    change.set_defaults(handler=run_change)
+    for name, handler, text in (
+        ("verify", run_verify, "verify a PIN (refused when one try is left, unless --force)"),
+        (
+            "change",
+            run_change,
+            "change a PIN (with --pin-stdin: current PIN, then new PIN, one per line)",
+        ),
+    ):
+        command = pin_sub.add_parser(name, help=text)
+        command.add_argument("kind", choices=_KINDS, help="which PIN")
+        add_pin_options(command, force_help="send even when a wrong PIN would block it")
+        command.set_defaults(handler=handler)
 
 
 def format_pin_status(ctx: CliContext, status: PinStatus) -> str:
     """One line for a PIN's counter, in the context's language."""
-    label = status.kind.label_ja if ctx.lang == "ja" else status.kind.label_en
     if status.blocked:
-        state = ctx.text(f"ロックされています (0/{status.max})", f"BLOCKED (0/{status.max})")
+        state = Msg("cli.pin.blocked", max=status.max)
     elif status.verified:
-        state = ctx.text("照合済み", "verified in this card session")
+        state = Msg("cli.pin.verified_in_session")
+    elif status.last_try:
+        state = Msg("cli.pin.last_try", count=status.remaining, max=status.max)
     else:
-        state = ctx.text(
-            f"残り {status.remaining}/{status.max} 回",
-            f"{status.remaining} of {status.max} tries left",
-        )
-        if status.last_try:
-            state += ctx.text(" (あと1回間違えるとロック)", " (one more wrong entry blocks it)")
-    return f"{label}: {state}"
+        state = Msg("cli.pin.tries_left", count=status.remaining, max=status.max)
+    return ctx.render(Msg("cli.pin.status_line", pin=status.kind.label, state=state))
 
 
 def run_status(args: argparse.Namespace, ctx: CliContext) -> int:
     """Print the four counters."""
-    from jpki.ids import PinKind
-
     with open_session(ctx) as session:
         statuses = session.all_pin_status()
     ordered = [statuses[kind] for kind in PinKind]
@@ -85,8 +68,6 @@ def run_status(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _kind(args: argparse.Namespace) -> PinKind:
-    from jpki.ids import PinKind
-
     return PinKind(args.kind)
 
 
@@ -99,28 +80,23 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> int:
     if ctx.json:
         ctx.print_json({"kind": kind.value, **status.to_json()})
     else:
-        label = kind.label_ja if ctx.lang == "ja" else kind.label_en
-        ctx.print(ctx.text(f"{label}: 照合に成功しました。", f"{label}: verified."))
+        ctx.print(Msg("cli.pin.verify_ok", pin=kind.label))
     return int(ExitCode.OK)
 
 
 def run_change(args: argparse.Namespace, ctx: CliContext) -> int:
     """Change one PIN through the guard."""
     kind = _kind(args)
-    current = read_pin(ctx, kind, purpose=ctx.text("現在の", "current"))
-    new = read_pin(ctx, kind, purpose=ctx.text("新しい", "new"), new=True)
+    current = read_pin(ctx, kind, purpose="current")
+    new = read_pin(ctx, kind, purpose="new", new=True)
     if not getattr(args, "pin_stdin", False):
-        again = read_pin(ctx, kind, purpose=ctx.text("新しい(確認)", "new (again)"), new=True)
+        again = read_pin(ctx, kind, purpose="new_again", new=True)
         if again != new:
-            raise CliError(
-                ctx.text("新しい暗証番号が一致しません。", "the two new PINs differ"),
-                ExitCode.USAGE,
-            )
+            raise CliError(Msg("cli.pin.new_differ"), ExitCode.USAGE)
     with open_session(ctx) as session:
         session.change_pin(kind, current, new, force=bool(args.force))
-    label = kind.label_ja if ctx.lang == "ja" else kind.label_en
     if ctx.json:
         ctx.print_json({"kind": kind.value, "changed": True})
     else:
-        ctx.print(ctx.text(f"{label}を変更しました。", f"{label} changed."))
+        ctx.print(Msg("cli.pin.change_ok", pin=kind.label))
     return int(ExitCode.OK)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from .commands import summary
+from jpki.texts import Msg
+
+from .commands import add_command
 
 if TYPE_CHECKING:
     from apdu.pcsc import ReaderInfo
@@ -14,15 +16,13 @@ if TYPE_CHECKING:
 
 __all__ = ["register", "run"]
 
-#: Place in ``jpki --help``.
-
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``readers`` command."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "readers",
-        help=summary("readers"),
-        description=(
+        (
             "List the PC/SC readers, whether a card is in each, and the card's ATR. "
             "Whether a card is a My Number Card is not decided from its ATR: use 'jpki info'."
         ),
@@ -36,11 +36,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
-def _line(reader: ReaderInfo, ctx: CliContext) -> str:
+def _line(reader: ReaderInfo) -> Msg:
     if not reader.card_present:
-        return f"{reader.name}: " + ctx.text("カードなし", "no card")
+        return Msg("cli.readers.no_card", reader=reader.name)
     atr = reader.atr.hex(" ").upper() if reader.atr else "?"
-    return f"{reader.name}: " + ctx.text(f"カードあり ATR {atr}", f"card present, ATR {atr}")
+    return Msg("cli.readers.card", reader=reader.name, atr=atr)
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print_json([reader.to_dict() for reader in readers])
     else:
         for reader in readers:
-            ctx.print(_line(reader, ctx))
+            ctx.print(_line(reader))
     if not readers:
-        ctx.message(ctx.text("カードリーダーが見つかりません。", "no PC/SC reader found"))
+        ctx.message(Msg("cli.readers.none"))
     return 0

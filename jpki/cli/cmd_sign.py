@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from jpki.ids import KeyKind
 from jpki.texts import Msg, render
 
 from .card import open_session
-from .commands import summary
+from .commands import add_command
 from .context import CliContext
 from .errors import CliError, ExitCode
 from .output import check_output, write_output
-from .pinentry import add_pin_source_options, read_pin
+from .pinentry import add_pin_options, read_pin
 
 if TYPE_CHECKING:
     from jpki.chain import TrustAnchor
@@ -24,34 +25,33 @@ _HASHES = ("sha1", "sha256", "sha384", "sha512")
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sign`` and ``verify`` commands."""
-    sign = subparsers.add_parser(
+    sign = add_command(
+        subparsers,
         "sign",
-        help=summary("sign"),
-        description="Hash FILE on this computer, verify the key's PIN (guarded), let the "
+        "Hash FILE on this computer, verify the key's PIN (guarded), let the "
         "card sign the DigestInfo, and write a raw PKCS#1 v1.5 signature or a detached CMS "
         "(verifiable with 'openssl cms -verify'). A CMS signature is checked against the "
         "card's certificate, which it embeds; a raw one only with --check.",
     )
-    sign.add_argument("key", choices=("auth", "sign"), help="which card key")
+    sign.add_argument("key", choices=tuple(key.value for key in KeyKind), help="which card key")
     sign.add_argument("file", help="the file to sign")
     sign.add_argument("--hash", choices=_HASHES, default="sha256")
     sign.add_argument("--format", choices=("raw", "cms"), default="raw")
     sign.add_argument("--pem", action="store_true", help="with --format cms: write PEM")
     sign.add_argument("-o", "--output", metavar="OUT", help="write here (default: stdout)")
-    sign.add_argument("--force", action="store_true", help="send the PIN even when one try is left")
     sign.add_argument(
         "--check",
         action="store_true",
         help="raw format: also read the key's certificate from the card (7 READ BINARY more "
         "for a 1573-byte certificate) and check the signature with it before writing it",
     )
-    add_pin_source_options(sign)
+    add_pin_options(sign)
     sign.set_defaults(handler=run_sign)
 
-    verify = subparsers.add_parser(
+    verify = add_command(
+        subparsers,
         "verify",
-        help=summary("verify"),
-        description="Check SIGNATURE over FILE. A raw signature needs --cert; a CMS carries "
+        "Check SIGNATURE over FILE. A raw signature needs --cert; a CMS carries "
         "its signer certificate. With --trust DIR the signer must chain to a certificate in "
         "DIR; test and simulated CAs are refused unless --allow-non-production is given.",
     )
@@ -79,7 +79,7 @@ SIGNATURE_FILE_LIMIT = 1 << 20
 
 
 def _read_signature(path: str) -> bytes:
-    from apdu.errors import InputError
+    from jpki.errors import InputError
     from jpki.files import read_limited
 
     return read_limited(path, SIGNATURE_FILE_LIMIT, InputError)
@@ -103,7 +103,6 @@ def _trust_anchors(ctx: CliContext, path: str) -> tuple[TrustAnchor, ...]:
 def run_sign(args: argparse.Namespace, ctx: CliContext) -> int:
     """Sign a file on the card."""
     from jpki.digest import HashAlgorithm, MessageFile, digest_info
-    from jpki.ids import KeyKind
 
     message = MessageFile(args.file)  # hashed as a stream, never read whole
     check_output(ctx, args.output)
@@ -161,14 +160,14 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> int:
             )
         except CmsError as exc:
             raise CliError(
-                f"not a valid CMS signature: {exc}", ExitCode.VERIFICATION_FAILED
+                Msg("cli.sign.not_cms", detail=str(exc)), ExitCode.VERIFICATION_FAILED
             ) from exc
         result.update(verification.to_json())
         signer = verification.signer
         chain = verification.chain
     else:
         if not args.cert:
-            raise CliError("a raw signature needs --cert PATH", ExitCode.USAGE)
+            raise CliError(Msg("cli.sign.raw_needs_cert"), ExitCode.USAGE)
         signer = load_certificate_file(args.cert)
         algorithm = HashAlgorithm(args.hash)
         verify_pkcs1_signature(
@@ -186,18 +185,13 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> int:
     if ctx.json:
         ctx.print_json(result)
     elif chain_ok:
-        ctx.print(
-            ctx.text(
-                f"署名は正しく検証されました(署名者: {signer.subject})。",
-                f"signature OK (signer: {signer.subject})",
-            )
-        )
+        ctx.print(Msg("cli.sign.verified", signer=signer.subject))
     else:
         assert chain is not None  # noqa: S101 - narrowed by chain_ok
         ctx.print(
-            ctx.text(
-                f"署名は一致しますが、証明書が有効ではありません({chain.validity.value})。",
-                f"signature matches, but the certificate is not valid ({chain.validity.value})",
+            Msg(
+                "cli.sign.certificate_not_valid",
+                validity=Msg(f"cli.validity.{chain.validity.value}"),
             )
         )
     return int(ExitCode.OK if chain_ok else ExitCode.VERIFICATION_FAILED)

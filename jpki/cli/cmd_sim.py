@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from jpki.texts import Msg, render
 
-from .commands import summary
+from .commands import add_command_group
 from .errors import CliError, ExitCode
 from .sim_manage import register_management
 
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-#: Place in ``jpki --help``.
-
 _DEFAULT_PORT = 35963
 DEFAULT_CONNECT_TIMEOUT = 30.0
 """How long ``sim serve`` waits for pcscd's vpcd driver to take the card (``--connect-timeout``)."""
@@ -36,13 +34,9 @@ DEFAULT_CONNECT_TIMEOUT = 30.0
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sim`` command group and its subcommands."""
-    parser = subparsers.add_parser(
-        "sim",
-        help=summary("sim"),
-        description="Work with the simulated My Number Card.",
+    sim_sub = add_command_group(
+        subparsers, "sim", "Work with the simulated My Number Card.", metavar="SUBCOMMAND"
     )
-    sim_sub = parser.add_subparsers(dest="sim_command", metavar="SUBCOMMAND")
-    sim_sub.required = True
     _register_serve(sim_sub)
     register_management(sim_sub)  # new, show, profiles
 
@@ -167,7 +161,7 @@ def _register_serve(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 @contextlib.contextmanager
-def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, str]]:
+def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, Msg]]:
     """The card ``sim serve`` serves and a short description of it, for the whole run.
 
     This is the one place that knows where simulated cards come from; whatever it opened is
@@ -177,20 +171,25 @@ def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, str]]:
     profile: str | None = getattr(args, "profile", None)
     if args.echo:
         if card_file is not None or profile is not None:
-            raise CliError("--echo serves the echo card: drop --card/--profile", ExitCode.USAGE)
+            raise CliError(Msg("cli.serve.echo_alone"), ExitCode.USAGE)
         from sim.chip.echo import OLD_JPKI_ATR, EchoCard
 
         card = EchoCard(args.atr if args.atr is not None else OLD_JPKI_ATR)
-        yield card, f"the echo card (ATR {card.atr.hex(' ').upper()})"
+        yield card, Msg("cli.serve.echo_card", atr=card.atr.hex(" ").upper())
         return
     if args.atr is not None:
-        raise CliError("--atr applies to --echo only", ExitCode.USAGE)
+        raise CliError(Msg("cli.serve.atr_echo_only"), ExitCode.USAGE)
     from sim.factory.opening import open_simulated_card
+    from sim.factory.profiles import DEFAULT_PROFILE
 
     # A card file is written as its counters change, before each answer that depends on it.
     connection = open_simulated_card(profile=profile, card_file=card_file)
+    if card_file is not None:
+        label = Msg("cli.serve.file_card", path=card_file)
+    else:
+        label = Msg("cli.serve.profile_card", profile=profile or DEFAULT_PROFILE)
     try:
-        yield connection.card, connection.name
+        yield connection.card, label
     finally:
         connection.close()
 
@@ -205,7 +204,7 @@ def _behind_reader(card: CardModel, args: argparse.Namespace) -> CardModel:
     try:
         profile = ReaderProfile(kind, args.sign_delay_ms)
     except ValueError as exc:
-        raise CliError(f"--sign-delay-ms: {exc}", ExitCode.USAGE) from None
+        raise CliError(Msg("cli.serve.sign_delay", detail=str(exc)), ExitCode.USAGE) from None
     return ReaderPath(card, profile)
 
 
@@ -213,7 +212,7 @@ def _run_serve(args: argparse.Namespace, ctx: CliContext) -> int:
     from sim.chip.vpcd import VpcdServer, reader_name_for_port, stop_on_signals
 
     reader = reader_name_for_port(args.port)
-    where = f"reader '{reader}'" if reader else "a reader of a non-default vpcd slot"
+    where = Msg("cli.serve.reader", reader=reader) if reader else Msg("cli.serve.other_slot")
     with _load_card(args) as (card, label):
         announced = False
 
@@ -221,7 +220,7 @@ def _run_serve(args: argparse.Namespace, ctx: CliContext) -> int:
             nonlocal announced
             if not announced:
                 announced = True
-                ctx.message(f"serving {label} on vpcd port {args.port} ({where})")
+                ctx.message(Msg("cli.serve.serving", card=label, port=args.port, where=where))
 
         server = VpcdServer(
             _behind_reader(card, args),

@@ -2,12 +2,14 @@
 
 ``jpki --help`` is built from this table alone; only the module of the command that runs is
 imported, which keeps start-up fast. Each command module's ``register(subparsers)`` adds its
-parser with ``help=summary(name)``.
+parser with :func:`add_command` (``help=summary(name)``).
 """
 
 from __future__ import annotations
 
-__all__ = ["COMMANDS", "CommandEntry", "summary"]
+import argparse
+
+__all__ = ["COMMANDS", "CommandEntry", "add_command", "add_command_group", "summary"]
 
 
 class CommandEntry:
@@ -79,3 +81,28 @@ _SUMMARIES = {entry.name: entry.summary for entry in COMMANDS}
 def summary(name: str) -> str:
     """The ``--help`` line of command *name*."""
     return _SUMMARIES[name]
+
+
+def add_command(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """Add the parser of top-level command *name*, with its ``--help`` line from the table."""
+    return subparsers.add_parser(name, help=summary(name), description=description)
+
+
+def add_command_group(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    description: str | None = None,
+    *,
+    metavar: str = "ACTION",
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """Add command *name* as a group: its sub-commands are required and land in
+    ``<name>_command``. Returns the group's sub-parsers."""
+    group = add_command(subparsers, name, description).add_subparsers(
+        dest=f"{name}_command", metavar=metavar
+    )
+    group.required = True
+    return group

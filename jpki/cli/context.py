@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would slow --help
@@ -13,23 +12,14 @@ if TYPE_CHECKING:
 
     from apdu import Connection
 
-__all__ = ["CliContext", "default_language"]
-
-
-def default_language(environ: dict[str, str] | None = None) -> str:
-    """``ja`` when the locale is Japanese (LC_ALL, LC_MESSAGES or LANG), else ``en``."""
-    env = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(name, "")
-        if value:
-            return "ja" if value.lower().startswith("ja") else "en"
-    return "en"
+__all__ = ["CliContext"]
 
 
 class CliContext:
     """The state of one ``jpki`` run that handlers share.
 
-    Data goes to :attr:`out` (stdout, by default), messages to :attr:`err` (stderr).
+    Data goes to :attr:`out` (stdout), messages to :attr:`err` (stderr). Both take plain text
+    or a :class:`~jpki.texts.Msg`, rendered in :attr:`lang`.
     A plain class: a dataclass would cost ``jpki --help`` the import of ``dataclasses``.
     """
 
@@ -52,21 +42,33 @@ class CliContext:
 
     @property
     def lang(self) -> str:
-        """``ja`` or ``en``."""
+        """The language of the texts (``--lang``, else the locale's; see :mod:`jpki.texts`)."""
         lang = getattr(self.args, "lang", None)
-        return str(lang) if lang else default_language()
+        if lang:
+            return str(lang)
+        from jpki.texts import default_language  # not needed to start: --help never asks
+
+        return default_language()
+
+    def render(self, text: object) -> str:
+        """*text* (a :class:`~jpki.texts.Msg`, a date, plain text...) in :attr:`lang`."""
+        if isinstance(text, str):
+            return text
+        from jpki.texts import render
+
+        return render(text, self.lang)
 
     def text(self, ja: str, en: str) -> str:
-        """Pick the Japanese or the English wording for the current language."""
+        """Pick the Japanese or the English wording (for commands not yet using catalogs)."""
         return ja if self.lang == "ja" else en
 
-    def print(self, text: str = "") -> None:
+    def print(self, text: object = "") -> None:
         """Write a line of data to stdout."""
-        print(text, file=self.out)
+        print(self.render(text), file=self.out)
 
-    def message(self, text: str) -> None:
+    def message(self, text: object) -> None:
         """Write a line for the person (progress, notes, warnings) to stderr."""
-        print(text, file=self.err)
+        print(self.render(text), file=self.err)
 
     def print_json(self, obj: Any) -> None:
         """Write *obj* as indented UTF-8 JSON to stdout."""

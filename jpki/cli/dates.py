@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from jpki.jst import JST, today_jst
+from jpki.jst import today_jst
 
-__all__ = ["JST", "iso_date", "today_jst"]
+__all__ = ["iso_date", "today_jst"]
 
 
 def iso_date(text: str) -> date:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from enum import IntEnum, unique
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would slow --help
+if TYPE_CHECKING:
+    from jpki.texts import Msg
+
 __all__ = ["CliError", "ExitCode"]
 
 
@@ -26,10 +30,12 @@ class ExitCode(IntEnum):
 class CliError(Exception):
     """A failure the command line reports as one line, with an exit code.
 
-    :param message: what went wrong and, where it helps, what to do.
+    :param message: what went wrong and, where it helps, what to do: a message rendered in
+        the run's language (``str()`` gives it in English).
     :param exit_code: the status ``jpki`` exits with.
     """
 
-    def __init__(self, message: str, exit_code: ExitCode = ExitCode.FAILURE) -> None:
-        super().__init__(message)
+    def __init__(self, message: Msg | str, exit_code: ExitCode = ExitCode.FAILURE) -> None:
+        super().__init__(message if isinstance(message, str) else message.render("en"))
+        self.message = message
         self.exit_code = exit_code

@@ -19,7 +19,7 @@ import re
 import sys
 
 from .commands import COMMANDS
-from .context import CliContext, default_language
+from .context import CliContext
 from .errors import CliError, ExitCode
 from .messages import describe_error
 
@@ -60,9 +60,6 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
-_VALUE_OPTIONS = frozenset({"--reader", "--profile", "--card", "--lang", "--wait"})
-
-
 def _chosen_command(argv: Sequence[str]) -> str | None:
     """The command named in *argv* (the first word that is not an option or its value)."""
     skip = False
@@ -76,6 +73,19 @@ def _chosen_command(argv: Sequence[str]) -> str | None:
         else:
             return word
     return None
+
+
+def _language(text: str) -> str:
+    """argparse type of ``--lang``: a language with catalogs (looked up only when given)."""
+    from jpki.texts import language, languages
+
+    try:
+        return language(text)
+    except ValueError:
+        # The value is not repeated: nothing typed on the command line is echoed.
+        raise argparse.ArgumentTypeError(
+            f"no texts in that language (have: {', '.join(languages())})"
+        ) from None
 
 
 _SOURCE_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -123,8 +133,10 @@ _OUTPUT_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     (
         "--lang",
         {
-            "choices": ("ja", "en"),
-            "help": "language of reports and messages (default: from the locale)",
+            "type": _language,
+            "metavar": "LANG",
+            "help": "language of reports and messages: ja, en or any other that has catalogs in "
+            "jpki/texts (default: from the locale)",
         },
     ),
     (
@@ -133,6 +145,24 @@ _OUTPUT_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     ("--debug", {"action": "store_true", "help": "show debug logs and the traceback of errors"}),
 )
+# The global options that take a value: the word after them is not the command.
+_VALUE_OPTIONS = frozenset(
+    flag
+    for flag, spec in (*_SOURCE_OPTIONS, *_OUTPUT_OPTIONS)
+    if spec.get("action") not in ("store_true", "store_false")
+)
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the installed distribution's version, looked up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from jpki import version
+
+        parser.exit(message=f"{parser.prog} {version()}\n")
 
 
 def _add_global_options(
@@ -179,7 +209,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         epilog="Global options may also follow the command, e.g. 'jpki status --sim --json'.",
     )
     _add_global_options(parser, suppress=False)
-    parser.add_argument("--version", action="version", version="%(prog)s 0.1.0")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     chosen = None if argv is None else _chosen_command(argv)
@@ -243,6 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(arguments)
     except BrokenPipeError:  # --help or --version into a closed pipe
         _discard_stdout()
+        from jpki.texts import default_language
+
         print(f"jpki: {_output_lost(default_language())}", file=sys.stderr)
         return int(ExitCode.FAILURE)
     if args.card is not None and getattr(args, "profile", None) is not None:
@@ -274,10 +306,12 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.out.flush()  # a closed stdout shows here, not in the interpreter's exit
         return code
     except CliError as exc:
-        ctx.message(f"jpki: {exc}")
+        ctx.message(f"jpki: {ctx.render(exc.message)}")
         return int(exc.exit_code)
     except KeyboardInterrupt:
-        ctx.message("jpki: interrupted")
+        from jpki.texts import Msg
+
+        ctx.message(f"jpki: {ctx.render(Msg('cli.interrupted'))}")
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # The reader of our output went away (`jpki diagnose | head -c1`): what was written
@@ -290,10 +324,10 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
         if described is None:
             if args.debug:
                 raise
-            ctx.message(
-                f"jpki: unexpected error: {type(exc).__name__}: {exc} "
-                "(run with --debug for details)"
-            )
+            from jpki.texts import Msg
+
+            unexpected = Msg("cli.unexpected_error", kind=type(exc).__name__, detail=str(exc))
+            ctx.message(f"jpki: {ctx.render(unexpected)}")
             return int(ExitCode.FAILURE)
         message, code = described
         if args.debug:

@@ -23,13 +23,13 @@ def check_output(ctx: CliContext, output: str | None) -> None:
     parent = target.resolve().parent
     problem = None
     if target.is_dir() or output.endswith(("/", os.sep)):
-        problem = ctx.text("ディレクトリです", "is a directory")
+        problem = "is_directory"
     elif not parent.is_dir():
-        problem = ctx.text("ディレクトリがありません", "its directory does not exist")
+        problem = "no_directory"
     elif not os.access(parent, os.W_OK):
-        problem = ctx.text("書き込みできません", "its directory is not writable")
+        problem = "not_writable"
     if problem is not None:
-        raise CliError(f"{output}: {problem}", ExitCode.USAGE)
+        raise CliError(Msg(f"cli.output.{problem}", path=output), ExitCode.USAGE)
 
 
 def write_output(ctx: CliContext, data: bytes, output: str | None, *, binary: bool) -> None:
@@ -39,16 +39,10 @@ def write_output(ctx: CliContext, data: bytes, output: str | None, *, binary: bo
         from jpki.atomic import write_atomically  # tempfile: only when writing a file
 
         write_atomically(output, data)
-        ctx.message(ctx.text(f"{output} に書き込みました。", f"wrote {output}"))
+        ctx.message(Msg("cli.output.wrote", path=output))
         return
     if binary and ctx.out.isatty():
-        raise CliError(
-            ctx.text(
-                "バイナリを端末に出力しません。-o FILE を指定してください。",
-                "refusing to write binary data to a terminal; use -o FILE",
-            ),
-            ExitCode.USAGE,
-        )
+        raise CliError(Msg("cli.output.binary_to_terminal"), ExitCode.USAGE)
     buffer = getattr(ctx.out, "buffer", None)
     if buffer is not None:
         ctx.out.flush()

@@ -18,14 +18,17 @@ from jpki.texts import Msg, render
 from .context import CliContext
 from .errors import CliError, ExitCode
 
-__all__ = ["MAX_PIN_LINE", "add_pin_source_options", "read_pin"]
+__all__ = ["MAX_PIN_LINE", "add_pin_options", "read_pin"]
 
 MAX_PIN_LINE = 256
 """The most characters read for one PIN from standard input (a PIN has at most 16)."""
+_FORCE_HELP = "send the PIN even when one try is left"
 
 
-def add_pin_source_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--pin-stdin`` (and the documentation of the environment variables)."""
+def add_pin_options(parser: argparse.ArgumentParser, *, force_help: str = _FORCE_HELP) -> None:
+    """Add the options of a command that sends a PIN: ``--force`` (past the last-try guard) and
+    ``--pin-stdin`` (with the documentation of the environment variables)."""
+    parser.add_argument("--force", action="store_true", help=force_help)
     parser.add_argument(
         "--pin-stdin",
         action="store_true",
@@ -35,10 +38,11 @@ def add_pin_source_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def read_pin(ctx: CliContext, kind: PinKind, *, purpose: str = "", new: bool = False) -> str:
+def read_pin(ctx: CliContext, kind: PinKind, *, purpose: str = "pin", new: bool = False) -> str:
     """Get a PIN for *kind* from the environment, stdin or a silent prompt.
 
-    :param purpose: extra words for the prompt (e.g. "new").
+    :param purpose: which prompt (``cli.prompt.<purpose>``): ``pin``, ``current``, ``new``
+        or ``new_again``.
     :param new: the PIN to set; never read from the environment.
     """
     if not new:
@@ -54,25 +58,14 @@ def read_pin(ctx: CliContext, kind: PinKind, *, purpose: str = "", new: bool = F
                 ExitCode.USAGE,
             )
         if not line:
-            raise CliError(
-                ctx.text("標準入力から暗証番号を読めませんでした。", "no PIN on standard input"),
-                ExitCode.USAGE,
-            )
+            raise CliError(Msg("cli.pin.none_on_stdin"), ExitCode.USAGE)
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
         raise CliError(
-            ctx.text(
-                f"{kind.label_ja}を入力できません。端末から実行するか、--pin-stdin または "
-                f"{kind.env_var} を使ってください。",
-                f"cannot prompt for the {kind.label_en}: no terminal; use --pin-stdin or "
-                f"{kind.env_var}",
-            ),
-            ExitCode.USAGE,
+            Msg("cli.pin.no_terminal", pin=kind.label, variable=kind.env_var), ExitCode.USAGE
         )
-    label = kind.label_ja if ctx.lang == "ja" else kind.label_en
-    prefix = f"{purpose} " if purpose else ""
     try:
-        return getpass.getpass(f"{prefix}{label}: ")
+        return getpass.getpass(ctx.render(Msg(f"cli.prompt.{purpose}", pin=kind.label)))
     except EOFError:
         # Ctrl-D at the prompt: nothing was typed, nothing is sent.
         raise CliError(render(Msg("safety.no_pin_given"), ctx.lang), ExitCode.USAGE) from None

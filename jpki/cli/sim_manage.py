@@ -9,10 +9,15 @@ value. PIN values to set come from the terminal or standard input, never from th
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from jpki.errors import InputError
+from jpki.ids import CertKind, PinKind, Sex, TokenKind
+from jpki.texts import Msg, languages, render
+from sim.carddata import PIN_FIELDS
 
 from .context import CliContext
 from .dates import iso_date
@@ -33,29 +38,13 @@ __all__ = [
     "summarize_card",
 ]
 
-_SEX_CODES = {
-    "male": "1",
-    "female": "2",
-    "not-applicable": "9",
-    "unknown": "0",
-    "1": "1",
-    "2": "2",
-    "9": "9",
-    "0": "0",
+# What --sex takes: the word or the card-info application's digit.
+_SEX_CHOICES = {
+    **{sex.value: sex for sex in Sex},
+    **{sex.card_info_code: sex for sex in Sex},
 }
-_SEX_LABELS = {
-    "1": ("男", "male"),
-    "2": ("女", "female"),
-    "9": ("適用不能", "not applicable"),
-    "0": ("不明", "unknown"),
-}
-# PinKind value -> the CardSpec / CardData field that holds that PIN.
-_PIN_FIELDS = {
-    "auth": "auth_pin",
-    "sign": "sign_password",
-    "card-info": "card_info_pin",
-    "juki": "juki_pin",
-}
+# The CardSpec / CardData field that holds each PIN (both tables list the PINs in one order).
+_PIN_FIELDS = dict(zip(PinKind, PIN_FIELDS, strict=True))
 _HOLDER_TEXT_OPTIONS = (
     ("--name", "name", "family and given name, separated by a space or U+3000"),
     ("--address", "address", "the address as the card shows it"),
@@ -77,13 +66,10 @@ _DATE_OPTIONS = (
     ("--application-received", "application_received", "the day J-LIS received the application"),
     ("--residence-until", "residence_until", "end of a foreign resident's period of stay"),
 )
-_TRIES_OPTIONS = (
-    ("--auth-pin-tries", "auth_pin_tries", "0-3"),
-    ("--sign-password-tries", "sign_password_tries", "0-5"),
-    ("--card-info-pin-tries", "card_info_pin_tries", "0-3"),
-    ("--juki-pin-tries", "juki_pin_tries", "0-3"),
+_TRIES_OPTIONS = tuple(
+    (f"--{field.replace('_', '-')}-tries", f"{field}_tries", f"0-{kind.max_tries}")
+    for kind, field in _PIN_FIELDS.items()
 )
-_CERT_ORDER = ("auth", "auth-ca", "sign", "sign-ca")
 
 
 def register_management(
@@ -110,15 +96,9 @@ class CertificateSummary:
     expiry_date: date
 
     def to_json(self) -> dict[str, Any]:
-        """Plain values; dates ISO 8601."""
-        return {
-            "kind": self.kind,
-            "subject": self.subject,
-            "issuer": self.issuer,
-            "not_before": self.not_before,
-            "not_after": self.not_after,
-            "expiry_date": self.expiry_date.isoformat(),
-        }
+        """The fields by name; dates ISO 8601."""
+        values = {field.name: getattr(self, field.name) for field in fields(self)}
+        return {**values, "expiry_date": self.expiry_date.isoformat()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +157,6 @@ class CardSummary:
 
 def _sex_word(code: str) -> str:
     """The card-info sex digit as the word ``jpki info --json`` uses."""
-    from jpki.certificate import Sex
-
     try:
         return Sex.from_card_info_code(code).value
     except ValueError:
@@ -191,25 +169,24 @@ def summarize_card(data: CardData) -> CardSummary:
     :raises CertificateError: a certificate on the card cannot be parsed.
     """
     from jpki.certificate import CertificateInfo
-    from jpki.ids import PinKind
     from jpki.models import PinStatus
     from jpki.mynumber import mask_my_number
 
     ders = {
-        "auth": data.auth_certificate,
-        "auth-ca": data.auth_ca_certificate,
-        "sign": data.sign_certificate,
-        "sign-ca": data.sign_ca_certificate,
+        CertKind.AUTH: data.auth_certificate,
+        CertKind.AUTH_CA: data.auth_ca_certificate,
+        CertKind.SIGN: data.sign_certificate,
+        CertKind.SIGN_CA: data.sign_ca_certificate,
     }
     certificates = []
-    for kind in _CERT_ORDER:
-        der = ders[kind]
+    for cert_kind in CertKind:
+        der = ders[cert_kind]
         if der is None:
             continue
         info = CertificateInfo.from_der(der)
         certificates.append(
             CertificateSummary(
-                kind=kind,
+                kind=cert_kind.value,
                 subject=info.subject,
                 issuer=info.issuer,
                 not_before=info.not_before.isoformat(),
@@ -219,7 +196,7 @@ def summarize_card(data: CardData) -> CardSummary:
         )
     pins = []
     for kind in PinKind:
-        setting = getattr(data, _PIN_FIELDS[kind.value])
+        setting = getattr(data, _PIN_FIELDS[kind])
         tries = kind.max_tries if setting.tries_left is None else setting.tries_left
         pins.append(PinStatus(kind, tries))
     return CardSummary(
@@ -243,38 +220,40 @@ def summarize_card(data: CardData) -> CardSummary:
 
 
 def _print_summary(summary: CardSummary, ctx: CliContext) -> None:
-    from jpki.ids import CertKind
-
-    sex_ja, sex_en = _SEX_LABELS.get(summary.holder_sex, (summary.holder_sex,) * 2)
-    phone = ctx.text("(スマートフォン)", " (smartphone)") if summary.smartphone_token else ""
-    rows = [
-        (ctx.text("トークン", "token"), f"{summary.token_name}{phone}"),
-        ("ATR", f"{summary.atr}: {summary.atr_hex}"),
-        (ctx.text("カード番号", "card serial"), summary.card_serial),
-        (ctx.text("カードの有効期限", "card expiry"), summary.card_expiry.isoformat()),
-        (ctx.text("氏名", "name"), summary.holder_name),
-        (ctx.text("住所", "address"), summary.holder_address),
-        (ctx.text("生年月日", "birth date"), summary.holder_birth_date.isoformat()),
-        (ctx.text("性別", "sex"), ctx.text(sex_ja, sex_en)),
-        (ctx.text("個人番号", "My Number"), summary.my_number_masked),
-        (ctx.text("証明書の搭載状況", "availability"), summary.availability),
+    try:
+        sex: object = Sex.from_card_info_code(summary.holder_sex).label
+    except ValueError:
+        sex = summary.holder_sex
+    token = Msg(
+        "cli.sim.smartphone_token" if summary.smartphone_token else "cli.sim.token",
+        name=summary.token_name,
+    )
+    rows: list[tuple[object, object]] = [
+        (Msg("cli.sim.label.token"), token),
+        ("ATR", Msg(f"cli.sim.atr.{summary.atr}", atr=summary.atr_hex)),
+        (Msg("cli.sim.label.card_serial"), summary.card_serial),
+        (Msg("cli.sim.label.card_expiry"), summary.card_expiry.isoformat()),
+        (Msg("cli.sim.label.name"), summary.holder_name),
+        (Msg("cli.sim.label.address"), summary.holder_address),
+        (Msg("cli.sim.label.birth_date"), summary.holder_birth_date.isoformat()),
+        (Msg("cli.sim.label.sex"), sex),
+        (Msg("cli.sim.label.my_number"), summary.my_number_masked),
+        (Msg("cli.sim.label.availability"), summary.availability),
     ]
     for label, value in rows:
-        ctx.print(f"{label}: {value}")
-    ctx.print(ctx.text("電子証明書:", "certificates:"))
-    for kind in _CERT_ORDER:
-        label = ctx.text(CertKind(kind).label_ja, CertKind(kind).label_en)
-        cert = summary.certificate(kind)
+        ctx.print(Msg("cli.field", label=label, value=value))
+    ctx.print(Msg("cli.sim.certificates"))
+    for kind in CertKind:
+        cert = summary.certificate(kind.value)
         if cert is None:
-            ctx.print(f"  {label}: {ctx.text('なし', 'none')}")
+            ctx.print(Msg("cli.sim.no_certificate", kind=kind.label))
             continue
-        until = ctx.text(f"{cert.expiry_date.isoformat()} まで", f"until {cert.expiry_date}")
-        ctx.print(f"  {label}: {until}  {cert.subject}")
-    ctx.print(ctx.text("暗証番号の残り回数:", "PIN tries left:"))
+        until = Msg("cli.sim.until", date=cert.expiry_date.isoformat())
+        ctx.print(Msg("cli.sim.certificate", kind=kind.label, until=until, subject=cert.subject))
+    ctx.print(Msg("cli.sim.pin_tries"))
     for pin in summary.pins:
-        blocked = ctx.text("(ロック中)", " (blocked)") if pin.blocked else ""
-        label = ctx.text(pin.kind.label_ja, pin.kind.label_en)
-        ctx.print(f"  {label}: {pin.remaining}/{pin.max}{blocked}")
+        key = "cli.sim.pin_blocked" if pin.blocked else "cli.sim.pin"
+        ctx.print(Msg(key, pin=pin.kind.label, remaining=pin.remaining, max=pin.max))
 
 
 def _emit(summary: CardSummary, ctx: CliContext) -> None:
@@ -317,7 +296,7 @@ def _register_new(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     holder = parser.add_argument_group("holder")
     for option, dest, text in _HOLDER_TEXT_OPTIONS:
         holder.add_argument(option, dest=dest, metavar="TEXT", help=text)
-    holder.add_argument("--sex", choices=tuple(_SEX_CODES), help="sex (or its code 1/2/9/0)")
+    holder.add_argument("--sex", choices=tuple(_SEX_CHOICES), help="sex (or its code 1/2/9/0)")
     dates = parser.add_argument_group("dates (YYYY-MM-DD)")
     for option, dest, text in _DATE_OPTIONS:
         dates.add_argument(option, dest=dest, type=iso_date, metavar="DATE", help=text)
@@ -328,7 +307,7 @@ def _register_new(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     card.add_argument("--atr", choices=("old", "new"), help="which ATR the card answers with")
     card.add_argument(
         "--token",
-        choices=("JPKIAPICCTOKEN2", "JPKIAPICCTOKEN", "JPKIAPGPSETOKEN", "JPKIAPIOSTOKEN"),
+        choices=tuple(token.value for token in TokenKind if token is not TokenKind.UNKNOWN),
         help="token name in the JPKI token EF",
     )
     card.add_argument(
@@ -357,7 +336,7 @@ def _register_new(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     pins.add_argument(
         "--set-pin",
         action="append",
-        choices=tuple(_PIN_FIELDS),
+        choices=tuple(kind.value for kind in _PIN_FIELDS),
         default=[],
         metavar="KIND",
         help="set this PIN (auth, sign, card-info, juki; repeatable) to a value read from the "
@@ -376,13 +355,7 @@ def _holder_name(text: str, ctx: CliContext) -> str:
     if "\u3000" not in name:
         name = name.replace(" ", "\u3000", 1)
     if "\u3000" not in name.strip("\u3000"):
-        raise CliError(
-            ctx.text(
-                "--name には姓と名を空白で区切って指定してください(例: '番号 太郎')。",
-                "--name takes family and given name separated by a space, e.g. 'BANGO TARO'",
-            ),
-            ExitCode.USAGE,
-        )
+        raise CliError(Msg("cli.sim.name_needs_space"), ExitCode.USAGE)
     return name
 
 
@@ -398,7 +371,7 @@ def _overrides(args: argparse.Namespace, base: CardSpec, ctx: CliContext) -> dic
     if "name" in values:
         values["name"] = _holder_name(values["name"], ctx)
     if args.sex is not None:
-        values["sex"] = SexCode(_SEX_CODES[args.sex])
+        values["sex"] = SexCode(_SEX_CHOICES[args.sex].card_info_code)
     if args.face_auth:
         values["face_auth"] = True
     both = values.pop("cert_issued", None)
@@ -424,7 +397,6 @@ def _overrides(args: argparse.Namespace, base: CardSpec, ctx: CliContext) -> dic
 
 def _new_pins(args: argparse.Namespace, ctx: CliContext) -> dict[str, str]:
     from jpki.errors import PinFormatError
-    from jpki.ids import PinKind
     from jpki.pins import check_new_pin
 
     from .pinentry import read_pin
@@ -432,15 +404,15 @@ def _new_pins(args: argparse.Namespace, ctx: CliContext) -> dict[str, str]:
     values: dict[str, str] = {}
     for name in dict.fromkeys(args.set_pin):
         kind = PinKind(name)
-        pin = read_pin(ctx, kind, purpose=ctx.text("新しい", "new"), new=True)
+        pin = read_pin(ctx, kind, purpose="new", new=True)
         try:
             check_new_pin(kind, pin)
         except PinFormatError as exc:
+            detail = exc.detail or str(exc)
             raise CliError(
-                ctx.text(f"{kind.label_ja}の形式が正しくありません: {exc}", str(exc)),
-                ExitCode.USAGE,
+                Msg("cli.sim.pin_format", pin=kind.label, detail=detail), ExitCode.USAGE
             ) from exc
-        values[_PIN_FIELDS[name]] = pin
+        values[_PIN_FIELDS[kind]] = pin
     return values
 
 
@@ -451,26 +423,19 @@ def run_new(args: argparse.Namespace, ctx: CliContext) -> int:
 
     output = Path(args.output)
     if output.exists() and not args.force:
-        raise CliError(
-            ctx.text(
-                f"{output} は既に存在します。置き換えるには --force を付けてください。",
-                f"{output} exists; add --force to replace it",
-            ),
-            ExitCode.USAGE,
-        )
+        raise CliError(Msg("cli.sim.exists", path=str(output)), ExitCode.USAGE)
     profile = getattr(args, "profile", None) or DEFAULT_PROFILE
     try:
         base = card_spec(profile, today=args.today)
         spec = base.with_overrides(**_overrides(args, base, ctx))
         data = card_data_from_spec(spec)
     except ProfileError as exc:
-        raise CliError(
-            ctx.text(f"カードを作成できません: {exc}", f"cannot make the card: {exc}"),
-            ExitCode.USAGE,
-        ) from exc
+        if isinstance(exc, InputError) and exc.detail is not None:
+            raise CliError(exc.detail, ExitCode.USAGE) from exc
+        raise CliError(Msg("cli.sim.cannot_make", detail=str(exc)), ExitCode.USAGE) from exc
     with lock_card_file(output):  # never under a process that is using the card
         save_card_data(data, output)
-    ctx.message(ctx.text(f"{output} に書き込みました。", f"wrote {output} (profile {profile})"))
+    ctx.message(Msg("cli.sim.wrote", path=str(output), profile=profile))
     _emit(summarize_card(data), ctx)
     return int(ExitCode.OK)
 
@@ -501,22 +466,15 @@ def run_show(args: argparse.Namespace, ctx: CliContext) -> int:
 
     path = args.file or getattr(args, "card", None)
     if path is None:
-        raise CliError(
-            ctx.text("カードファイルを指定してください。", "name the card file to show"),
-            ExitCode.USAGE,
-        )
+        raise CliError(Msg("cli.sim.which_file"), ExitCode.USAGE)
     try:
         data = load_card_data(path)
         summary = summarize_card(data)
     except CardFileError as exc:
-        raise CliError(
-            ctx.text(f"カードファイル {path} を読めません: {exc.reason}", str(exc)),
-            ExitCode.USAGE,
-        ) from exc
+        raise CliError(exc.detail or str(exc), ExitCode.USAGE) from exc
     except CertificateError as exc:
         raise CliError(
-            ctx.text(f"カードファイル {path} の証明書を読めません: {exc}", f"{path}: {exc}"),
-            ExitCode.USAGE,
+            Msg("cli.sim.bad_certificate", path=path, detail=str(exc)), ExitCode.USAGE
         ) from exc
     _emit(summary, ctx)
     return int(ExitCode.OK)
@@ -541,8 +499,7 @@ def run_profiles(args: argparse.Namespace, ctx: CliContext) -> int:
     if not ctx.json:
         width = max(len(name) for name in PROFILES)
         for name, profile in PROFILES.items():
-            text = ctx.text(profile.description_ja, profile.description_en)
-            ctx.print(f"{name:<{width}}  {text}")
+            ctx.print(f"{name:<{width}}  {ctx.render(profile.description)}")
         return int(ExitCode.OK)
     rendered = []
     for name, profile in PROFILES.items():
@@ -552,8 +509,9 @@ def run_profiles(args: argparse.Namespace, ctx: CliContext) -> int:
             {
                 "name": name,
                 "default": name == DEFAULT_PROFILE,
-                "description_en": profile.description_en,
-                "description_ja": profile.description_ja,
+                **{
+                    f"description_{lang}": render(profile.description, lang) for lang in languages()
+                },
                 "card_expiry": expiries.card.isoformat(),
                 "auth_cert_expiry": expiries.auth_cert.isoformat(),
                 "sign_cert_expiry": None if sign is None else sign.isoformat(),

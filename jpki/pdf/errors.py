@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from apdu.errors import InputError
-from jpki.errors import JpkiError
+from jpki.errors import InputError, JpkiError
 
 __all__ = ["PdfError", "PdfInputError", "PdfSigningError"]
 

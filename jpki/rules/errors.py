@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum, unique
 
-from apdu.errors import InputError
+from jpki.errors import InputError
 
 __all__ = ["InputProblem", "RulesInputError"]
 

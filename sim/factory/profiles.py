@@ -54,9 +54,11 @@ from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from apdu.errors import InputError, ToolkitError
+from apdu.errors import ToolkitError
+from jpki.errors import InputError
 from jpki.mynumber import is_valid_my_number, make_my_number
 from jpki.rules import JST, ExpiryInputs, RulesInputError, evaluate
+from jpki.texts import Msg
 from sim.carddata import AtrKind, CardData, CardHolder, PinSetting, SexCode, TokenName
 from sim.chip.applets.pins import PinFormat
 from sim.factory import pki, testkeys
@@ -123,7 +125,7 @@ class UnknownProfileError(ProfileError, InputError):
     """
 
     def __init__(self, name: str, known: tuple[str, ...]) -> None:
-        super().__init__(f"unknown card profile {name!r}; known profiles: {', '.join(known)}")
+        super().__init__(Msg("sim.profile.unknown", name=name, known=known))
         self.name = name
         self.known = known
 
@@ -540,15 +542,16 @@ class Profile:
     """A named, ready-made card.
 
     :param name: the name to ask for (``adult``).
-    :param description_en: one line in English.
-    :param description_ja: one line in Japanese.
     :param spec: the card on :data:`REFERENCE_DATE`.
     """
 
     name: str
-    description_en: str
-    description_ja: str
     spec: CardSpec
+
+    @property
+    def description(self) -> Msg:
+        """One line that says what the card is (``sim.profile.<name>``)."""
+        return Msg(f"sim.profile.{self.name}")
 
     def spec_on(self, today: date | None = None) -> CardSpec:
         """The card told on *today* (default :data:`REFERENCE_DATE`): all dates moved alike."""
@@ -578,32 +581,22 @@ def _person(name: str, birth: date, sex: SexCode, **settings: Any) -> HolderSpec
 _ALL = (
     Profile(
         "adult",
-        "adult's card, certificates valid for years (the default; new ATR)",
-        "成人のカード。電子証明書は数年有効(既定・新ATR)",
         _ADULT,
     ),
     Profile(
         "new-atr",
-        "the adult card answering with the newer ATR (3B DA 13 FF ...)",
-        "成人のカード。新しいATR(3B DA 13 FF ...)",
         _ADULT,
     ),
     Profile(
         "old-atr",
-        "the adult card answering with the older ATR (3B E0 00 FF ...)",
-        "成人のカード。古いATR(3B E0 00 FF ...)",
         replace(_ADULT, atr=AtrKind.OLD),
     ),
     Profile(
         "android",
-        "smartphone certificate (JPKIAPGPSETOKEN): the auth certificate needs the auth PIN",
-        "スマホ用電子証明書(JPKIAPGPSETOKEN)。利用者証明用電子証明書の読み出しに暗証番号が必要",
         replace(_ADULT, token_name=TokenName.ANDROID, smartphone=True),
     ),
     Profile(
         "under15",
-        "child under 15: no signature certificate, card to the 5th birthday",
-        "15歳未満: 署名用電子証明書なし、カードは5回目の誕生日まで",
         CardSpec(
             holder=_person("番号\u3000さくら", date(2015, 8, 20), SexCode.FEMALE),
             card_issued=date(2023, 9, 5),
@@ -611,8 +604,6 @@ _ALL = (
     ),
     Profile(
         "minor",
-        "minor aged 16: signature certificate, card to the 5th birthday",
-        "16歳の未成年: 署名用電子証明書あり、カードは5回目の誕生日まで",
         CardSpec(
             holder=_person("番号\u3000健太", date(2010, 2, 14), SexCode.MALE),
             card_issued=date(2025, 7, 10),
@@ -620,8 +611,6 @@ _ALL = (
     ),
     Profile(
         "foreign-resident",
-        "foreign resident: the period of stay (2028-03-31) caps card and certificates",
-        "在留期間のある外国人住民: 在留期間の満了日(2028-03-31)が有効期限",
         CardSpec(
             holder=HolderSpec(
                 name="SMITH\u3000JOHN",
@@ -637,8 +626,6 @@ _ALL = (
     ),
     Profile(
         "face-auth",
-        "face-auth card: no signature certificate, no PIN known to the holder",
-        "顔認証マイナンバーカード: 署名用電子証明書なし、暗証番号なし",
         CardSpec(
             holder=HolderSpec(
                 name="番号\u3000ハナ",
@@ -654,8 +641,6 @@ _ALL = (
     ),
     Profile(
         "blocked",
-        "signature password blocked; auth PIN has 1 try left",
-        "署名用電子証明書の暗証番号がロック、利用者証明用電子証明書の暗証番号は残り1回",
         CardSpec(
             holder=_person("番号\u3000次郎", date(1978, 12, 1), SexCode.MALE),
             card_issued=date(2023, 1, 16),
@@ -665,8 +650,6 @@ _ALL = (
     ),
     Profile(
         "expired",
-        "certificates expired (2024) while the card is still valid",
-        "電子証明書は有効期限切れ(2024年)、カードは有効",
         CardSpec(
             holder=_person("番号\u3000和子", date(1975, 8, 8), SexCode.FEMALE),
             card_issued=date(2019, 10, 1),
@@ -674,8 +657,6 @@ _ALL = (
     ),
     Profile(
         "renewable",
-        "certificates in their renewal window (expire 2027-01-15)",
-        "電子証明書が更新手続きの期間内(2027-01-15 まで有効)",
         CardSpec(
             holder=_person("番号\u3000一郎", date(1982, 1, 15), SexCode.MALE),
             card_issued=date(2022, 12, 5),
@@ -683,8 +664,6 @@ _ALL = (
     ),
     Profile(
         "juki-card",
-        "old Juki card (JPKIAPICCTOKEN, old ATR) issued 2015: card and certificates expired",
-        "住基カード(JPKIAPICCTOKEN・旧ATR、2015年発行): カードも電子証明書も期限切れ",
         CardSpec(
             holder=_person("番号\u3000三郎", date(1960, 5, 5), SexCode.MALE),
             card_issued=date(2015, 6, 1),

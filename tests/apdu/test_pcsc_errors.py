@@ -10,16 +10,7 @@ from typing import Any
 
 import pytest
 
-from apdu.errors import (
-    AmbiguousReaderError,
-    BadResponseError,
-    CardRemovedError,
-    NoCardError,
-    PcscUnavailableError,
-    ReaderBusyError,
-    ReaderNotFoundError,
-    TransportError,
-)
+from apdu import errors
 from apdu.pcsc import (
     Disposition,
     PcscConnection,
@@ -50,29 +41,29 @@ def scard() -> Any:
 @pytest.mark.parametrize(
     ("code", "in_use", "expected"),
     [
-        (0x8010001D, False, PcscUnavailableError),  # SCARD_E_NO_SERVICE
-        (0x8010001E, True, PcscUnavailableError),  # SCARD_E_SERVICE_STOPPED
-        (0x80100013, True, PcscUnavailableError),  # SCARD_F_COMM_ERROR
-        (0x8010000B, False, ReaderBusyError),  # SCARD_E_SHARING_VIOLATION
-        (0x8010000B, True, ReaderBusyError),
-        (0x8010000C, False, NoCardError),  # SCARD_E_NO_SMARTCARD
-        (0x80100069, False, NoCardError),  # SCARD_W_REMOVED_CARD
-        (0x8010000C, True, CardRemovedError),
-        (0x80100069, True, CardRemovedError),
-        (0x80100068, True, CardRemovedError),  # SCARD_W_RESET_CARD
-        (0x80100067, True, CardRemovedError),  # SCARD_W_UNPOWERED_CARD
-        (0x80100009, False, ReaderNotFoundError),  # SCARD_E_UNKNOWN_READER
-        (0x80100017, False, ReaderNotFoundError),  # SCARD_E_READER_UNAVAILABLE
-        (0x80100017, True, CardRemovedError),
-        (0x80100066, False, NoCardError),  # SCARD_W_UNRESPONSIVE_CARD
-        (0x8010000A, False, NoCardError),  # SCARD_E_TIMEOUT
-        (0x80100016, True, TransportError),  # SCARD_E_NOT_TRANSACTED
-        (0x80100003, True, TransportError),  # SCARD_E_INVALID_HANDLE
-        (0x80100001, False, TransportError),  # SCARD_F_INTERNAL_ERROR
-        (0x8010FFFF, False, TransportError),  # not a known code
+        (0x8010001D, False, errors.PcscUnavailableError),  # SCARD_E_NO_SERVICE
+        (0x8010001E, True, errors.PcscUnavailableError),  # SCARD_E_SERVICE_STOPPED
+        (0x80100013, True, errors.PcscUnavailableError),  # SCARD_F_COMM_ERROR
+        (0x8010000B, False, errors.ReaderBusyError),  # SCARD_E_SHARING_VIOLATION
+        (0x8010000B, True, errors.ReaderBusyError),
+        (0x8010000C, False, errors.NoCardError),  # SCARD_E_NO_SMARTCARD
+        (0x80100069, False, errors.NoCardError),  # SCARD_W_REMOVED_CARD
+        (0x8010000C, True, errors.CardRemovedError),
+        (0x80100069, True, errors.CardRemovedError),
+        (0x80100068, True, errors.CardRemovedError),  # SCARD_W_RESET_CARD
+        (0x80100067, True, errors.CardRemovedError),  # SCARD_W_UNPOWERED_CARD
+        (0x80100009, False, errors.ReaderNotFoundError),  # SCARD_E_UNKNOWN_READER
+        (0x80100017, False, errors.ReaderNotFoundError),  # SCARD_E_READER_UNAVAILABLE
+        (0x80100017, True, errors.CardRemovedError),
+        (0x80100066, False, errors.NoCardError),  # SCARD_W_UNRESPONSIVE_CARD
+        (0x8010000A, False, errors.NoCardError),  # SCARD_E_TIMEOUT
+        (0x80100016, True, errors.TransportError),  # SCARD_E_NOT_TRANSACTED
+        (0x80100003, True, errors.TransportError),  # SCARD_E_INVALID_HANDLE
+        (0x80100001, False, errors.TransportError),  # SCARD_F_INTERNAL_ERROR
+        (0x8010FFFF, False, errors.TransportError),  # not a known code
     ],
 )
-def test_error_for_code(code: int, in_use: bool, expected: type[TransportError]) -> None:
+def test_error_for_code(code: int, in_use: bool, expected: type[errors.TransportError]) -> None:
     error = error_for_code(code, "doing it", reader="R", in_use=in_use)
     assert type(error) is expected
     assert f"0x{code:08X}" in str(error)
@@ -80,7 +71,7 @@ def test_error_for_code(code: int, in_use: bool, expected: type[TransportError])
 
 def test_negative_codes_from_32_bit_builds_are_normalised() -> None:
     signed = 0x8010001D - (1 << 32)
-    assert isinstance(error_for_code(signed, "x"), PcscUnavailableError)
+    assert isinstance(error_for_code(signed, "x"), errors.PcscUnavailableError)
     assert pcsc_code_name(signed) == "SCARD_E_NO_SERVICE 0x8010001D"
 
 
@@ -130,18 +121,18 @@ def test_both_pyscard_roots_are_translated(scard: Any) -> None:
         ListReadersException,
     )
 
-    cases: list[tuple[BaseException, bool, type[TransportError]]] = [
-        (EstablishContextException(0x8010001D), False, PcscUnavailableError),
-        (ListReadersException(0x8010001E), False, PcscUnavailableError),
-        (BaseSCardException(hresult=0x8010000B), False, ReaderBusyError),
-        (BaseSCardException(), False, TransportError),
-        (CardConnectionException("transmit", hresult=0x80100069), True, CardRemovedError),
-        (CardConnectionException("connect", hresult=0x8010000C), False, NoCardError),
-        (NoCardException("no card", 0x8010000C), False, NoCardError),
-        (NoCardException("no card", -1), True, CardRemovedError),
-        (CardServiceNotFoundException(), False, PcscUnavailableError),
-        (NoReadersException(), False, ReaderNotFoundError),
-        (SmartcardException("boom"), False, TransportError),
+    cases: list[tuple[BaseException, bool, type[errors.TransportError]]] = [
+        (EstablishContextException(0x8010001D), False, errors.PcscUnavailableError),
+        (ListReadersException(0x8010001E), False, errors.PcscUnavailableError),
+        (BaseSCardException(hresult=0x8010000B), False, errors.ReaderBusyError),
+        (BaseSCardException(), False, errors.TransportError),
+        (CardConnectionException("transmit", hresult=0x80100069), True, errors.CardRemovedError),
+        (CardConnectionException("connect", hresult=0x8010000C), False, errors.NoCardError),
+        (NoCardException("no card", 0x8010000C), False, errors.NoCardError),
+        (NoCardException("no card", -1), True, errors.CardRemovedError),
+        (CardServiceNotFoundException(), False, errors.PcscUnavailableError),
+        (NoReadersException(), False, errors.ReaderNotFoundError),
+        (SmartcardException("boom"), False, errors.TransportError),
     ]
     for exc, in_use, expected in cases:
         error = translate_exception(exc, "testing", reader="R", in_use=in_use)
@@ -162,10 +153,10 @@ def test_call_raises_translated_error_from_the_original(root: str, scard: Any) -
     def failing(*args: object) -> None:
         raise original
 
-    with pytest.raises(TransportError) as caught:
+    with pytest.raises(errors.TransportError) as caught:
         _readers._call("sending a command", failing, 1, in_use=True)
     assert caught.value.__cause__ is original
-    expected = CardRemovedError if root == "smartcard" else PcscUnavailableError
+    expected = errors.CardRemovedError if root == "smartcard" else errors.PcscUnavailableError
     assert type(caught.value) is expected
 
 
@@ -205,26 +196,26 @@ def _infos(*present: bool) -> list[ReaderInfo]:
 
 
 def test_choose_without_readers() -> None:
-    with pytest.raises(ReaderNotFoundError, match="no PC/SC reader"):
+    with pytest.raises(errors.ReaderNotFoundError, match="no PC/SC reader"):
         choose_reader([], None)
-    with pytest.raises(ReaderNotFoundError, match="no PC/SC reader"):
+    with pytest.raises(errors.ReaderNotFoundError, match="no PC/SC reader"):
         choose_reader([], "Virtual")
 
 
 def test_choose_no_match_lists_the_readers() -> None:
-    with pytest.raises(ReaderNotFoundError, match="'Virtual PCD 00 01'"):
+    with pytest.raises(errors.ReaderNotFoundError, match="'Virtual PCD 00 01'"):
         choose_reader(_infos(True, False), "gemalto")
 
 
 def test_choose_several_matches_names_them() -> None:
-    with pytest.raises(AmbiguousReaderError) as caught:
+    with pytest.raises(errors.AmbiguousReaderError) as caught:
         choose_reader(_infos(True, True, False), "virtual")
     assert "'Virtual PCD 00 00'" in str(caught.value)
     assert "'Virtual PCD 00 01'" in str(caught.value)
 
 
 def test_choose_by_name_needs_a_card() -> None:
-    with pytest.raises(NoCardError, match="'Virtual PCD 00 01'"):
+    with pytest.raises(errors.NoCardError, match="'Virtual PCD 00 01'"):
         choose_reader(_infos(True, False), "00 01")
     assert choose_reader(_infos(True, False), "00 00").name == READERS[0]
 
@@ -234,12 +225,12 @@ def test_choose_without_name_takes_the_single_card() -> None:
 
 
 def test_choose_without_name_and_no_card() -> None:
-    with pytest.raises(NoCardError, match="no card in any reader"):
+    with pytest.raises(errors.NoCardError, match="no card in any reader"):
         choose_reader(_infos(False, False, False), None)
 
 
 def test_choose_without_name_and_several_cards() -> None:
-    with pytest.raises(AmbiguousReaderError) as caught:
+    with pytest.raises(errors.AmbiguousReaderError) as caught:
         choose_reader(_infos(True, False, True), None)
     assert "'Virtual PCD 00 00'" in str(caught.value)
     assert f"'{READERS[2]}'" in str(caught.value)
@@ -331,14 +322,14 @@ def test_bytes_become_int_lists_and_back(scripted: ConnectionFactory) -> None:
 
 def test_removed_card_raises_and_counts_nothing(scripted: ConnectionFactory) -> None:
     connection, _ = scripted([(0x80100069, [])])
-    with pytest.raises(CardRemovedError):
+    with pytest.raises(errors.CardRemovedError):
         connection.transmit(b"\x00\xb0\x00\x00\x00")
     assert connection.apdu_count == 0
 
 
 def test_empty_answer_from_a_vanished_card_is_a_removal(scripted: ConnectionFactory) -> None:
     connection, fake = scripted([(0, [])])
-    with pytest.raises(CardRemovedError):
+    with pytest.raises(errors.CardRemovedError):
         connection.transmit(b"\x00\xb0\x00\x00\x00")
     assert fake.names() == ["SCardTransmit", "SCardStatus"]
     assert connection.apdu_count == 0
@@ -351,7 +342,7 @@ def test_close_disconnects_with_the_disposition_once(scripted: ConnectionFactory
     connection.close()
     assert fake.calls == [("SCardDisconnect", (22, 2)), ("SCardReleaseContext", (11,))]
     assert connection.closed
-    with pytest.raises(TransportError, match="closed"):
+    with pytest.raises(errors.TransportError, match="closed"):
         connection.transmit(b"\x00\xa4\x00\x00")
 
 
@@ -398,7 +389,7 @@ def test_short_answer_from_a_present_card_is_a_bad_response(
 ) -> None:
     connection, _ = scripted([(0, [0x90])])
     monkeypatch.setattr(PcscConnection, "_card_vanished", lambda self, handles: False)
-    with pytest.raises(BadResponseError, match="1 byte"):
+    with pytest.raises(errors.BadResponseError, match="1 byte"):
         connection.transmit(b"\x00\xb0\x00\x00\x00")
 
 

@@ -11,6 +11,8 @@ from apdu import (
     CardRemovedError,
     CommandApdu,
     ProtocolError,
+    read_object_cost,
+    select_application_command,
 )
 from apdu.testing import ScriptedConnection, ScriptMismatchError
 
@@ -92,7 +94,21 @@ def test_read_object_short_apdus_first_chunk_is_the_probe() -> None:
     data = ApduProtocol(conn).read_object(sfi=0x0A)
     assert data == cert[:total]
     assert conn.apdu_count == 7  # ceil(1573 / 256): the floor of CARD.md section 6
+    assert read_object_cost(total) == 7
     conn.assert_done()
+
+
+@pytest.mark.parametrize(
+    ("size", "max_length", "reads"),
+    [(1, 256, 1), (256, 256, 1), (257, 256, 2), (1573, 256, 7), (1573, 65536, 1), (0, 256, 1)],
+)
+def test_read_object_cost_counts_the_probe(size: int, max_length: int, reads: int) -> None:
+    assert read_object_cost(size, max_length) == reads
+
+
+def test_select_application_command_is_the_one_select_by_aid() -> None:
+    command = select_application_command(JPKI_AID)
+    assert command.to_bytes().hex().upper() == "00A4040C0AD392F000260100000001"
 
 
 def test_read_object_extended_reads_the_file_in_one_go() -> None:

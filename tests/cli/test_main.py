@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import configparser
+import importlib.metadata
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from jpki import version
 from jpki.cli.commands import COMMANDS
-from jpki.cli.main import _chosen_command, build_parser
+from jpki.cli.main import _VALUE_OPTIONS, _chosen_command, build_parser
 
 Jpki = Callable[..., Any]
 
@@ -33,6 +37,7 @@ def test_the_table_lists_exactly_the_commands_the_modules_register() -> None:
         (["--sim", "--profile", "blocked", "diagnose", "--json"], "diagnose"),
         (["--reader", "status", "pin", "status"], "pin"),
         (["--lang=ja", "verify", "a", "b"], "verify"),
+        (["--wait", "2", "--card", "f.json", "--lang", "ja", "info"], "info"),
         (["--help"], None),
         ([], None),
     ],
@@ -43,6 +48,28 @@ def test_chosen_command_skips_options_and_their_values(
     assert _chosen_command(argv) == command
 
 
+def test_options_that_take_a_value_come_from_the_option_tables() -> None:
+    parser = build_parser(None)
+    takes_value = {
+        flag
+        for action in parser._actions
+        if action.nargs != 0 and action.option_strings
+        for flag in action.option_strings
+    }
+    assert _VALUE_OPTIONS == takes_value
+    assert {"--reader", "--profile", "--card", "--lang", "--wait"} == _VALUE_OPTIONS
+
+
+def test_version_is_the_installed_distribution_s(jpki: Jpki) -> None:
+    with pytest.raises(SystemExit) as caught:
+        jpki("--version")
+    assert caught.value.code == 0
+    assert version() == importlib.metadata.version("jpki-toolkit")
+    setup = configparser.ConfigParser()
+    setup.read(Path(__file__).resolve().parents[2] / "setup.cfg")
+    assert version() == setup["metadata"]["version"]
+
+
 def test_help_imports_neither_cryptography_nor_pyscard_nor_the_simulator() -> None:
     probe = (
         "import sys, contextlib, io\n"
@@ -50,13 +77,22 @@ def test_help_imports_neither_cryptography_nor_pyscard_nor_the_simulator() -> No
         "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['--help'])\n"
         "heavy = [m for m in sys.modules if m.split('.')[0] in "
-        "('cryptography', 'smartcard', 'asn1crypto', 'holidays', 'sim')]\n"
+        "('cryptography', 'smartcard', 'asn1crypto', 'holidays', 'sim') or m == 'jpki.texts']\n"
         "print(heavy)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_lang_takes_the_languages_that_have_catalogs(jpki: Jpki, capsys: Any) -> None:
+    assert "残り" in jpki("--lang", "JA", "--sim", "pin", "status").out
+    with pytest.raises(SystemExit) as caught:
+        jpki("--lang", "x9876", "--sim", "pin", "status")
+    assert caught.value.code == 2
+    error = capsys.readouterr().err
+    assert "no texts in that language (have: en, ja)" in error and "9876" not in error
 
 
 def test_global_options_work_after_the_command(jpki: Jpki) -> None:
@@ -115,29 +151,15 @@ def test_usage_errors_never_repeat_what_was_typed(
     assert "9753" not in captured.err + captured.out
 
 
+CERT_ISSUED_IN_9999 = "--birth 1990-01-01 --card-issued 2020-01-01 --cert-issued 9999-01-01"
+
+
 @pytest.mark.parametrize(
     "argv",
     [
         ["expiry", "--birth", "9999-12-31", "--card-issued", "9999-12-31"],
-        [
-            "expiry",
-            "--birth",
-            "1990-01-01",
-            "--card-issued",
-            "2020-01-01",
-            "--cert-issued",
-            "9999-01-01",
-        ],
-        [
-            "--sim",
-            "diagnose",
-            "--birth",
-            "1990-01-01",
-            "--card-issued",
-            "2020-01-01",
-            "--cert-issued",
-            "9999-01-01",
-        ],
+        f"expiry {CERT_ISSUED_IN_9999}".split(),
+        f"--sim diagnose {CERT_ISSUED_IN_9999}".split(),
         ["sim", "new", "--today", "0001-01-01", "-o", "unused.json"],
     ],
 )

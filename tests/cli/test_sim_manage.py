@@ -18,6 +18,7 @@ from cryptography import x509
 from jpki.cli.context import CliContext
 from jpki.cli.errors import CliError, ExitCode
 from jpki.cli.sim_manage import register_management
+from jpki.texts import render
 from sim.carddata import PIN_FIELDS, CardData
 from sim.factory.profiles import PROFILES, build_card_data
 from sim.store import load_card_data, save_card_data
@@ -345,7 +346,8 @@ def test_show_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
     assert "not JSON" in str(usage_error("sim", "show", str(bad)))
-    assert "カードファイル" in str(usage_error("--lang", "ja", "sim", "show", str(bad)))
+    in_japanese = usage_error("--lang", "ja", "sim", "show", str(bad)).message
+    assert "カードファイル" in render(in_japanese, "ja")
     assert "card file" in str(usage_error("sim", "show"))
     broken = tmp_path / "broken.json"
     save_card_data(build_card_data("adult"), broken)

@@ -78,14 +78,7 @@ def sim_holder() -> pki.Holder:
 @pytest.fixture(scope="session")
 def sim_sign_cert(sim_sign_ca: pki.SimulatedCa) -> pki.IssuedCertificate:
     """A simulated signature certificate for :func:`sim_holder`, key pool 0."""
-    return pki.issue_sign_certificate(
-        sim_sign_ca,
-        testkeys.pool_key(0),
-        holder=_SIM_HOLDER,
-        subject_id="SIMSIGN0001",
-        issued_at=_SIM_ISSUED_AT,
-        expires_on=_SIM_EXPIRES_ON,
-    )
+    return _sign_certificate(sim_sign_ca, 0, "SIMSIGN0001")
 
 
 @pytest.fixture(scope="session")
@@ -103,11 +96,15 @@ def sim_auth_cert(sim_auth_ca: pki.SimulatedCa) -> pki.IssuedCertificate:
 @pytest.fixture(scope="session")
 def testorg_sign_cert(testorg_sign_ca: pki.SimulatedCa) -> pki.IssuedCertificate:
     """A signature certificate from the ``O=JPKI-TEST`` CA (test policy OID), key pool 2."""
+    return _sign_certificate(testorg_sign_ca, 2, "TESTSIGN0001")
+
+
+def _sign_certificate(ca: pki.SimulatedCa, key: int, subject_id: str) -> pki.IssuedCertificate:
     return pki.issue_sign_certificate(
-        testorg_sign_ca,
-        testkeys.pool_key(2),
+        ca,
+        testkeys.pool_key(key),
         holder=_SIM_HOLDER,
-        subject_id="TESTSIGN0001",
+        subject_id=subject_id,
         issued_at=_SIM_ISSUED_AT,
         expires_on=_SIM_EXPIRES_ON,
     )

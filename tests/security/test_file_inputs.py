@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from apdu.errors import InputError
 from jpki.digest import HashAlgorithm, MessageFile
+from jpki.errors import InputError
 from sim.factory.profiles import build_card_data
 from sim.store import save_card_data
 

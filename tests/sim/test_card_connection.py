@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from apdu.errors import CardRemovedError, TransportError
-from apdu.protocol import ApduProtocol
+from apdu.protocol import ApduProtocol, read_object_cost
 from sim import CardData, Faults, SimConnection, SimulatedCard
 from sim.carddata import AtrKind
 from sim.chip.applets.ids import Application
@@ -100,6 +100,6 @@ def test_protocol_reads_every_certificate(card_data: CardData) -> None:
         assert protocol.read_object() == card_data.auth_certificate
         der = card_data.auth_certificate
         assert der is not None
-        assert conn.apdu_count - before == -(-len(der) // 256)  # ceil(N/256) reads
+        assert conn.apdu_count - before == read_object_cost(len(der))
         assert protocol.read_object(sfi=0x0B) == card_data.auth_ca_certificate
         assert protocol.read_object(sfi=0x02) == card_data.sign_ca_certificate

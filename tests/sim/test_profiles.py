@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from jpki.mynumber import is_valid_my_number
 from jpki.rules import JST, ExpiryInputs, ItemState, evaluate
+from jpki.texts import languages, render
 from sim.carddata import AtrKind, CardData, SexCode, TokenName
 from sim.chip.card import SimulatedCard
 from sim.factory import profiles
@@ -87,8 +88,9 @@ def test_profile_names_and_descriptions() -> None:
     assert set(EXPECTED) == set(PROFILES)
     for name, profile in PROFILES.items():
         assert profile.name == name
-        assert profile.description_en and "\n" not in profile.description_en
-        assert profile.description_ja and "\n" not in profile.description_ja
+        for lang in languages():
+            description = render(profile.description, lang)
+            assert description and "\n" not in description
 
 
 @pytest.mark.parametrize("name", list(PROFILES))
