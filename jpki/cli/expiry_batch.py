@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -26,7 +27,7 @@ from .errors import CliError, ExitCode
 
 __all__ = ["run_batch"]
 
-_PROGRESS_EVERY = 65_536
+_PROGRESS_MASK = 0xFFFF  # a progress update every 65 536 rows
 _BAR = 30
 
 
@@ -40,6 +41,21 @@ def _open_out(stack: ExitStack, path: str | None, default: TextIO, ctx: CliConte
             render(Msg("rules.batch.cannot_write", path=path, reason=exc.strerror), ctx.lang),
             ExitCode.USAGE,
         ) from exc
+
+
+def _quoted(cell: str) -> str:
+    """*cell* as a CSV field (quoted when it holds a comma, a quote or a line break)."""
+    if _NEEDS_QUOTES(cell):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+_NEEDS_QUOTES = re.compile('[,"\r\n]').search
+
+
+def _kept(row: Sequence[str], keep: Sequence[int]) -> list[str]:
+    """The passed-through cells (name, id) of a row, empty where the row is short."""
+    return [row[index] if index < len(row) else "" for index in keep]
 
 
 class _Progress:
@@ -100,6 +116,7 @@ def run_batch(args: argparse.Namespace, ctx: CliContext, today: date) -> int:
             ) from exc
         passed = [name for name in header if name.strip().lower() in ("name", "id")]
         keep = [header.index(name) for name in passed]
+        width = len(header)
         summary_out = None if args.summary is None else _open_out(stack, args.summary, out, ctx)
         chart_out = None if args.chart is None else _open_out(stack, args.chart, out, ctx)
         progress = _Progress(ctx.err, size, lang)
@@ -107,19 +124,24 @@ def run_batch(args: argparse.Namespace, ctx: CliContext, today: date) -> int:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(("row", *passed, *OUTPUT_COLUMNS))
 
+            write = out.write
+
             def emit(number: int, row: Sequence[str], values: tuple[str, ...]) -> None:
-                writer.writerow((number, *(row[index] for index in keep), *values))
-                if number % _PROGRESS_EVERY == 0:
+                # The computed values never need quoting; the passed-through cells might.
+                kept = [row[index] for index in keep] if len(row) == width else _kept(row, keep)
+                cells = ",".join([str(number), *map(_quoted, kept), *values])
+                write(cells + "\n")
+                if not number & _PROGRESS_MASK:
                     progress.show(number - 1, raw.tell())
 
         else:
             names = ("row", *passed, *OUTPUT_COLUMNS)
 
             def emit(number: int, row: Sequence[str], values: tuple[str, ...]) -> None:
-                record = (number, *(row[index] for index in keep), *values)
+                record = (number, *_kept(row, keep), *values)
                 out.write(json.dumps(dict(zip(names, record, strict=True)), ensure_ascii=False))
                 out.write("\n")
-                if number % _PROGRESS_EVERY == 0:
+                if not number & _PROGRESS_MASK:
                     progress.show(number - 1, raw.tell())
 
         def refuse(number: int, error: RowError) -> None:

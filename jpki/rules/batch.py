@@ -14,10 +14,12 @@ Input columns (a header row; dates ``YYYY-MM-DD``): ``birth`` and ``card_issued`
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from operator import itemgetter
 
 from jpki.texts import Msg
 
@@ -59,6 +61,12 @@ OUTPUT_COLUMNS = (
 expiries, windows and states (the health-insurance grace always rests on one: not listed)."""
 
 _ALWAYS = Decision.HEALTH_INSURANCE_GRACE
+_FIRST_CARD_DAY = date(2016, 1, 1)
+_FIRST_CARD = _FIRST_CARD_DAY.isoformat()
+_THRESHOLD_CHANGE = "2022-04-01"
+_RECEIPT_CERTAIN = "2022-07-01"
+_EARLIEST = "1868-01-01"
+_LATEST = "2199-12-31"
 
 
 class RowError(ValueError):
@@ -146,49 +154,51 @@ def reference_row(fields: Fields, today: date) -> tuple[str, ...]:
     return format_report(report)
 
 
-_THRESHOLD_CHANGE = date(2022, 4, 1).toordinal()
-_RECEIPT_CERTAIN = date(2022, 7, 1).toordinal()
-_FIRST_CARD = date(2016, 1, 1).toordinal()
-_LATEST = date(2199, 12, 31).toordinal()
-_EARLIEST = date(1868, 1, 1).toordinal()
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 400_000
+
+
+def _day_before(month_day: str) -> str:
+    """``MM-DD`` of the day before the birthday *month_day* in a common year (not 01-01)."""
+    day = date(2001, int(month_day[:2]), int(month_day[3:])) - timedelta(days=1)
+    return day.strftime("%m-%d")
+
+
+_Birth = tuple[int, str, str, frozenset[str]]
+_Issue = tuple[int, str, int]
+_UNSEEN = object()
 
 
 class FastRows:
     """:func:`reference_row` for many rows on one day, fast (see the module docstring).
 
-    Memory stays flat: the caches hold at most a few hundred thousand dates, whatever the
-    number of rows.
+    ISO dates compare as text, so most of the work is on the strings themselves: the expiry is
+    the year computed from the issue year and the birthday's ``MM-DD``; windows, states and the
+    health-insurance grace come from caches keyed by date text. Memory stays flat: each cache
+    is cleared when it passes a few hundred thousand entries, whatever the number of rows.
     """
 
     def __init__(self, today: date) -> None:
         self.today = today
-        self._today = today.toordinal()
-        self._in_force = self._today >= _FIRST_CARD  # else the reference refuses every row
-        self._expiry: dict[date, tuple[str, str, int, int]] = {}
-        self._grace: dict[date, str] = {}
+        self._today = today.isoformat()
+        self._in_force = today >= _FIRST_CARD_DAY  # else the reference refuses every row
+        self._births: dict[str, _Birth | None] = {}
+        self._issues: dict[str, _Issue | None] = {}
+        self._window: dict[str, tuple[str, str]] = {}
+        self._grace: dict[str, str] = {}
+        days = [
+            f"{month:02d}-{day:02d}"
+            for month in range(1, 13)
+            for day in range(1, calendar.monthrange(2001, month)[1] + 1)
+        ]
+        # The day before each birthday, as MM-DD: an issue day after it has reached the age of
+        # that year. 1 January's is 31 December of the year before: every day of the year is
+        # after it ("00-00"), and 31 December reaches the next age (an edge, below).
+        self._before = {day: _day_before(day) if day != "01-01" else "00-00" for day in days}
+        self._edges = {day: frozenset({self._before[day]}) for day in days}
+        self._edges["01-01"] = frozenset({"12-31"})
+        self._edges["03-01"] = frozenset({"02-28", "02-29"})
         self.fast = 0
         self.slow = 0
-
-    def _window(self, expiry: date) -> tuple[str, str, int, int]:
-        cached = self._expiry.get(expiry)
-        if cached is None:
-            if len(self._expiry) > _CACHE_LIMIT:
-                self._expiry.clear()
-            start = renewal_window_start(expiry)
-            cached = (expiry.isoformat(), start.isoformat(), start.toordinal(), expiry.toordinal())
-            self._expiry[expiry] = cached
-        return cached
-
-    def _state(self, issued: int, window: tuple[str, str, int, int]) -> str:
-        today = self._today
-        if today < issued:
-            return "not_yet_issued"
-        if today > window[3]:
-            return "expired"
-        if today >= window[2]:
-            return "renewable"
-        return "valid"
 
     def row(self, fields: Fields) -> tuple[str, ...]:
         """The :data:`OUTPUT_COLUMNS` of one row.
@@ -202,81 +212,126 @@ class FastRows:
         self.fast += 1
         return result
 
-    def _fast(self, fields: Fields) -> tuple[str, ...] | None:
-        birth_text, issued_text, cert_text, stay, received = fields
-        if (
-            not self._in_force
-            or stay
-            or received
-            or len(birth_text) != 10
-            or len(issued_text) != 10
-        ):
-            return None
-        if birth_text[4] != "-" or issued_text[4] != "-" or birth_text[7] != "-":
-            return None
-        if issued_text[7] != "-" or birth_text[5:] in ("02-29", "01-01"):
-            return None  # 29 February is a decision; for 1 January an age starts in December
+    def _is_date(self, text: str) -> bool:
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":  # noqa: PLR2004
+            return False
         try:
-            birth = date.fromisoformat(birth_text)
-            issued = date.fromisoformat(issued_text)
-            cert = issued
-            if cert_text:
-                if len(cert_text) != 10 or cert_text[4] != "-" or cert_text[7] != "-":
-                    return None
-                cert = date.fromisoformat(cert_text)
+            date.fromisoformat(text)
         except ValueError:
-            return None
-        born, made, certified = birth.toordinal(), issued.toordinal(), cert.toordinal()
-        if made < _FIRST_CARD or made < born or certified < made or certified > _LATEST:
-            return None
-        if born < _EARLIEST:
-            return None
-        if made < _THRESHOLD_CHANGE:
-            threshold = 20
-        elif made >= _RECEIPT_CERTAIN:
-            threshold = 18
+            return False
+        return True
+
+    def _birth(self, text: str) -> _Birth | None:
+        """Year, ``MM-DD``, the day before the birthday and the edge days, or None when the
+        reference must decide (not a date, born on 29 February, out of range)."""
+        known = self._births.get(text, _UNSEEN)
+        if known is _UNSEEN:
+            known = None
+            month_day = text[5:]
+            if self._is_date(text) and month_day != "02-29" and text >= _EARLIEST:
+                known = (int(text[:4]), month_day, self._before[month_day], self._edges[month_day])
+            if len(self._births) > _CACHE_LIMIT:
+                self._births.clear()
+            self._births[text] = known
+        return known  # type: ignore[return-value]
+
+    def _issue(self, text: str) -> _Issue | None:
+        """Year, ``MM-DD`` and the age threshold of an issue date (0: unknown without the
+        receipt date), or None when the reference must decide."""
+        known = self._issues.get(text, _UNSEEN)
+        if known is _UNSEEN:
+            known = None
+            if self._is_date(text) and _FIRST_CARD <= text <= _LATEST:
+                if text < _THRESHOLD_CHANGE:
+                    threshold = 20
+                elif text >= _RECEIPT_CERTAIN:
+                    threshold = 18
+                else:
+                    threshold = 0
+                known = (int(text[:4]), text[5:], threshold)
+            if len(self._issues) > _CACHE_LIMIT:
+                self._issues.clear()
+            self._issues[text] = known
+        return known  # type: ignore[return-value]
+
+    def _expiry(self, expiry: str) -> tuple[str, str]:
+        """The renewal window's first day and the state on the day judged (once issued)."""
+        if len(self._window) > _CACHE_LIMIT:
+            self._window.clear()
+        start = renewal_window_start(date.fromisoformat(expiry)).isoformat()
+        today = self._today
+        if today > expiry:
+            state = "expired"
+        elif today >= start:
+            state = "renewable"
         else:
+            state = "valid"
+        self._window[expiry] = (start, state)
+        return start, state
+
+    def _fast(self, fields: Fields) -> tuple[str, ...] | None:  # noqa: C901, PLR0911, PLR0912
+        # One function, caches in locals: this runs once per resident.
+        birth_text, issued, cert, stay, received = fields
+        birth = self._births.get(birth_text) or self._birth(birth_text)
+        made = self._issues.get(issued) or self._issue(issued)
+        if birth is None or made is None or not self._in_force or issued < birth_text:
             return None
-        month, day = birth.month, birth.day
-        birthday = date(issued.year, month, day).toordinal()
-        if made == birthday - 1:
-            return None  # the day an age is reached is a decision here: the reference flags it
-        age = issued.year - birth.year - (1 if made < birthday - 1 else 0)
-        years = 10 if age >= threshold else 5
-        card = date(issued.year + (1 if birthday <= made else 0) + years - 1, month, day)
-        if certified > card.toordinal():
+        born, month_day, before, edges = birth
+        year, on, threshold = made
+        if on in edges:
+            return None  # ages counted the day before the birthday; that day is a decision
+        if cert:
+            certified = self._issues.get(cert) or self._issue(cert)
+            if certified is None or cert < issued:
+                return None
+        else:
+            cert, certified = issued, made
+        if stay:
+            if not self._is_date(stay) or stay < cert or stay > _LATEST:
+                return None
+        age = year - born - (0 if on > before else 1)
+        if received:
+            if not self._is_date(received) or received > issued or received < birth_text:
+                return None
+            threshold = 20 if received < _THRESHOLD_CHANGE else 18
+        elif not threshold:
+            if 18 <= age < 20:  # noqa: PLR2004
+                return None  # 18 or 19 with the receipt date unknown: a decision
+            threshold = 18
+        card_year = year + (1 if month_day <= on else 0) + (9 if age >= threshold else 4)
+        card = f"{card_year}-{month_day}"
+        if stay and stay < card:
+            card = stay
+        if cert > card:
             return None
-        cert_birthday = date(cert.year, month, day).toordinal()
-        if certified == cert_birthday - 1:
+        cert_year, cert_on, _ = certified
+        if cert_on in edges:
             return None
-        cert_age = cert.year - birth.year - (1 if certified < cert_birthday - 1 else 0)
-        auth = date(cert.year + (1 if cert_birthday <= certified else 0) + 4, month, day)
+        signs = cert_year - born - (0 if cert_on > before else 1) >= 15  # noqa: PLR2004
+        auth = f"{cert_year + (1 if month_day <= cert_on else 0) + 4}-{month_day}"
         if auth > card:
             auth = card
-        card_window = self._window(card)
-        auth_window = self._window(auth)
-        grace = self._grace.get(auth)
-        if grace is None:
-            if len(self._grace) > _CACHE_LIMIT:
-                self._grace.clear()
-            grace = end_of_month_after(auth, 3).isoformat()
-            self._grace[auth] = grace
-        auth_state = self._state(certified, auth_window)
-        if cert_age >= 15:
-            sign = (auth_window[0], auth_window[1], auth_state)
-        else:
-            sign = ("", "", "not_issued")
-        return (
-            card_window[0],
-            card_window[1],
-            self._state(made, card_window),
-            auth_window[0],
-            auth_window[1],
-            auth_state,
-            *sign,
-            grace,
-            "",
-        )
+        window = self._window
+        card_start, card_state = window.get(card) or self._expiry(card)
+        auth_start, auth_state = window.get(auth) or self._expiry(auth)
+        grace = self._grace.get(auth) or self._grace_of(auth)
+        today = self._today
+        if today < issued:
+            card_state = "not_yet_issued"
+        if today < cert:
+            auth_state = "not_yet_issued"
+        if signs:
+            return (card, card_start, card_state, auth, auth_start, auth_state, auth, auth_start,
+                    auth_state, grace, "")  # fmt: skip
+        return (card, card_start, card_state, auth, auth_start, auth_state, "", "", "not_issued",
+                grace, "")  # fmt: skip
+
+    def _grace_of(self, auth: str) -> str:
+        if len(self._grace) > _CACHE_LIMIT:
+            self._grace.clear()
+        grace = end_of_month_after(date.fromisoformat(auth), 3).isoformat()
+        self._grace[auth] = grace
+        return grace
 
 
 _SUMMARY_KINDS = (
@@ -290,23 +345,45 @@ _SUMMARY_KINDS = (
 SUMMARY_COLUMNS = ("month", *(name for name, _ in _SUMMARY_KINDS))
 
 
-@dataclass
 class MonthlySummary:
-    """How many renewal windows open and how many expiries fall in each month (``YYYY-MM``)."""
+    """How many renewal windows open and how many expiries fall in each month (``YYYY-MM``).
 
-    counts: dict[str, Counter[str]] = field(
-        default_factory=lambda: {name: Counter() for name, _ in _SUMMARY_KINDS}
-    )
+    Rows are counted by their (card, user-authentication, signature) expiries, a few thousand
+    distinct triples in a real register; the months are worked out once per triple. The
+    tallies are folded into months whenever the triples pass a bound, so memory stays flat.
+    """
+
+    _FOLD_AT = 200_000
+
+    def __init__(self) -> None:
+        self.counts: dict[str, Counter[str]] = {name: Counter() for name, _ in _SUMMARY_KINDS}
+        self._triples: dict[tuple[str, str, str], int] = {}
 
     def add(self, values: Sequence[str]) -> None:
         """Count one result row (empty dates are not counted)."""
-        for name, index in _SUMMARY_KINDS:
-            value = values[index]
-            if value:
-                self.counts[name][value[:7]] += 1
+        key = (values[0], values[3], values[6])
+        triples = self._triples
+        triples[key] = triples.get(key, 0) + 1
+        if len(triples) > self._FOLD_AT:
+            self._fold()
+
+    def _fold(self) -> None:
+        starts: dict[str, str] = {}
+        for triple, count in self._triples.items():
+            for (opens, expires), expiry in zip(_PAIRS, triple, strict=True):
+                if not expiry:
+                    continue
+                start = starts.get(expiry)
+                if start is None:
+                    start = renewal_window_start(date.fromisoformat(expiry)).isoformat()
+                    starts[expiry] = start
+                self.counts[expires][expiry[:7]] += count
+                self.counts[opens][start[:7]] += count
+        self._triples.clear()
 
     def months(self) -> list[str]:
         """Every month with a count, in order."""
+        self._fold()
         return sorted({month for counter in self.counts.values() for month in counter})
 
     def rows(self) -> Iterator[tuple[str, ...]]:
@@ -316,7 +393,15 @@ class MonthlySummary:
 
     def total(self, name: str) -> int:
         """The count of one kind over all months."""
+        self._fold()
         return sum(self.counts[name].values())
+
+
+_PAIRS = (
+    ("card_renewal_opens", "card_expires"),
+    ("auth_cert_renewal_opens", "auth_cert_expires"),
+    ("sign_cert_renewal_opens", "sign_cert_expires"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,22 +437,30 @@ def process(
             Msg("rules.batch.missing_columns", columns=", ".join(missing)),
             f"missing column(s) {', '.join(missing)}",
         )
-    positions = [names.index(name) if name in names else -1 for name in INPUT_COLUMNS]
-    engine = FastRows(today)
-    summary = MonthlySummary()
-    count = errors = 0
     width = len(names)
+    # A column not in the file reads the empty cell appended after the row's own cells.
+    pick = itemgetter(*(names.index(name) if name in names else width for name in INPUT_COLUMNS))
+    padding = [""] * (width + 1)
+    engine = FastRows(today)
+    fast, row_of = engine._fast, engine.row  # noqa: SLF001 - the hot loop skips one call
+    summary = MonthlySummary()
+    add = summary.add
+    errors = 0
+    number = 1
+    need = max(names.index(name) + 1 for name in INPUT_COLUMNS if name in names)
+    if any(name not in names for name in INPUT_COLUMNS):
+        need = width + 1
     for number, row in enumerate(rows, start=2):
-        count += 1
-        if len(row) < width:
-            row = [*row, *([""] * (width - len(row)))]
-        fields = [row[index] if index >= 0 else "" for index in positions]
-        try:
-            values = engine.row(fields)
-        except RowError as exc:
-            errors += 1
-            on_error(number, exc)
-            continue
-        summary.add(values)
+        fields = pick(row) if len(row) >= need else pick([*row, *padding[len(row) :]])
+        values = fast(fields)
+        if values is None:
+            try:
+                values = row_of(fields)
+            except RowError as exc:
+                errors += 1
+                on_error(number, exc)
+                continue
+        add(values)
         on_result(number, row, values)
-    return BatchResult(count, count - errors, errors, engine.fast, summary)
+    count = number - 1
+    return BatchResult(count, count - errors, errors, count - engine.slow, summary)
