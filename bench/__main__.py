@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .apdus import REAL_AUTH_CERT, measure_all
+from .batch import measure_batch, render_batch
 from .latency import PcscUnavailable, measure_in_process, measure_pcsc
 from .memory import measure_memory
 from .report import BenchResult, RunInfo, evaluate_targets, render_table, to_json
@@ -172,9 +173,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     settings = QUICK if args.quick else FULL
     result = run(settings, pcsc=args.pcsc, real_cert=args.real_cert)
-    sys.stdout.write(render_table(result))
+    batch = _part(
+        result.errors, "batch", lambda: measure_batch(200_000 if args.quick else 1_000_000)
+    )
+    sys.stdout.write(render_table(result) + ("" if batch is None else render_batch(batch)))
     if args.json is not None:
-        args.json.write_text(json.dumps(to_json(result), indent=2, ensure_ascii=False) + "\n")
+        figures = to_json(result) | {"batch": None if batch is None else batch.to_json()}
+        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
         _progress(f"figures written to {args.json}")
     if result.errors:
         return 1

@@ -134,7 +134,7 @@ def _compare_sample(path: Path, sample: int) -> tuple[int, int, float]:
                 break
             fields = row[1:6]
             fast += engine._fast(fields) is not None  # noqa: SLF001 - measuring its share
-            results = []
+            results: list[tuple[str, ...] | str] = []
             for compute in (engine.row, lambda f: reference_row(f, TODAY)):
                 try:
                     results.append(compute(fields))
