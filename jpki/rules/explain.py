@@ -185,16 +185,24 @@ def applicable_facts(report: KnownReport) -> list[str]:
     return [name for name in names if facts[name].rule in in_force]
 
 
+def _health_insurance(report: KnownReport) -> Msg:
+    """The health-insurance use on the day judged: before, during or after the grace."""
+    card = report.card.expiry_date
+    if card is not None and card < report.today:
+        return Msg("rules.expiry.fact.health_insurance_card_expired", card=card)
+    grace = report.health_insurance_until
+    until: date | None = grace.value if isinstance(grace, RuleResult) else None
+    auth = report.auth_cert.expiry_date
+    if until is not None and until < report.today:
+        return Msg("rules.expiry.fact.health_insurance_ended", until=until)
+    if auth is not None and auth < report.today:
+        return Msg("rules.expiry.fact.health_insurance_grace", until=until)
+    return Msg("rules.expiry.fact.health_insurance", until=until)
+
+
 def _fact(name: str, report: KnownReport) -> Said:
     if name == "health_insurance":
-        grace = report.health_insurance_until
-        until: date | None = grace.value if isinstance(grace, RuleResult) else None
-        return Joined(
-            [
-                Msg("rules.expiry.fact.health_insurance", until=until),
-                Msg("rules.expiry.unconfirmed_mark"),
-            ]
-        )
+        return Joined([_health_insurance(report), Msg("rules.expiry.unconfirmed_mark")])
     if name == "express_issuance":
         return Msg(
             "rules.expiry.fact.express_issuance",
