@@ -263,3 +263,34 @@ def test_the_example_register_runs(capsys: pytest.CaptureFixture[str]) -> None:
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[0][:2] == ["row", "name"]
     assert len(rows) > 5
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    register = _register(tmp_path, ["birth,card_issued", "1980-10-10,2020-05-15"])
+    command = [sys.executable, "-m", "jpki", "--lang", "en", "expiry", "--csv", str(register),
+               "--today", "2026-11-22", "-o", str(tmp_path / "out.csv")]  # fmt: skip
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run(command, stderr=slave, stdout=subprocess.DEVNULL, check=False)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert done.returncode == 0
+    text = seen.decode()
+    assert "\r[" in text and "100%" in text and "1 rows" in text
+    piped = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert "\r" not in piped.stderr and "%" not in piped.stderr
