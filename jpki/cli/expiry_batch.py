@@ -27,6 +27,7 @@ from .errors import CliError, ExitCode
 
 __all__ = ["run_batch"]
 
+_BUFFER = 1 << 20
 _PROGRESS_MASK = 0xFFFF  # a progress update every 65 536 rows
 _BAR = 30
 
@@ -35,7 +36,9 @@ def _open_out(stack: ExitStack, path: str | None, default: TextIO, ctx: CliConte
     if path is None:
         return default
     try:
-        return stack.enter_context(open(path, "w", encoding="utf-8", newline=""))  # noqa: SIM115
+        return stack.enter_context(
+            open(path, "w", encoding="utf-8", newline="", buffering=_BUFFER)  # noqa: SIM115
+        )
     except OSError as exc:
         raise CliError(
             render(Msg("rules.batch.cannot_write", path=path, reason=exc.strerror), ctx.lang),
@@ -129,10 +132,16 @@ def run_batch(args: argparse.Namespace, ctx: CliContext, today: date) -> int:
             def emit(number: int, row: Sequence[str], values: tuple[str, ...]) -> None:
                 # The computed values never need quoting; the passed-through cells might.
                 kept = [row[index] for index in keep] if len(row) == width else _kept(row, keep)
-                cells = ",".join([str(number), *map(_quoted, kept), *values])
-                write(cells + "\n")
+                write(f"{number},{','.join(map(_quoted, kept))},{','.join(values)}\n")
                 if not number & _PROGRESS_MASK:
                     progress.show(number - 1, raw.tell())
+
+            if not keep:
+
+                def emit(number: int, row: Sequence[str], values: tuple[str, ...]) -> None:
+                    write(f"{number},{','.join(values)}\n")
+                    if not number & _PROGRESS_MASK:
+                        progress.show(number - 1, raw.tell())
 
         else:
             names = ("row", *passed, *OUTPUT_COLUMNS)

@@ -183,8 +183,7 @@ class FastRows:
         self._in_force = today >= _FIRST_CARD_DAY  # else the reference refuses every row
         self._births: dict[str, _Birth | None] = {}
         self._issues: dict[str, _Issue | None] = {}
-        self._window: dict[str, tuple[str, str]] = {}
-        self._grace: dict[str, str] = {}
+        self._window: dict[str, tuple[str, str, str]] = {}
         days = [
             f"{month:02d}-{day:02d}"
             for month in range(1, 13)
@@ -254,11 +253,14 @@ class FastRows:
             self._issues[text] = known
         return known  # type: ignore[return-value]
 
-    def _expiry(self, expiry: str) -> tuple[str, str]:
-        """The renewal window's first day and the state on the day judged (once issued)."""
+    def _expiry(self, expiry: str) -> tuple[str, str, str]:
+        """The renewal window's first day, the state on the day judged (once issued) and the
+        health-insurance grace after it (used for the user-authentication certificate)."""
         if len(self._window) > _CACHE_LIMIT:
             self._window.clear()
-        start = renewal_window_start(date.fromisoformat(expiry)).isoformat()
+        day = date.fromisoformat(expiry)
+        start = renewal_window_start(day).isoformat()
+        grace = end_of_month_after(day, 3).isoformat()
         today = self._today
         if today > expiry:
             state = "expired"
@@ -266,8 +268,8 @@ class FastRows:
             state = "renewable"
         else:
             state = "valid"
-        self._window[expiry] = (start, state)
-        return start, state
+        self._window[expiry] = (start, state, grace)
+        return start, state, grace
 
     def _fast(self, fields: Fields) -> tuple[str, ...] | None:  # noqa: C901, PLR0911, PLR0912
         # One function, caches in locals: this runs once per resident.
@@ -312,9 +314,8 @@ class FastRows:
         if auth > card:
             auth = card
         window = self._window
-        card_start, card_state = window.get(card) or self._expiry(card)
-        auth_start, auth_state = window.get(auth) or self._expiry(auth)
-        grace = self._grace.get(auth) or self._grace_of(auth)
+        card_start, card_state, _ = window.get(card) or self._expiry(card)
+        auth_start, auth_state, grace = window.get(auth) or self._expiry(auth)
         today = self._today
         if today < issued:
             card_state = "not_yet_issued"
@@ -325,13 +326,6 @@ class FastRows:
                     auth_state, grace, "")  # fmt: skip
         return (card, card_start, card_state, auth, auth_start, auth_state, "", "", "not_issued",
                 grace, "")  # fmt: skip
-
-    def _grace_of(self, auth: str) -> str:
-        if len(self._grace) > _CACHE_LIMIT:
-            self._grace.clear()
-        grace = end_of_month_after(date.fromisoformat(auth), 3).isoformat()
-        self._grace[auth] = grace
-        return grace
 
 
 _SUMMARY_KINDS = (

@@ -98,10 +98,10 @@ def notes(report: KnownReport) -> list[Said]:
         said.append(Msg("rules.expiry.draft_not_in_force"))
     said += _unconfirmed(report)
     said += [check.verdict.msg for check in report.renewal_checks]
-    store = _store(report)
-    if store is not None:
-        said.append(store)
     known = report.known
+    store = _store(report)
+    if store is not None and not known.face_auth:  # the face-auth note below says it
+        said.append(store)
     if known.residence_until is not None:
         said.append(Msg("rules.expiry.residence"))
     if known.face_auth:
