@@ -13,6 +13,7 @@ from datetime import date, datetime
 from jpki.texts import Joined, Msg
 
 from .compare import ExpiryComparison
+from .dates import civil_code_months_after
 from .guidance import (
     CARD_PICKUP,
     EXPRESS_ISSUANCE,
@@ -103,7 +104,9 @@ def notes(report: KnownReport) -> list[Said]:
     if store is not None and not known.face_auth:  # the face-auth note below says it
         said.append(store)
     if known.residence_until is not None:
-        said.append(Msg("rules.expiry.residence"))
+        card = report.card.expiry_date
+        expired = card is not None and card < report.today and _card_ends_with_stay(report)
+        said.append(Msg("rules.expiry.residence_expired" if expired else "rules.expiry.residence"))
     if known.face_auth:
         said.append(Msg("rules.expiry.face_auth"))
     said += [_fact(name, report) for name in applicable_facts(report)]
@@ -162,12 +165,13 @@ def applicable_facts(report: KnownReport) -> list[str]:
         for item in (report.auth_cert.item, report.sign_cert.item)
     )
     card_state = states.get(report.card.item)
+    stay_ends_card = _card_ends_with_stay(report)
     if isinstance(report.health_insurance_until, RuleResult):
         names.append("health_insurance")
     if certs_due and not report.known.face_auth:
         names.append("smartphone_cert")
-    if card_state in (ItemState.RENEWABLE, ItemState.EXPIRED):
-        names.append("card_pickup")
+    if card_state in (ItemState.RENEWABLE, ItemState.EXPIRED) and not stay_ends_card:
+        names.append("card_pickup")  # a card ending with the stay is extended at the counter
     if card_state is ItemState.EXPIRED:
         names.append("express_issuance")
     if report.known.residence_until is not None:
@@ -185,10 +189,19 @@ def applicable_facts(report: KnownReport) -> list[str]:
     return [name for name in names if facts[name].rule in in_force]
 
 
+def _card_ends_with_stay(report: KnownReport) -> bool:
+    """Whether the card ends with the period of stay (extended at the counter, not renewed)."""
+    stay = report.known.residence_until
+    card = report.card.expiry_date
+    return stay is not None and card is not None and card <= civil_code_months_after(stay, 2)
+
+
 def _health_insurance(report: KnownReport) -> Msg:
     """The health-insurance use on the day judged: before, during or after the grace."""
     card = report.card.expiry_date
     if card is not None and card < report.today:
+        if _card_ends_with_stay(report):
+            return Msg("rules.expiry.fact.health_insurance_stay_expired", card=card)
         return Msg("rules.expiry.fact.health_insurance_card_expired", card=card)
     grace = report.health_insurance_until
     until: date | None = grace.value if isinstance(grace, RuleResult) else None
