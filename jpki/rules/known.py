@@ -43,6 +43,7 @@ from .report import ExpiryReport, Item, ItemState
 from .results import JsonValue, NotIssued, RuleResult, json_value
 from .rulesets import RuleSet, RulesVersion, rules_version
 from .usable import StoreUnavailable, convenience_store_availability
+from .window import renewal_window, state_on
 
 __all__ = [
     "Caveat",
@@ -512,25 +513,11 @@ def _given_or_missing(
 
 
 def _window(expiry: date) -> RuleResult[date]:
-    start = renewal_window_start(expiry)
-    return RuleResult(
-        start,
-        RuleId.WINDOW_START,
-        f"renewal from {start}, the day after the day 3 months before the expiry {expiry}",
-    )
+    return renewal_window(expiry)
 
 
 def _state(expiry: date, issued: date | None, today: date) -> RuleResult[ItemState]:
-    start = renewal_window_start(expiry)
-    if issued is not None and today < issued:
-        state, why = ItemState.NOT_YET_ISSUED, f"issued on {issued}, after {today}"
-    elif today > expiry:
-        state, why = ItemState.EXPIRED, f"expired after {expiry}"
-    elif today >= start:
-        state, why = ItemState.RENEWABLE, f"valid through {expiry}; renewal accepted since {start}"
-    else:
-        state, why = ItemState.VALID, f"valid through {expiry}; renewal from {start}"
-    return RuleResult(state, RuleId.STATE_ON_DATE, why)
+    return state_on(issued, expiry, renewal_window_start(expiry), today)
 
 
 def _partial_cert(

@@ -8,6 +8,7 @@ force". The age threshold, the residence cap and the face-auth card follow the c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from .dates import add_months, age_on, nth_birthday_after
@@ -16,6 +17,7 @@ from .inputs import ExpiryInputs
 from .report import ExpiryReport, Item, ItemReport, ItemState
 from .results import NotIssued, RuleResult
 from .rulesets import RuleSet
+from .window import state_on
 
 __all__ = ["evaluate_next_generation_draft"]
 
@@ -77,13 +79,5 @@ def _item(
     window = RuleResult(
         start, RuleId.DRAFT_WINDOW_ONE_YEAR, f"draft: renewal from one year before {value}", _DRAFT
     )
-    if today < issued:
-        now = ItemState.NOT_YET_ISSUED
-    elif today > value:
-        now = ItemState.EXPIRED
-    elif today >= start:
-        now = ItemState.RENEWABLE
-    else:
-        now = ItemState.VALID
-    state = RuleResult(now, RuleId.STATE_ON_DATE, f"draft: state on {today}", _DRAFT)
+    state = replace(state_on(issued, value, start, today), decisions=_DRAFT)
     return ItemReport(item, issued, expiry, window, state)
