@@ -1,7 +1,10 @@
 """Expiry rules of the My Number Card and its certificates (RULES.md), as pure date functions.
 
-Start with :func:`evaluate` on :class:`ExpiryInputs`; every value comes as a
-:class:`RuleResult` naming its rule and whether it rests on an unconfirmed decision.
+Start with :func:`evaluate` on :class:`ExpiryInputs`, or with :func:`evaluate_known` on
+:class:`KnownDates` when only some dates are known; every value comes as a :class:`RuleResult`
+naming its rule and whether it rests on an unconfirmed decision. The facts of the guidance
+beyond the arithmetic are in :mod:`jpki.rules.guidance`; resident lists in
+:mod:`jpki.rules.batch`; what ``jpki expiry`` says in :mod:`jpki.rules.explain`.
 """
 
 from __future__ import annotations

@@ -19,10 +19,10 @@ from .dates import (
     add_months,
     age_on,
     civil_code_months_after,
-    end_of_month_after,
     nth_birthday_after,
 )
 from .errors import InputProblem, RulesInputError
+from .guidance import insurance_after_expiry
 from .ids import Decision, NotIssuedReason, RuleId
 from .inputs import ExpiryInputs
 from .report import ExpiryReport, Item, ItemReport, ItemState
@@ -103,13 +103,7 @@ def _compute(inputs: ExpiryInputs, today: date, reading: _Reading) -> ExpiryRepo
     card = _card_expiry(inputs, reading)
     auth = _cert_expiry(inputs.auth_issued, None, card.value, inputs, reading)
     sign = _sign_cert_expiry(auth.value, card.value, inputs, reading)
-    grace = RuleResult(
-        end_of_month_after(auth.value, 3),
-        RuleId.INSURANCE_GRACE,
-        "health-insurance eligibility checks work until 3 months after the end of the "
-        f"month of the user-authentication certificate's expiry {auth.value}",
-        frozenset({Decision.HEALTH_INSURANCE_GRACE}),
-    )
+    grace = insurance_after_expiry(auth.value)
     return ExpiryReport(
         inputs=inputs,
         today=today,
