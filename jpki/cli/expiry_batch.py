@@ -91,7 +91,6 @@ class _Progress:
 def run_batch(args: argparse.Namespace, ctx: CliContext, today: date) -> int:
     """Run the resident list of ``--csv``; 0 when every row was computed, 1 with bad rows."""
     from jpki.rules.batch import OUTPUT_COLUMNS, SUMMARY_COLUMNS, RowError, process
-    from jpki.rules.chart import summary_svg
 
     lang = ctx.lang
     try:
@@ -175,6 +174,8 @@ def run_batch(args: argparse.Namespace, ctx: CliContext, today: date) -> int:
             summary_writer.writerow(SUMMARY_COLUMNS)
             summary_writer.writerows(result.summary.rows())
         if chart_out is not None:
+            from jpki.rules.chart import summary_svg
+
             chart_out.write(summary_svg(result.summary, lang))
     ctx.message(
         render(

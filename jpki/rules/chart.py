@@ -8,7 +8,7 @@ caller's language.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from html import escape
 
 from jpki.texts import Msg, render
 
