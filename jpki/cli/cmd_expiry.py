@@ -175,7 +175,7 @@ def _print_text(report: KnownReport, ctx: CliContext) -> None:
     lang = ctx.lang
     ctx.print(render(explain.version_line(report), lang))
     for item in report.items:
-        ctx.print(render(item.item.msg, lang))
+        ctx.print(render(Msg(f"rules.expiry.heading.{item.item.value}"), lang))
         for name, said in explain.item_lines(item):
             label = render(Msg(f"rules.expiry.field.{name}"), lang)
             ctx.print(f"  {label}: {render(said, lang)}")

@@ -93,7 +93,7 @@ def test_json_values_rules_and_notes(capsys: pytest.CaptureFixture[str]) -> None
     assert feb29 == [
         "unconfirmed rule: the birthday in common years of someone born on 29 February "
         "(28 February or 1 March) (this computation uses 28 February); affects: My Number Card, "
-        "User-authentication certificate, Signature certificate, health-insurance checks"
+        "user-authentication certificate, signature certificate, health-insurance checks"
     ]
     # No internal ids in what a person reads.
     assert not any("feb29" in note or "card.10th" in note for note in result["notes"])
