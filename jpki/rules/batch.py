@@ -154,7 +154,8 @@ def reference_row(fields: Fields, today: date) -> tuple[str, ...]:
     return format_report(report)
 
 
-_CACHE_LIMIT = 400_000
+_CACHE_LIMIT = 150_000
+"""Entries per cache; a real register has a few tens of thousands of distinct dates."""
 
 
 def _day_before(month_day: str) -> str:
@@ -165,7 +166,6 @@ def _day_before(month_day: str) -> str:
 
 _Birth = tuple[int, str, str, frozenset[str]]
 _Issue = tuple[int, str, int]
-_UNSEEN = object()
 
 
 class FastRows:
@@ -174,7 +174,7 @@ class FastRows:
     ISO dates compare as text, so most of the work is on the strings themselves: the expiry is
     the year computed from the issue year and the birthday's ``MM-DD``; windows, states and the
     health-insurance grace come from caches keyed by date text. Memory stays flat: each cache
-    is cleared when it passes a few hundred thousand entries, whatever the number of rows.
+    is cleared when it passes 150 000 entries, whatever the number of rows.
     """
 
     def __init__(self, today: date) -> None:
@@ -223,35 +223,35 @@ class FastRows:
     def _birth(self, text: str) -> _Birth | None:
         """Year, ``MM-DD``, the day before the birthday and the edge days, or None when the
         reference must decide (not a date, born on 29 February, out of range)."""
-        known = self._births.get(text, _UNSEEN)
-        if known is _UNSEEN:
-            known = None
-            month_day = text[5:]
-            if self._is_date(text) and month_day != "02-29" and text >= _EARLIEST:
-                known = (int(text[:4]), month_day, self._before[month_day], self._edges[month_day])
-            if len(self._births) > _CACHE_LIMIT:
-                self._births.clear()
-            self._births[text] = known
-        return known  # type: ignore[return-value]
+        if text in self._births:
+            return self._births[text]
+        known: _Birth | None = None
+        month_day = text[5:]
+        if self._is_date(text) and month_day != "02-29" and text >= _EARLIEST:
+            known = (int(text[:4]), month_day, self._before[month_day], self._edges[month_day])
+        if len(self._births) > _CACHE_LIMIT:
+            self._births.clear()
+        self._births[text] = known
+        return known
 
     def _issue(self, text: str) -> _Issue | None:
         """Year, ``MM-DD`` and the age threshold of an issue date (0: unknown without the
         receipt date), or None when the reference must decide."""
-        known = self._issues.get(text, _UNSEEN)
-        if known is _UNSEEN:
-            known = None
-            if self._is_date(text) and _FIRST_CARD <= text <= _LATEST:
-                if text < _THRESHOLD_CHANGE:
-                    threshold = 20
-                elif text >= _RECEIPT_CERTAIN:
-                    threshold = 18
-                else:
-                    threshold = 0
-                known = (int(text[:4]), text[5:], threshold)
-            if len(self._issues) > _CACHE_LIMIT:
-                self._issues.clear()
-            self._issues[text] = known
-        return known  # type: ignore[return-value]
+        if text in self._issues:
+            return self._issues[text]
+        known: _Issue | None = None
+        if self._is_date(text) and _FIRST_CARD <= text <= _LATEST:
+            if text < _THRESHOLD_CHANGE:
+                threshold = 20
+            elif text >= _RECEIPT_CERTAIN:
+                threshold = 18
+            else:
+                threshold = 0
+            known = (int(text[:4]), text[5:], threshold)
+        if len(self._issues) > _CACHE_LIMIT:
+            self._issues.clear()
+        self._issues[text] = known
+        return known
 
     def _expiry(self, expiry: str) -> tuple[str, str, str]:
         """The renewal window's first day, the state on the day judged (once issued) and the

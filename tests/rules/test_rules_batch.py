@@ -294,3 +294,17 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert "\r[" in text and "100%" in text and "1 rows" in text
     piped = subprocess.run(command, capture_output=True, text=True, check=False)
     assert "\r" not in piped.stderr and "%" not in piped.stderr
+
+
+def test_bounded_caches_give_the_same_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jpki.rules import batch
+
+    monkeypatch.setattr(batch, "_CACHE_LIMIT", 3)
+    today = D("2026-11-22")
+    fast = FastRows(today)
+    for offset in range(0, 3_000, 37):
+        birth = (D("1950-01-02") + timedelta(days=offset * 5)).isoformat()
+        issued = (D("2016-02-01") + timedelta(days=offset)).isoformat()
+        fields = [birth, issued, "", "", ""]
+        assert _outcome(fast.row, fields) == _outcome(lambda f: reference_row(f, today), fields)
+    assert len(fast._births) <= 4 and len(fast._window) <= 4  # noqa: SLF001
