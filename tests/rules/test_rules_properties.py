@@ -178,3 +178,53 @@ def test_without_the_card_issue_date_a_certificate_is_never_later_than_with_it(
     assert value is not None and reference is not None
     assert value >= reference
     assert Caveat.CARD_EXPIRY_UNKNOWN in partial.auth_cert.caveats
+
+
+_KNOWN_FIELDS = (
+    "birth",
+    "card_issued",
+    "card_expiry",
+    "auth_cert_issued",
+    "sign_cert_issued",
+    "auth_cert_expiry",
+    "sign_cert_expiry",
+    "residence_until",
+    "application_received",
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={name: st.dates(date(1930, 1, 1), date(2045, 12, 31)) for name in _KNOWN_FIELDS},
+    ),
+    st.booleans(),
+    st.booleans(),
+    DAYS,
+)
+def test_any_subset_of_dates_gives_values_missing_inputs_or_a_clear_refusal(
+    dates: dict[str, date], face_auth: bool, renewed: bool, today: date
+) -> None:
+    from jpki.rules import KnownDates, Missing, evaluate_known
+
+    known = KnownDates(**dates, face_auth=face_auth, certs_renewed_in_window=renewed)
+    try:
+        report = evaluate_known(known, today)
+    except RulesInputError:
+        return
+    given = {
+        "card": known.card_expiry,
+        "auth_cert": known.auth_cert_expiry,
+        "sign_cert": known.sign_cert_expiry,
+    }
+    for item in report.items:
+        expected = given[item.item.value]
+        if expected is not None:
+            assert item.expiry_date == expected  # a date on the card is the card's truth
+        if isinstance(item.expiry, Missing):
+            assert item.expiry.alternatives
+            for group in item.expiry.alternatives:
+                assert all(getattr(known, name.value) is None for name in group)
+    json = report.to_json()
+    assert json["rules_version"]
