@@ -82,7 +82,7 @@ def test_every_identifier_is_worded_in_both_languages(kind: type) -> None:
 
 
 def test_label_properties_stay_as_aliases_of_the_catalog() -> None:
-    assert RuleId.CARD_RESIDENCE_CAP.label_ja == "在留期間の満了日"
+    assert RuleId.CARD_RESIDENCE_CAP.label_ja == "在留期限"
     assert RuleId.CARD_RESIDENCE_CAP.label_en == "end of the period of stay"
     assert Item.AUTH_CERT.label_ja == "利用者証明用電子証明書"
     assert Decision.FEB29.label_en == render(Decision.FEB29.msg, "en")
