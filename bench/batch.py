@@ -132,7 +132,7 @@ def _compare_sample(path: Path, sample: int) -> tuple[int, int, float]:
         for index, row in enumerate(reader):
             if index >= sample:
                 break
-            fields = row[1:6]
+            fields = [*row[1:6], "", ""]
             fast += engine._fast(fields) is not None  # noqa: SLF001 - measuring its share
             results: list[tuple[str, ...] | str] = []
             for compute in (engine.row, lambda f: reference_row(f, TODAY)):

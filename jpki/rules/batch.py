@@ -1,15 +1,20 @@
 """A resident register through the rules: one result row per resident, a monthly summary.
 
-The per-resident engine (:func:`~jpki.rules.evaluate`) is the reference: :func:`reference_row`
-formats its report. :class:`FastRows` gives the same rows, byte for byte, much faster for the
-common case (a birthday other than 29 February, no period of stay, no application receipt date,
-a card issued outside April-June 2022, no issue date on the day before a birthday), using plain
-year arithmetic and a cache keyed by expiry date; every other row goes to the reference. A
+The per-resident engine (:func:`~jpki.rules.evaluate_known`, which runs
+:func:`~jpki.rules.evaluate` when the birth and card issue dates are known) is the reference:
+:func:`reference_row` formats its report. :class:`FastRows` gives the same rows, byte for
+byte, much faster for the common case (a birthday other than 29 February, a card issued since
+2016, no issue date on the day an age is reached, no 18- or 19-year-old in April-June 2022
+without the receipt date, no date read on the card), using arithmetic on the date text and
+caches keyed by date; every other row goes to the reference. A
 property test compares the two on random rows.
 
-Input columns (a header row; dates ``YYYY-MM-DD``): ``birth`` and ``card_issued`` required;
-``cert_issued`` (both certificates, when renewed at the counter), ``residence_until``,
-``application_received`` optional; ``name`` (or any identifier) is passed through.
+Input columns (a header row; dates ``YYYY-MM-DD``): ``birth``, ``card_issued``, ``cert_issued``
+(both certificates, when renewed at the counter), ``residence_until``, ``application_received``,
+``card_expiry`` (printed on the card), ``cert_expiry`` (written on the card); the header needs
+enough of them to compute something (``birth`` with ``card_issued`` or ``cert_issued``, or an
+expiry). ``name`` (or ``id``) is passed through. A row from which nothing can be computed is an
+error; a value that cannot be computed is empty and ``missing`` names what it needs.
 """
 
 from __future__ import annotations
@@ -24,11 +29,10 @@ from operator import itemgetter
 from jpki.texts import Msg
 
 from .dates import end_of_month_after, renewal_window_start
-from .engine import evaluate
 from .errors import RulesInputError
 from .ids import Decision
-from .inputs import ExpiryInputs
-from .report import ExpiryReport
+from .known import KnownDates, KnownReport, Missing, evaluate_known
+from .results import RuleResult
 
 __all__ = [
     "INPUT_COLUMNS",
@@ -42,8 +46,16 @@ __all__ = [
     "reference_row",
 ]
 
-INPUT_COLUMNS = ("birth", "card_issued", "cert_issued", "residence_until", "application_received")
-REQUIRED_COLUMNS = ("birth", "card_issued")
+INPUT_COLUMNS = (
+    "birth",
+    "card_issued",
+    "cert_issued",
+    "residence_until",
+    "application_received",
+    "card_expiry",
+    "cert_expiry",
+)
+_ENOUGH = ({"birth", "card_issued"}, {"birth", "cert_issued"}, {"card_expiry"}, {"cert_expiry"})
 OUTPUT_COLUMNS = (
     "card_expiry",
     "card_renewal_from",
@@ -56,9 +68,11 @@ OUTPUT_COLUMNS = (
     "sign_cert_state",
     "health_insurance_until",
     "unconfirmed",
+    "missing",
 )
 """The result of one resident; ``unconfirmed`` lists the decisions (``;``-separated) behind the
-expiries, windows and states (the health-insurance grace always rests on one: not listed)."""
+expiries, windows and states (the health-insurance grace always rests on one: not listed);
+``missing`` what each value not computed needs (``card_expiry: card_issued | card_expiry``)."""
 
 _ALWAYS = Decision.HEALTH_INSURANCE_GRACE
 _FIRST_CARD_DAY = date(2016, 1, 1)
@@ -78,16 +92,14 @@ class RowError(ValueError):
 
 
 Fields = Sequence[str]
-"""The five input columns of one row, in :data:`INPUT_COLUMNS` order ('' when empty)."""
+"""The input columns of one row, in :data:`INPUT_COLUMNS` order ('' when empty)."""
 
 
-def _date(text: str, column: str, required: bool = False) -> date | None:
+def _date(text: str, column: str) -> date | None:
     text = text.strip()
     if not text:
-        if required:
-            raise RowError(Msg("rules.batch.missing", column=column), f"{column} is missing")
         return None
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":  # noqa: PLR2004
         raise RowError(
             Msg("rules.batch.bad_date", column=column, value=text),
             f"{column} '{text}' is not a date (YYYY-MM-DD)",
@@ -101,57 +113,71 @@ def _date(text: str, column: str, required: bool = False) -> date | None:
         ) from None
 
 
-def inputs_of(fields: Fields) -> ExpiryInputs:
-    """The engine's inputs for one row.
+def known_of(fields: Fields) -> KnownDates:
+    """What one row knows.
 
-    :raises RowError: a missing or malformed date, or dates that contradict each other.
+    :raises RowError: a malformed date.
     """
-    birth = _date(fields[0], "birth", required=True)
-    issued = _date(fields[1], "card_issued", required=True)
-    certs = _date(fields[2], "cert_issued")
-    assert birth is not None and issued is not None  # noqa: S101 - required above
-    try:
-        return ExpiryInputs(
-            birth=birth,
-            card_issued=issued,
-            auth_cert_issued=certs,
-            sign_cert_issued=certs,
-            residence_until=_date(fields[3], "residence_until"),
-            application_received=_date(fields[4], "application_received"),
-        )
-    except RulesInputError as exc:
-        raise RowError(exc.problem.msg, str(exc)) from exc
+    dates = [_date(text, column) for text, column in zip(fields, INPUT_COLUMNS, strict=True)]
+    birth, issued, certs, stay, received, card_expiry, cert_expiry = dates
+    return KnownDates(
+        birth=birth,
+        card_issued=issued,
+        card_expiry=card_expiry,
+        auth_cert_issued=certs,
+        sign_cert_issued=certs,
+        auth_cert_expiry=cert_expiry,
+        sign_cert_expiry=cert_expiry,
+        residence_until=stay,
+        application_received=received,
+    )
 
 
-def format_report(report: ExpiryReport) -> tuple[str, ...]:
+def _missing(missing: Missing) -> str:
+    return " | ".join("+".join(known.value for known in group) for group in missing.alternatives)
+
+
+def format_known(report: KnownReport) -> tuple[str, ...]:
     """The :data:`OUTPUT_COLUMNS` of one report."""
     values: list[str] = []
-    decisions: set[Decision] = set()
+    needs: list[str] = []
     for item in report.items:
         expiry = item.expiry_date
         values.append("" if expiry is None else expiry.isoformat())
         window = item.renewal_from
-        values.append("" if window is None else window.value.isoformat())
-        values.append(item.state.value.value)
-        for result in (item.expiry, item.renewal_from, item.state):
-            if result is not None:
-                decisions |= result.decisions
-    values.append(report.health_insurance_until.value.isoformat())
+        values.append(window.value.isoformat() if isinstance(window, RuleResult) else "")
+        state = item.state
+        values.append(state.value.value if isinstance(state, RuleResult) else "")
+        if isinstance(item.expiry, Missing):
+            needs.append(f"{item.item.value}_expiry: {_missing(item.expiry)}")
+    grace = report.health_insurance_until
+    values.append(grace.value.isoformat() if isinstance(grace, RuleResult) else "")
+    decisions = {
+        decision
+        for key, result in report.results().items()
+        if key != "health_insurance_until"
+        for decision in result.decisions
+    }
     values.append(";".join(sorted(decisions - {_ALWAYS})))
+    values.append("; ".join(needs))
     return tuple(values)
 
 
 def reference_row(fields: Fields, today: date) -> tuple[str, ...]:
     """One row through the per-resident engine: the reference for :class:`FastRows`.
 
-    :raises RowError: the row cannot be computed.
+    :raises RowError: the row cannot be computed (a malformed date, dates that contradict each
+        other, or nothing computable).
     """
-    inputs = inputs_of(fields)
+    known = known_of(fields)
     try:
-        report = evaluate(inputs, today)
+        report = evaluate_known(known, today)
     except RulesInputError as exc:
         raise RowError(exc.problem.msg, str(exc)) from exc
-    return format_report(report)
+    if all(isinstance(item.expiry, Missing) for item in report.items):
+        needs = [_missing(item.expiry) for item in report.items if isinstance(item.expiry, Missing)]
+        raise RowError(Msg("rules.batch.nothing"), f"nothing can be computed: {'; '.join(needs)}")
+    return format_known(report)
 
 
 _CACHE_LIMIT = 150_000
@@ -273,7 +299,9 @@ class FastRows:
 
     def _fast(self, fields: Fields) -> tuple[str, ...] | None:  # noqa: C901, PLR0911, PLR0912
         # One function, caches in locals: this runs once per resident.
-        birth_text, issued, cert, stay, received = fields
+        birth_text, issued, cert, stay, received, card_expiry, cert_expiry = fields
+        if card_expiry or cert_expiry:
+            return None  # dates read on the card are checked by the reference
         birth = self._births.get(birth_text) or self._birth(birth_text)
         made = self._issues.get(issued) or self._issue(issued)
         if birth is None or made is None or not self._in_force or issued < birth_text:
@@ -323,9 +351,9 @@ class FastRows:
             auth_state = "not_yet_issued"
         if signs:
             return (card, card_start, card_state, auth, auth_start, auth_state, auth, auth_start,
-                    auth_state, grace, "")  # fmt: skip
+                    auth_state, grace, "", "")  # fmt: skip
         return (card, card_start, card_state, auth, auth_start, auth_state, "", "", "not_issued",
-                grace, "")  # fmt: skip
+                grace, "", "")  # fmt: skip
 
 
 _SUMMARY_KINDS = (
@@ -425,8 +453,8 @@ def process(
     :raises RowError: (with row number 1) when a required column is missing from *header*.
     """
     names = [name.strip().lower() for name in header]
-    missing = [name for name in REQUIRED_COLUMNS if name not in names]
-    if missing:
+    if not any(enough <= set(names) for enough in _ENOUGH):
+        missing = [name for name in ("birth", "card_issued") if name not in names]
         raise RowError(
             Msg("rules.batch.missing_columns", columns=", ".join(missing)),
             f"missing column(s) {', '.join(missing)}",

@@ -61,12 +61,15 @@ def rows(draw: st.DrawFn) -> list[str]:
     )
     birth_text = birth.isoformat() if draw(st.integers(0, 20)) else draw(_BAD)
     issued_text = issued.isoformat() if draw(st.integers(0, 20)) else draw(_BAD)
+    expiries = st.one_of(st.just(""), _text(issued + timedelta(days=1_800), empty=False))
     return [
         birth_text,
         issued_text,
         draw(_text(issued)),
         draw(_text(issued)),
         draw(_text(issued - timedelta(days=300))),
+        draw(expiries) if draw(st.integers(0, 5)) == 0 else "",
+        draw(expiries) if draw(st.integers(0, 5)) == 0 else "",
     ]
 
 
@@ -88,35 +91,53 @@ def test_fast_path_is_the_per_resident_engine(fields: list[str], today: date) ->
 
 def test_the_fast_path_takes_the_common_rows_and_hands_over_the_rest() -> None:
     fast = FastRows(D("2026-11-22"))
-    common = ["1980-10-10", "2020-05-15", "", "", ""]
+    common = ["1980-10-10", "2020-05-15", "", "", "", "", ""]
     assert fast._fast(common) is not None  # noqa: SLF001
     for handed_over in (
-        ["2000-02-29", "2025-06-01", "", "", ""],  # 29 February: a decision
-        ["2004-03-02", "2022-05-20", "", "", ""],  # 18 with the receipt date unknown
-        ["2007-06-01", "2025-05-31", "", "", ""],  # issued the day an age is reached
-        ["1990-01-01", "1989-12-31", "", "", ""],  # an error: the reference words it
+        ["2000-02-29", "2025-06-01", "", "", "", "", ""],  # 29 February: a decision
+        ["2004-03-02", "2022-05-20", "", "", "", "", ""],  # 18 with the receipt date unknown
+        ["2007-06-01", "2025-05-31", "", "", "", "", ""],  # issued the day an age is reached
+        ["1990-01-01", "1989-12-31", "", "", "", "", ""],  # an error: the reference words it
     ):
         assert fast._fast(handed_over) is None  # noqa: SLF001
     with pytest.raises(RowError) as caught:
-        fast.row(["1990-01-01", "1989-12-31", "", "", ""])
+        fast.row(["1990-01-01", "1989-12-31", "", "", "", "", ""])
     assert "before the birth date" in str(caught.value)
 
 
 def test_known_rows() -> None:
     fast = FastRows(D("2026-11-22"))
-    assert fast.row(["1980-10-10", "2020-05-15", "2024-09-02", "", ""]) == (
+    assert fast.row(["1980-10-10", "2020-05-15", "2024-09-02", "", "", "", ""]) == (
         "2029-10-10", "2029-07-11", "valid",
         "2028-10-10", "2028-07-11", "valid",
         "2028-10-10", "2028-07-11", "valid",
-        "2029-01-31", "",
+        "2029-01-31", "", "",
     )  # fmt: skip
-    assert fast.row(["2015-08-20", "2023-09-05", "", "", ""])[6:9] == ("", "", "not_issued")
-    assert fast.row(["1991-07-07", "2025-01-10", "", "2027-01-31", ""])[:3] == (
+    assert fast.row(["2015-08-20", "2023-09-05", "", "", "", "", ""])[6:9] == ("", "", "not_issued")
+    assert fast.row(["1991-07-07", "2025-01-10", "", "2027-01-31", "", "", ""])[:3] == (
         "2027-01-31",
         "2026-11-01",
         "renewable",
     )
-    assert fast.row(["2000-02-29", "2025-06-01", "", "", ""])[-1] == "feb29"
+    assert fast.row(["2000-02-29", "2025-06-01", "", "", "", "", ""])[-2] == "feb29"
+
+
+def test_rows_that_know_only_some_dates() -> None:
+    fast = FastRows(D("2026-11-22"))
+    face_only = fast.row(["", "", "", "", "", "2029-10-10", ""])
+    assert face_only[:3] == ("2029-10-10", "2029-07-11", "valid")
+    assert face_only[3:6] == ("", "", "")
+    assert face_only[-1] == (
+        "auth_cert_expiry: birth+auth_cert_issued | auth_cert_expiry; "
+        "sign_cert_expiry: birth+sign_cert_issued | sign_cert_expiry"
+    )
+    certs_only = fast.row(["1980-10-10", "", "2024-08-01", "", "", "", ""])
+    assert certs_only[3] == "2028-10-10" and certs_only[0] == ""
+    assert certs_only[-1] == "card_expiry: card_issued | card_expiry"
+    # A date on the card wins over the computed one.
+    checked = fast.row(["1980-10-10", "2020-05-15", "", "", "", "2030-10-10", ""])
+    assert checked[0] == "2030-10-10"
+    assert "," not in "".join(checked) and '"' not in "".join(checked)
 
 
 def test_process_reports_bad_rows_by_number_and_goes_on() -> None:
@@ -140,7 +161,8 @@ def test_process_reports_bad_rows_by_number_and_goes_on() -> None:
     assert results == [(2, "2029-10-10"), (6, "2034-05-15")]
     assert [number for number, _ in errors] == [3, 4, 5]
     assert "birth '1980-13-10' is not a date" in errors[0][1]
-    assert "birth is missing" in errors[1][1]
+    assert "nothing can be computed" in errors[1][1]  # the card issue date alone gives nothing
+    assert "nothing can be computed" in errors[2][1]
     assert (done.rows, done.computed, done.errors) == (5, 2, 3)
 
 
@@ -152,9 +174,9 @@ def test_a_missing_required_column_is_refused_before_any_row() -> None:
 def test_monthly_summary_counts_windows_and_expiries() -> None:
     summary = MonthlySummary()
     fast = FastRows(D("2026-11-22"))
-    summary.add(fast.row(["1980-10-10", "2020-05-15", "", "", ""]))
-    summary.add(fast.row(["1980-10-12", "2020-05-15", "", "", ""]))
-    summary.add(fast.row(["2015-08-20", "2023-09-05", "", "", ""]))
+    summary.add(fast.row(["1980-10-10", "2020-05-15", "", "", "", "", ""]))
+    summary.add(fast.row(["1980-10-12", "2020-05-15", "", "", "", "", ""]))
+    summary.add(fast.row(["2015-08-20", "2023-09-05", "", "", "", "", ""]))
     rows = {row[0]: row for row in summary.rows()}
     # Two cards expire 2029-10 and open their window 2029-07; their certificates 2024-10 / 07.
     assert rows["2029-10"][SUMMARY_COLUMNS.index("card_expires")] == "2"
@@ -222,7 +244,7 @@ def test_cli_json_lines_and_errors_on_stderr(
     lines = [json.loads(line) for line in captured.out.splitlines()]
     assert lines == [
         {"row": 2, **dict(zip(OUTPUT_COLUMNS, FastRows(D("2026-11-22")).row(
-            ["1980-10-10", "2020-05-15", "", "", ""]), strict=True))}
+            ["1980-10-10", "2020-05-15", "", "", "", "", ""]), strict=True))}
     ]  # fmt: skip
     err = captured.err.splitlines()
     assert err[0] == "3,birth '2023-02-30' is not a date (YYYY-MM-DD)"
@@ -305,6 +327,6 @@ def test_bounded_caches_give_the_same_rows(monkeypatch: pytest.MonkeyPatch) -> N
     for offset in range(0, 3_000, 37):
         birth = (D("1950-01-02") + timedelta(days=offset * 5)).isoformat()
         issued = (D("2016-02-01") + timedelta(days=offset)).isoformat()
-        fields = [birth, issued, "", "", ""]
+        fields = [birth, issued, "", "", "", "", ""]
         assert _outcome(fast.row, fields) == _outcome(lambda f: reference_row(f, today), fields)
     assert len(fast._births) <= 4 and len(fast._window) <= 4  # noqa: SLF001
