@@ -375,11 +375,12 @@ class MonthlySummary:
     tallies are folded into months whenever the triples pass a bound, so memory stays flat.
     """
 
-    _FOLD_AT = 200_000
+    _FOLD_AT = 20_000
 
     def __init__(self) -> None:
         self.counts: dict[str, Counter[str]] = {name: Counter() for name, _ in _SUMMARY_KINDS}
         self._triples: dict[tuple[str, str, str], int] = {}
+        self._starts: dict[str, str] = {}
 
     def add(self, values: Sequence[str]) -> None:
         """Count one result row (empty dates are not counted)."""
@@ -390,7 +391,9 @@ class MonthlySummary:
             self._fold()
 
     def _fold(self) -> None:
-        starts: dict[str, str] = {}
+        starts = self._starts
+        if len(starts) > self._FOLD_AT:
+            starts.clear()
         for triple, count in self._triples.items():
             for (opens, expires), expiry in zip(_PAIRS, triple, strict=True):
                 if not expiry:

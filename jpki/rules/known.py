@@ -317,7 +317,6 @@ class KnownReport:
     auth_cert: KnownItem
     sign_cert: KnownItem
     health_insurance_until: RuleResult[date] | Missing
-    convenience_store: RuleResult[datetime | StoreUnavailable] | Missing
     renewal_checks: tuple[RenewalCheck, ...]
     reference: ExpiryReport | None
     """The full engine's report, when the birth and card issue dates are known."""
@@ -326,6 +325,13 @@ class KnownReport:
     def items(self) -> tuple[KnownItem, KnownItem, KnownItem]:
         """Card, user-authentication certificate, signature certificate."""
         return (self.card, self.auth_cert, self.sign_cert)
+
+    @property
+    def convenience_store(self) -> RuleResult[datetime | StoreUnavailable] | Missing:
+        """When a new user-authentication certificate (issued on the date given) works at
+        convenience stores, or why the holder cannot use them; computed when asked (it needs
+        the national holidays, which a resident list never does)."""
+        return _store(self.known)
 
     def results(self) -> dict[str, RuleResult[object]]:
         """Every computed value by its JSON key (``card_expiry``, ``card_renewal_from``, ...)."""
@@ -407,7 +413,6 @@ def evaluate_known(known: KnownDates, today: date, rule_set: RuleSet | None = No
         auth_cert=auth,
         sign_cert=sign,
         health_insurance_until=grace,
-        convenience_store=_store(known),
         renewal_checks=_renewal_checks(known, reference, (card, auth)),
         reference=reference,
     )

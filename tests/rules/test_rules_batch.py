@@ -330,3 +330,21 @@ def test_bounded_caches_give_the_same_rows(monkeypatch: pytest.MonkeyPatch) -> N
         fields = [birth, issued, "", "", "", "", ""]
         assert _outcome(fast.row, fields) == _outcome(lambda f: reference_row(f, today), fields)
     assert len(fast._births) <= 4 and len(fast._window) <= 4  # noqa: SLF001
+
+
+def test_folding_the_tallies_changes_no_month(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = FastRows(D("2026-11-22"))
+    rows = [
+        fast.row([(D("1950-03-02") + timedelta(days=37 * n)).isoformat(), "2020-05-15",
+                  "", "", "", "", ""])
+        for n in range(200)
+    ]  # fmt: skip
+    whole = MonthlySummary()
+    for values in rows:
+        whole.add(values)
+    monkeypatch.setattr(MonthlySummary, "_FOLD_AT", 1)
+    folded = MonthlySummary()
+    for values in rows:
+        folded.add(values)
+    assert list(folded.rows()) == list(whole.rows())
+    assert folded.total("card_expires") == 200
