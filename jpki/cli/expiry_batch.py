@@ -130,7 +130,7 @@ def run_batch(args: argparse.Namespace, ctx: CliContext, today: date) -> int:
 
             def emit(number: int, row: Sequence[str], values: tuple[str, ...]) -> None:
                 # The computed values never need quoting; the passed-through cells might.
-                kept = [row[index] for index in keep] if len(row) == width else _kept(row, keep)
+                kept = [row[index] for index in keep] if len(row) >= width else _kept(row, keep)
                 write(f"{number},{','.join(map(_quoted, kept))},{','.join(values)}\n")
                 if not number & _PROGRESS_MASK:
                     progress.show(number - 1, raw.tell())

@@ -375,7 +375,7 @@ class MonthlySummary:
     tallies are folded into months whenever the triples pass a bound, so memory stays flat.
     """
 
-    _FOLD_AT = 20_000
+    _FOLD_AT = 100_000
 
     def __init__(self) -> None:
         self.counts: dict[str, Counter[str]] = {name: Counter() for name, _ in _SUMMARY_KINDS}
@@ -463,8 +463,12 @@ def process(
             f"missing column(s) {', '.join(missing)}",
         )
     width = len(names)
-    # A column not in the file reads the empty cell appended after the row's own cells.
-    pick = itemgetter(*(names.index(name) if name in names else width for name in INPUT_COLUMNS))
+    # A column not in the file reads an empty cell: one is appended to each row (the row is
+    # ours: the reader makes a new list each time), and the picker takes it as the last cell.
+    present = [names.index(name) if name in names else None for name in INPUT_COLUMNS]
+    pick = itemgetter(*(-1 if index is None else index for index in present))
+    append_empty = any(index is None for index in present)
+    need = max(index for index in present if index is not None) + 1
     padding = [""] * (width + 1)
     engine = FastRows(today)
     fast, row_of = engine._fast, engine.row  # noqa: SLF001 - the hot loop skips one call
@@ -472,11 +476,14 @@ def process(
     add = summary.add
     errors = 0
     number = 1
-    need = max(names.index(name) + 1 for name in INPUT_COLUMNS if name in names)
-    if any(name not in names for name in INPUT_COLUMNS):
-        need = width + 1
     for number, row in enumerate(rows, start=2):
-        fields = pick(row) if len(row) >= need else pick([*row, *padding[len(row) :]])
+        if len(row) < need:
+            cells = [*row, *padding[len(row) : need]]
+        else:
+            cells = row
+        if append_empty:
+            cells.append("")
+        fields = pick(cells)
         values = fast(fields)
         if values is None:
             try:
