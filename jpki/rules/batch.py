@@ -379,12 +379,12 @@ class MonthlySummary:
 
     def __init__(self) -> None:
         self.counts: dict[str, Counter[str]] = {name: Counter() for name, _ in _SUMMARY_KINDS}
-        self._triples: dict[tuple[str, str, str], int] = {}
+        self._triples: dict[tuple[str, ...], int] = {}
         self._starts: dict[str, str] = {}
 
-    def add(self, values: Sequence[str]) -> None:
-        """Count one result row (empty dates are not counted)."""
-        key = (values[0], values[3], values[6])
+    def add(self, values: tuple[str, ...]) -> None:
+        """Count one result row of :data:`OUTPUT_COLUMNS` (empty dates are not counted)."""
+        key = values[0:7:3]  # the three expiries: card, user-authentication, signature
         triples = self._triples
         triples[key] = triples.get(key, 0) + 1
         if len(triples) > self._FOLD_AT:
@@ -441,7 +441,7 @@ class BatchResult:
 
 
 def process(
-    rows: Iterable[Sequence[str]],
+    rows: Iterable[list[str]],
     header: Sequence[str],
     today: date,
     on_result: Callable[[int, Sequence[str], tuple[str, ...]], None],
@@ -449,8 +449,9 @@ def process(
 ) -> BatchResult:
     """Run every row through :class:`FastRows`; a bad row goes to *on_error*, never stops.
 
-    :param rows: the data rows (after the header); row numbers count the header as row 1, as a
-        spreadsheet shows them.
+    :param rows: the data rows (after the header), as lists :func:`csv.reader` makes: when a
+        column is missing, an empty cell is appended to each; row numbers count the header as
+        row 1, as a spreadsheet shows them.
     :param header: the column names (``birth``, ``card_issued``, ... in any order).
     :param on_result: called with the row number, the row and its :data:`OUTPUT_COLUMNS`.
     :raises RowError: (with row number 1) when a required column is missing from *header*.
