@@ -343,6 +343,7 @@ def test_folding_the_tallies_changes_no_month(monkeypatch: pytest.MonkeyPatch) -
     for values in rows:
         whole.add(values)
     monkeypatch.setattr(MonthlySummary, "_FOLD_AT", 1)
+    monkeypatch.setattr(MonthlySummary, "_BUFFER", 3)
     folded = MonthlySummary()
     for values in rows:
         folded.add(values)
