@@ -46,15 +46,14 @@ from .guidance import (
 )
 from .ids import Decision, NotIssuedReason, RuleId, WordedId
 from .inputs import ExpiryInputs
+from .flags import FlagVerdict, RenewalCheck
 from .known import (
     Caveat,
-    FlagVerdict,
     Known,
     KnownDates,
     KnownItem,
     KnownReport,
     Missing,
-    RenewalCheck,
     evaluate_known,
 )
 from .report import ExpiryReport, Item, ItemReport, ItemState
