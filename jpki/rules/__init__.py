@@ -25,6 +25,7 @@ from .dates import (
 )
 from .engine import evaluate
 from .errors import InputProblem, RulesInputError
+from .flags import FlagVerdict, RenewalCheck
 from .guidance import (
     CARD_PICKUP,
     EXPRESS_ISSUANCE,
@@ -46,7 +47,6 @@ from .guidance import (
 )
 from .ids import Decision, NotIssuedReason, RuleId, WordedId
 from .inputs import ExpiryInputs
-from .flags import FlagVerdict, RenewalCheck
 from .known import (
     Caveat,
     Known,

@@ -36,7 +36,7 @@ from .dates import (
 )
 from .engine import evaluate
 from .errors import InputProblem, RulesInputError
-from .flags import FlagVerdict, RenewalCheck, renewal_checks
+from .flags import RenewalCheck, renewal_checks
 from .guidance import insurance_after_expiry
 from .ids import Decision, NotIssuedReason, RuleId, WordedId
 from .inputs import ExpiryInputs
