@@ -190,6 +190,9 @@ def _day_before(month_day: str) -> str:
     return day.strftime("%m-%d")
 
 
+_ODD_EDGES = ("01-01", "03-01")
+"""Birthdays whose eve is not in the same year (1 January) or moves with leap years (1 March):
+the reference decides on those edge days."""
 _Birth = tuple[int, str, str, frozenset[str]]
 _Issue = tuple[int, str, int]
 
@@ -308,8 +311,11 @@ class FastRows:
             return None
         born, month_day, before, edges = birth
         year, on, threshold = made
-        if on in edges:
-            return None  # ages counted the day before the birthday; that day is a decision
+        # Ages are reached the day before the birthday; on that very day the other reading
+        # (on the birthday) gives one year less, which matters only at a threshold age.
+        edge = on in edges
+        if edge and month_day in _ODD_EDGES:
+            return None
         if cert:
             certified = self._issues.get(cert) or self._issue(cert)
             if certified is None or cert < issued:
@@ -319,7 +325,9 @@ class FastRows:
         if stay:
             if not self._is_date(stay) or stay < cert or stay > _LATEST:
                 return None
-        age = year - born - (0 if on > before else 1)
+        age = year - born - (0 if on >= before else 1)
+        if edge and age in (18, 20):  # noqa: PLR2004 - the card's thresholds: a decision
+            return None
         if received:
             if not self._is_date(received) or received > issued or received < birth_text:
                 return None
@@ -335,9 +343,10 @@ class FastRows:
         if cert > card:
             return None
         cert_year, cert_on, _ = certified
-        if cert_on in edges:
-            return None
-        signs = cert_year - born - (0 if cert_on > before else 1) >= 15  # noqa: PLR2004
+        cert_age = cert_year - born - (0 if cert_on >= before else 1)
+        if cert_on in edges and (month_day in _ODD_EDGES or cert_age == 15):  # noqa: PLR2004
+            return None  # the signature certificate's age 15 on the day it is reached
+        signs = cert_age >= 15  # noqa: PLR2004
         auth = f"{cert_year + (1 if month_day <= cert_on else 0) + 4}-{month_day}"
         if auth > card:
             auth = card

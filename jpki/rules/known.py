@@ -254,7 +254,6 @@ class KnownReport:
     auth_cert: KnownItem
     sign_cert: KnownItem
     health_insurance_until: RuleResult[date] | Missing
-    renewal_checks: tuple[RenewalCheck, ...]
     reference: ExpiryReport | None
     """The full engine's report, when the birth and card issue dates are known."""
 
@@ -262,6 +261,12 @@ class KnownReport:
     def items(self) -> tuple[KnownItem, KnownItem, KnownItem]:
         """Card, user-authentication certificate, signature certificate."""
         return (self.card, self.auth_cert, self.sign_cert)
+
+    @property
+    def renewal_checks(self) -> tuple[RenewalCheck, ...]:
+        """The "renewed in the window" flags checked against the dates; computed when asked
+        (it runs the engine once more for the certificates issued with the card)."""
+        return renewal_checks(self.known, self.reference, (self.card, self.auth_cert))
 
     @property
     def convenience_store(self) -> RuleResult[datetime | StoreUnavailable] | Missing:
@@ -350,7 +355,6 @@ def evaluate_known(known: KnownDates, today: date, rule_set: RuleSet | None = No
         auth_cert=auth,
         sign_cert=sign,
         health_insurance_until=grace,
-        renewal_checks=renewal_checks(known, reference, (card, auth)),
         reference=reference,
     )
 
@@ -487,10 +491,10 @@ def _partial_cert(
         caveats.add(Caveat.CARD_EXPIRY_UNKNOWN)
     if sign and auth is not None and auth.expiry_date is None:
         caveats.add(Caveat.AUTH_CERT_EXPIRY_UNKNOWN)
-    if isinstance(computed.value, NotIssued):
-        state = RuleResult(ItemState.NOT_ISSUED, RuleId.STATE_ON_DATE, computed.explanation)
-        return KnownItem(item, computed, computed, given, None, None, state)
     if given is None:
+        if isinstance(computed.value, NotIssued):
+            state = RuleResult(ItemState.NOT_ISSUED, RuleId.STATE_ON_DATE, computed.explanation)
+            return KnownItem(item, computed, computed, None, None, None, state)
         return KnownItem(
             item,
             computed,

@@ -82,7 +82,7 @@ def _outcome(compute: object, fields: list[str]) -> tuple[str, ...] | tuple[str,
     return result
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(rows(), st.dates(D("2014-01-01"), D("2040-12-31")))
 def test_fast_path_is_the_per_resident_engine(fields: list[str], today: date) -> None:
     fast = FastRows(today)
