@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from . import floor
 from .apdus import REAL_AUTH_CERT, measure_all
+from .batch import measure_batch
 from .latency import PcscUnavailable, measure_in_process, measure_pcsc
 from .memory import measure_memory
 from .pdf import measure_pdf_part
@@ -77,6 +78,7 @@ PARTS: tuple[Part, ...] = (
         lambda s: floor.measure_floor(s.floor_runs, installed=s.installed, baseline=s.baseline),
         pcsc=True,
     ),
+    Part("resident list", lambda s: measure_batch(200_000 if s.mode == "quick" else 1_000_000)),
     Part("pdf signature", lambda s: measure_pdf_part(3 if s.mode == "quick" else 10)),
 )
 

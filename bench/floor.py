@@ -562,7 +562,7 @@ def measure_floor(
         message = workdir / "message.txt"
         message.write_bytes(MESSAGE)
         values = {"reader": reader, "message": str(message), "output": str(workdir / "sig")}
-        pin_env = {"JPKI_AUTH_PIN": default_card().data.auth_pin.value}
+        pin_env = {"JPKI_AUTH_PIN": default_card().data.auth_pin.known_value}
         prefix = cached_env["PYTHONPYCACHEPREFIX"]
         checkout = _checkout(prefix)
         trees = [("", REPO)]

@@ -1,19 +1,24 @@
 """Compute card and certificate expiry dates for a list of residents, from a CSV file.
 
-No card is involved: this is the rules engine (:mod:`jpki.rules`), pure functions on dates.
-Each row gets the expiry and the first day of the renewal window of the card and of both
-certificates, their state on ``--today``, and an ``unconfirmed`` column naming the decisions a
-value rests on (points the public texts leave open, such as 29 February birthdays; see
-docs/rules.md): staff should double-check those rows. A row with impossible dates is reported in
-the ``error`` column; the other rows are still computed.
+No card is involved: this is the rules engine (:mod:`jpki.rules`), pure functions on dates,
+started from whatever each row knows (:func:`jpki.rules.evaluate_known`). Each row gets the
+expiry and the first day of the renewal window of the card and of both certificates, their
+state on ``--today``, an ``unconfirmed`` column naming the decisions a value rests on (points
+the public texts leave open, such as 29 February birthdays; see docs/rules.md) and a
+``missing`` column naming the inputs a value not computed needs. A row with impossible dates is
+reported in the ``error`` column; the other rows are still computed.
 
-Input columns (a header row; dates ``YYYY-MM-DD``; names are free text)::
+Input columns (a header row; dates ``YYYY-MM-DD``; names are free text; every date optional)::
 
-    name, birth, card_issued             required; card_issued = the day J-LIS made the card
-    residence_until                      optional: end of a foreign resident's period of stay
-    cert_issued                          optional: the certificates' issue date, when they
-                                         were renewed at the counter (default: card_issued)
-    application_received                 optional: the day J-LIS received the application
+    name, birth                          card_issued = the day J-LIS made the card
+    card_issued, card_expiry             card_expiry = the date printed on the card face
+    residence_until                      end of a foreign resident's period of stay
+    cert_issued                          the certificates' issue date, when they were renewed
+                                         at the counter (default: card_issued)
+    application_received                 the day J-LIS received the application
+
+This example shows the library; for a whole register (a million rows in seconds, a monthly
+summary and chart) use ``jpki expiry --csv FILE``.
 
 Run (after ``scripts/bootstrap``; or ``PYTHONPATH=. python3 examples/...``)::
 
@@ -36,16 +41,19 @@ from typing import TextIO
 from jpki.rules import (
     JST,
     Decision,
-    ExpiryInputs,
-    ExpiryReport,
-    ItemReport,
+    KnownDates,
+    KnownItem,
+    KnownReport,
+    Missing,
     NotIssued,
+    RuleResult,
     RulesInputError,
-    evaluate,
+    evaluate_known,
 )
 
-REQUIRED = ("name", "birth", "card_issued")
-OPTIONAL = ("residence_until", "cert_issued", "application_received")
+REQUIRED = ("name",)
+OPTIONAL = ("birth", "card_issued", "card_expiry", "residence_until", "cert_issued")
+OPTIONAL += ("application_received",)
 COLUMNS = (
     "name",
     "card_expiry",
@@ -58,6 +66,7 @@ COLUMNS = (
     "sign_cert_renewal_from",
     "sign_cert_state",
     "unconfirmed",
+    "missing",
     "error",
 )
 
@@ -76,23 +85,16 @@ def _optional_date(row: Mapping[str, str], column: str) -> date | None:
         raise RowError(f"{column} '{text}' is not a date (YYYY-MM-DD)") from None
 
 
-def _required_date(row: Mapping[str, str], column: str) -> date:
-    value = _optional_date(row, column)
-    if value is None:
-        raise RowError(f"{column} is missing")
-    return value
+def inputs_from_row(row: Mapping[str, str]) -> KnownDates:
+    """What one CSV row knows.
 
-
-def inputs_from_row(row: Mapping[str, str]) -> ExpiryInputs:
-    """The rules input of one CSV row.
-
-    :raises RowError: a missing or malformed date.
-    :raises RulesInputError: dates that contradict each other.
+    :raises RowError: a malformed date.
     """
     certs = _optional_date(row, "cert_issued")
-    return ExpiryInputs(
-        birth=_required_date(row, "birth"),
-        card_issued=_required_date(row, "card_issued"),
+    return KnownDates(
+        birth=_optional_date(row, "birth"),
+        card_issued=_optional_date(row, "card_issued"),
+        card_expiry=_optional_date(row, "card_expiry"),
         auth_cert_issued=certs,
         sign_cert_issued=certs,
         residence_until=_optional_date(row, "residence_until"),
@@ -100,33 +102,51 @@ def inputs_from_row(row: Mapping[str, str]) -> ExpiryInputs:
     )
 
 
-def _shown_decisions(report: ExpiryReport) -> set[Decision]:
+def _shown_decisions(report: KnownReport) -> set[Decision]:
     """The decisions behind the values this example prints (not the insurance grace)."""
-    decisions: set[Decision] = set()
+    return {
+        decision
+        for key, result in report.results().items()
+        if key != "health_insurance_until"
+        for decision in result.decisions
+    }
+
+
+def _expiry_text(item: KnownItem) -> str:
+    expiry = item.expiry
+    if isinstance(expiry, Missing):
+        return ""
+    if isinstance(expiry.value, NotIssued):
+        return f"not issued ({expiry.value.reason.value})"
+    return expiry.value.isoformat()
+
+
+def _missing(report: KnownReport) -> str:
+    """``card_expiry: card_issued | card_expiry`` for each value not computed."""
+    parts = []
     for item in report.items:
-        for result in (item.expiry, item.renewal_from, item.state):
-            if result is not None:
-                decisions |= result.decisions
-    return decisions
+        if isinstance(item.expiry, Missing):
+            needs = " | ".join(
+                "+".join(k.value for k in group) for group in item.expiry.alternatives
+            )
+            parts.append(f"{item.item.value}_expiry: {needs}")
+    return "; ".join(parts)
 
 
-def _expiry_text(item: ItemReport) -> str:
-    value = item.expiry.value
-    if isinstance(value, NotIssued):
-        return f"not issued ({value.reason.value})"
-    return value.isoformat()
-
-
-def result_row(name: str, report: ExpiryReport) -> dict[str, str]:
+def result_row(name: str, report: KnownReport) -> dict[str, str]:
     """The output columns of one resident."""
     row = {"name": name, "error": ""}
     for item in report.items:
         key = item.item.value
         row[f"{key}_expiry"] = _expiry_text(item)
         window = item.renewal_from
-        row[f"{key}_renewal_from"] = "" if window is None else window.value.isoformat()
-        row[f"{key}_state"] = item.state.value.value
+        row[f"{key}_renewal_from"] = (
+            window.value.isoformat() if isinstance(window, RuleResult) else ""
+        )
+        state = item.state
+        row[f"{key}_state"] = state.value.value if isinstance(state, RuleResult) else ""
     row["unconfirmed"] = ";".join(sorted(_shown_decisions(report)))
+    row["missing"] = _missing(report)
     return row
 
 
@@ -135,7 +155,7 @@ def compute(rows: Iterable[Mapping[str, str]], today: date) -> Iterator[dict[str
     for row in rows:
         name = (row.get("name") or "").strip()
         try:
-            report = evaluate(inputs_from_row(row), today)
+            report = evaluate_known(inputs_from_row(row), today)
         except (RowError, RulesInputError) as exc:
             yield {column: "" for column in COLUMNS} | {"name": name, "error": str(exc)}
             continue
@@ -149,7 +169,7 @@ def _width(text: str) -> int:
 
 def write_table(rows: list[dict[str, str]], out: TextIO) -> None:
     """The rows as an aligned text table (errors listed below it)."""
-    columns = [c for c in COLUMNS if c != "error"]
+    columns = [c for c in COLUMNS if c not in ("error", "missing")]
     headers = {c: c.replace("_renewal_from", "_from").replace("_cert", "") for c in columns}
     widths = {c: max(_width(headers[c]), *(_width(r[c]) for r in rows)) for c in columns}
 

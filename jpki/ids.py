@@ -91,16 +91,6 @@ class _Named:
         """The name staff and residents know, rendered where it is shown."""
         return Msg(f"ids.{self._catalog_prefix}.{self.value}")
 
-    @property
-    def label_ja(self) -> str:
-        """:attr:`label` in Japanese (for callers not yet rendering :attr:`label`)."""
-        return self.label.render("ja")
-
-    @property
-    def label_en(self) -> str:
-        """:attr:`label` in English (for callers not yet rendering :attr:`label`)."""
-        return self.label.render("en")
-
 
 @unique
 class PinKind(_Named, StrEnum):

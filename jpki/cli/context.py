@@ -58,10 +58,6 @@ class CliContext:
 
         return render(text, self.lang)
 
-    def text(self, ja: str, en: str) -> str:
-        """Pick the Japanese or the English wording (for commands not yet using catalogs)."""
-        return ja if self.lang == "ja" else en
-
     def print(self, text: object = "") -> None:
         """Write a line of data to stdout."""
         print(self.render(text), file=self.out)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from jpki.texts import Msg, render
+
 from .context import CliContext
 from .errors import CliError, ExitCode
 
-__all__ = ["add_rule_options", "parse_date", "parse_rule_dates"]
+__all__ = ["add_rule_options", "input_error", "parse_date", "parse_rule_dates"]
 
 _DATE_OPTIONS = (
     ("--card-issued", "the day J-LIS issued the card (not the hand-over day)"),
@@ -19,6 +21,12 @@ _DATE_OPTIONS = (
     ("--residence-until", "end of the period of stay (foreign residents who have one)"),
     ("--today", "the day to judge (default: today in Japan)"),
 )
+_KNOWN_DATE_OPTIONS = (
+    ("--card-expiry", "the expiry printed on the card face"),
+    ("--cert-expiry", "the expiry of both certificates written on the card"),
+    ("--auth-cert-expiry", "the user-authentication certificate's expiry (card or chip)"),
+    ("--sign-cert-expiry", "the signature certificate's expiry (card or chip)"),
+)
 _FLAGS = (
     ("--special-extension", "the card was extended while a residence application was pending"),
     ("--renewed-in-window", "card and certificates were renewed with less than 3 months left"),
@@ -27,14 +35,18 @@ _FLAGS = (
 )
 
 
-def add_rule_options(parser: argparse.ArgumentParser, *, birth_help: str) -> None:
+def add_rule_options(
+    parser: argparse.ArgumentParser, *, birth_help: str, known_dates: bool = False
+) -> None:
     """Add ``--birth``, the issue and residence dates, the renewal flags and the readings.
 
-    Dates stay text until :func:`parse_date`, so a bad one gets a message in the user's
-    language rather than argparse's.
+    With *known_dates*, also the expiries a person can read on the card (``--card-expiry``,
+    ``--cert-expiry``, ...). Dates stay text until :func:`parse_date`, so a bad one gets a
+    message in the user's language rather than argparse's.
     """
     parser.add_argument("--birth", metavar="DATE", help=birth_help)
-    for option, text in _DATE_OPTIONS:
+    options = _DATE_OPTIONS + (_KNOWN_DATE_OPTIONS if known_dates else ())
+    for option, text in options:
         parser.add_argument(option, metavar="DATE", help=text)
     for option, text in _FLAGS:
         parser.add_argument(option, action="store_true", help=text)
@@ -60,22 +72,28 @@ def parse_date(value: str | None, option: str, ctx: CliContext) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise CliError(
-            ctx.text(
-                f"{option}: 「{value}」は正しい日付ではありません"
-                "（YYYY-MM-DD の形式で指定してください）。",
-                f"{option}: '{value}' is not a valid date (expected YYYY-MM-DD)",
-            ),
+            render(Msg("rules.cli.bad_date", option=option, value=value), ctx.lang),
             ExitCode.USAGE,
         ) from None
 
 
 def parse_rule_dates(args: argparse.Namespace, ctx: CliContext) -> dict[str, date | None]:
     """Every date option added by :func:`add_rule_options`, parsed, by attribute name
-    (``birth``, ``card_issued``, ``cert_issued``, ..., ``today``)."""
-    options = ("--birth", *(option for option, _ in _DATE_OPTIONS))
-    return {
-        option[2:].replace("-", "_"): parse_date(
-            getattr(args, option[2:].replace("-", "_")), option, ctx
-        )
-        for option in options
-    }
+    (``birth``, ``card_issued``, ``cert_issued``, ..., ``today``; ``card_expiry``, ... when
+    they were added)."""
+    options = ("--birth", *(option for option, _ in _DATE_OPTIONS + _KNOWN_DATE_OPTIONS))
+    parsed: dict[str, date | None] = {}
+    for option in options:
+        name = option[2:].replace("-", "_")
+        if hasattr(args, name):
+            parsed[name] = parse_date(getattr(args, name), option, ctx)
+    return parsed
+
+
+def input_error(exc: Exception, problem: Msg, ctx: CliContext) -> CliError:
+    """A usage error for dates that contradict each other: the problem in the user's language
+    (the English one keeps the dates of *exc*)."""
+    return CliError(
+        render(Msg("rules.cli.input_error", problem=problem, detail=str(exc)), ctx.lang),
+        ExitCode.USAGE,
+    )

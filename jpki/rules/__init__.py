@@ -1,7 +1,10 @@
 """Expiry rules of the My Number Card and its certificates (RULES.md), as pure date functions.
 
-Start with :func:`evaluate` on :class:`ExpiryInputs`; every value comes as a
-:class:`RuleResult` naming its rule and whether it rests on an unconfirmed decision.
+Start with :func:`evaluate` on :class:`ExpiryInputs`, or with :func:`evaluate_known` on
+:class:`KnownDates` when only some dates are known; every value comes as a :class:`RuleResult`
+naming its rule and whether it rests on an unconfirmed decision. The facts of the guidance
+beyond the arithmetic are in :mod:`jpki.rules.guidance`; resident lists in
+:mod:`jpki.rules.batch`; what ``jpki expiry`` says in :mod:`jpki.rules.explain`.
 """
 
 from __future__ import annotations
@@ -22,44 +25,123 @@ from .dates import (
 )
 from .engine import evaluate
 from .errors import InputProblem, RulesInputError
-from .ids import Decision, NotIssuedReason, RuleId
+from .flags import FlagVerdict, RenewalCheck
+from .guidance import (
+    CARD_PICKUP,
+    EXPRESS_ISSUANCE,
+    FOREIGN_LANGUAGE_HELP,
+    HEALTH_INSURANCE,
+    MOVING_ABROAD,
+    SMARTPHONE_CERT,
+    CardPickup,
+    ExpressIssuance,
+    ExpressReason,
+    ForeignLanguageHelp,
+    GuidanceFact,
+    HealthInsurance,
+    MovingAbroad,
+    SmartphoneCert,
+    express_fee,
+    facts_in_force,
+    insurance_after_expiry,
+)
+from .ids import Decision, NotIssuedReason, RuleId, WordedId
 from .inputs import ExpiryInputs
+from .known import (
+    Caveat,
+    Known,
+    KnownDates,
+    KnownItem,
+    KnownReport,
+    Missing,
+    evaluate_known,
+)
 from .report import ExpiryReport, Item, ItemReport, ItemState
 from .results import JsonValue, NotIssued, RuleResult, json_value
 from .revocation import RegisterChange, Revocation, revocation_on
-from .rulesets import RuleSet, rule_set_for
-from .usable import JST, convenience_store_usable_from, sign_cert_usable_from
+from .rulesets import (
+    FIRST_CARD_DAY,
+    Period,
+    RuleSet,
+    RulesVersion,
+    rule_in_force,
+    rule_period,
+    rule_set_for,
+    rule_set_in_force,
+    rules_version,
+)
+from .usable import (
+    JST,
+    StoreUnavailable,
+    StoreUnavailableReason,
+    convenience_store_availability,
+    convenience_store_usable_from,
+    sign_cert_usable_from,
+)
 
 __all__ = [
+    "CARD_PICKUP",
+    "EXPRESS_ISSUANCE",
+    "FIRST_CARD_DAY",
+    "FOREIGN_LANGUAGE_HELP",
+    "HEALTH_INSURANCE",
     "JST",
+    "MOVING_ABROAD",
+    "SMARTPHONE_CERT",
     "AgeCounting",
+    "CardPickup",
+    "Caveat",
     "Decision",
     "ExpiryComparison",
     "ExpiryInputs",
     "ExpiryReport",
+    "ExpressIssuance",
+    "ExpressReason",
     "Feb29Policy",
+    "FlagVerdict",
+    "ForeignLanguageHelp",
+    "GuidanceFact",
+    "HealthInsurance",
     "InputProblem",
     "Item",
     "ItemReport",
     "ItemState",
     "JsonValue",
+    "Known",
+    "KnownDates",
+    "KnownItem",
+    "KnownReport",
     "MismatchReason",
+    "Missing",
+    "MovingAbroad",
     "NotIssued",
     "NotIssuedReason",
+    "Period",
     "RegisterChange",
+    "RenewalCheck",
     "Revocation",
     "RuleId",
     "RuleResult",
     "RuleSet",
     "RulesInputError",
+    "RulesVersion",
+    "SmartphoneCert",
+    "StoreUnavailable",
+    "StoreUnavailableReason",
+    "WordedId",
     "add_months",
     "age_on",
     "birthday_in",
     "civil_code_months_after",
     "compare_expiry",
+    "convenience_store_availability",
     "convenience_store_usable_from",
     "end_of_month_after",
     "evaluate",
+    "evaluate_known",
+    "express_fee",
+    "facts_in_force",
+    "insurance_after_expiry",
     "is_birthday",
     "is_business_day",
     "is_national_holiday",
@@ -69,6 +151,10 @@ __all__ = [
     "nth_birthday_after",
     "renewal_window_start",
     "revocation_on",
+    "rule_in_force",
+    "rule_period",
     "rule_set_for",
+    "rule_set_in_force",
+    "rules_version",
     "sign_cert_usable_from",
 ]

@@ -19,16 +19,16 @@ from .dates import (
     add_months,
     age_on,
     civil_code_months_after,
-    end_of_month_after,
     nth_birthday_after,
-    renewal_window_start,
 )
 from .errors import InputProblem, RulesInputError
+from .guidance import insurance_after_expiry
 from .ids import Decision, NotIssuedReason, RuleId
 from .inputs import ExpiryInputs
 from .report import ExpiryReport, Item, ItemReport, ItemState
 from .results import NotIssued, RuleResult
 from .rulesets import RuleSet
+from .window import renewal_window, state_on
 
 __all__ = ["evaluate_card_2016"]
 
@@ -103,13 +103,7 @@ def _compute(inputs: ExpiryInputs, today: date, reading: _Reading) -> ExpiryRepo
     card = _card_expiry(inputs, reading)
     auth = _cert_expiry(inputs.auth_issued, None, card.value, inputs, reading)
     sign = _sign_cert_expiry(auth.value, card.value, inputs, reading)
-    grace = RuleResult(
-        end_of_month_after(auth.value, 3),
-        RuleId.INSURANCE_GRACE,
-        "health-insurance eligibility checks work until 3 months after the end of the "
-        f"month of the user-authentication certificate's expiry {auth.value}",
-        frozenset({Decision.HEALTH_INSURANCE_GRACE}),
-    )
+    grace = insurance_after_expiry(auth.value)
     return ExpiryReport(
         inputs=inputs,
         today=today,
@@ -244,29 +238,8 @@ def _item(
     if isinstance(expiry.value, NotIssued):
         state = RuleResult(ItemState.NOT_ISSUED, RuleId.STATE_ON_DATE, expiry.explanation)
         return ItemReport(item, issued, expiry, None, state)
-    last = expiry.value
-    start = renewal_window_start(last)
-    window = RuleResult(
-        start,
-        RuleId.WINDOW_START,
-        f"renewal from {start}, the day after the day 3 months before the expiry {last}",
-    )
-    if today < issued:
-        state = RuleResult(
-            ItemState.NOT_YET_ISSUED, RuleId.STATE_ON_DATE, f"issued on {issued}, after {today}"
-        )
-    elif today > last:
-        state = RuleResult(ItemState.EXPIRED, RuleId.STATE_ON_DATE, f"expired after {last}")
-    elif today >= start:
-        state = RuleResult(
-            ItemState.RENEWABLE,
-            RuleId.STATE_ON_DATE,
-            f"valid through {last}; renewal accepted since {start}",
-        )
-    else:
-        state = RuleResult(
-            ItemState.VALID, RuleId.STATE_ON_DATE, f"valid through {last}; renewal from {start}"
-        )
+    window = renewal_window(expiry.value)
+    state = state_on(issued, expiry.value, window.value, today)
     return ItemReport(item, issued, expiry, window, state)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum, unique
+from enum import unique
 
 from .dates import Feb29Policy, birthday_in, is_birthday, nth_birthday_after
-from .ids import RuleId
+from .ids import RuleId, WordedId
 from .report import ExpiryReport, Item
 from .results import JsonValue, NotIssued, RuleResult, json_value
 
@@ -15,7 +15,7 @@ __all__ = ["ExpiryComparison", "MismatchReason", "compare_expiry"]
 
 
 @unique
-class MismatchReason(StrEnum):
+class MismatchReason(WordedId):
     """The most likely reason the date on the card differs from the computed one."""
 
     RESIDENCE_LIMITED = "residence_limited"
@@ -25,37 +25,9 @@ class MismatchReason(StrEnum):
     RENEWED_EARLY = "renewed_early"
     INPUT_PROBABLY_WRONG = "input_probably_wrong"
 
-    @property
-    def label_ja(self) -> str:
-        """The likely cause in Japanese."""
-        return _REASON_LABEL_JA[self]
-
-    @property
-    def label_en(self) -> str:
-        """The likely cause in English."""
-        return _REASON_LABEL_EN[self]
-
-
-_REASON_LABEL_JA = {
-    MismatchReason.RESIDENCE_LIMITED: "在留期間の満了日までとなっています",
-    MismatchReason.CAPPED_BY_CARD: "マイナンバーカードの有効期限までとなっています",
-    MismatchReason.OTHER_FEB29_READING: "2月29日生まれの誕生日の扱いが計算と異なります",
-    MismatchReason.RENEWED_IN_WINDOW: (
-        "有効期限まで3か月未満で更新されたため、誕生日1回分長くなっていると考えられます"
-    ),
-    MismatchReason.RENEWED_EARLY: (
-        "有効期限の3か月前より前に更新・再発行されたため、誕生日1回分短くなっていると考えられます"
-    ),
-    MismatchReason.INPUT_PROBABLY_WRONG: "入力された日付が違う可能性があります",
-}
-_REASON_LABEL_EN = {
-    MismatchReason.RESIDENCE_LIMITED: "limited to the end of the period of stay",
-    MismatchReason.CAPPED_BY_CARD: "limited to the card's expiry",
-    MismatchReason.OTHER_FEB29_READING: "the card uses the other reading of 29 February",
-    MismatchReason.RENEWED_IN_WINDOW: "renewed with less than 3 months left: one birthday later",
-    MismatchReason.RENEWED_EARLY: "renewed before the 3-month window: one birthday earlier",
-    MismatchReason.INPUT_PROBABLY_WRONG: "the dates given are probably wrong",
-}
+    @classmethod
+    def _prefix(cls) -> str:
+        return "reason"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum, unique
 
 from jpki.errors import InputError
+from jpki.texts import Msg
 
 __all__ = ["InputProblem", "RulesInputError"]
 
@@ -23,31 +24,13 @@ class InputProblem(StrEnum):
     EXTENSION_WITHOUT_RESIDENCE = "extension_without_residence"
     SIGN_CERT_ON_FACE_AUTH = "sign_cert_on_face_auth"
     DATE_OUT_OF_RANGE = "date_out_of_range"
+    EXPIRY_BEFORE_ISSUE = "expiry_before_issue"
+    EXPIRY_BEFORE_BIRTH = "expiry_before_birth"
 
     @property
-    def label_ja(self) -> str:
-        """The contradiction in one Japanese sentence (the dates are the caller's own)."""
-        return _PROBLEM_LABEL_JA[self]
-
-
-_PROBLEM_LABEL_JA = {
-    InputProblem.DATE_OUT_OF_RANGE: "日付が計算できる範囲(1868年から2199年まで)の外です。",
-    InputProblem.ISSUED_BEFORE_BIRTH: "カードの発行日が生年月日より前です。",
-    InputProblem.BEFORE_FIRST_CARD: (
-        "マイナンバーカードは2016年1月から発行されています。発行日を確認してください。"
-    ),
-    InputProblem.CERT_BEFORE_CARD: "電子証明書の発行日がカードの発行日より前です。",
-    InputProblem.CERT_AFTER_CARD_EXPIRY: "電子証明書の発行日がカードの有効期限より後です。",
-    InputProblem.RESIDENCE_END_BEFORE_ISSUE: "在留期間の満了日が発行日より前です。",
-    InputProblem.APPLICATION_AFTER_ISSUE: "申請受付日がカードの発行日より後です。",
-    InputProblem.APPLICATION_BEFORE_BIRTH: "申請受付日が生年月日より前です。",
-    InputProblem.EXTENSION_WITHOUT_RESIDENCE: (
-        "特例による延長には在留期間の満了日の指定が必要です。"
-    ),
-    InputProblem.SIGN_CERT_ON_FACE_AUTH: (
-        "顔認証マイナンバーカードには署名用電子証明書が搭載されないため、発行日は指定できません。"
-    ),
-}
+    def msg(self) -> Msg:
+        """The contradiction in one sentence (the dates are the caller's own)."""
+        return Msg(f"rules.problem.{self.value}")
 
 
 class RulesInputError(InputError):

@@ -4,48 +4,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum, unique
+from enum import unique
 
 from jpki.ids import CertKind
 
+from .ids import WordedId
 from .inputs import ExpiryInputs
 from .results import JsonValue, NotIssued, RuleResult
-from .rulesets import RuleSet
+from .rulesets import RuleSet, RulesVersion
 
 __all__ = ["ExpiryReport", "Item", "ItemReport", "ItemState"]
 
 
 @unique
-class Item(StrEnum):
+class Item(WordedId):
     """The three things that expire: the card and its two certificates."""
 
     CARD = "card"
     AUTH_CERT = "auth_cert"
     SIGN_CERT = "sign_cert"
 
+    @classmethod
+    def _prefix(cls) -> str:
+        return "item"
+
     @property
     def cert_kind(self) -> CertKind | None:
         """The certificate on the chip, or None for the card itself."""
         return _CERT_KIND[self]
-
-    @property
-    def label_ja(self) -> str:
-        """The guidance's name."""
-        kind = self.cert_kind
-        return "マイナンバーカード" if kind is None else kind.label_ja
-
-    @property
-    def label_en(self) -> str:
-        """The name in English."""
-        kind = self.cert_kind
-        return "My Number Card" if kind is None else kind.label_en
 
 
 _CERT_KIND = {Item.CARD: None, Item.AUTH_CERT: CertKind.AUTH, Item.SIGN_CERT: CertKind.SIGN}
 
 
 @unique
-class ItemState(StrEnum):
+class ItemState(WordedId):
     """Where an item stands on a given day."""
 
     NOT_YET_ISSUED = "not_yet_issued"
@@ -54,31 +47,9 @@ class ItemState(StrEnum):
     EXPIRED = "expired"
     NOT_ISSUED = "not_issued"
 
-    @property
-    def label_ja(self) -> str:
-        """The state in Japanese."""
-        return _STATE_LABEL_JA[self]
-
-    @property
-    def label_en(self) -> str:
-        """The state in English."""
-        return _STATE_LABEL_EN[self]
-
-
-_STATE_LABEL_JA = {
-    ItemState.NOT_YET_ISSUED: "発行日より前",
-    ItemState.VALID: "有効",
-    ItemState.RENEWABLE: "有効(更新手続きができる期間です)",
-    ItemState.EXPIRED: "有効期限切れ",
-    ItemState.NOT_ISSUED: "発行されていません",
-}
-_STATE_LABEL_EN = {
-    ItemState.NOT_YET_ISSUED: "not issued yet on that day",
-    ItemState.VALID: "valid",
-    ItemState.RENEWABLE: "valid, in the renewal window",
-    ItemState.EXPIRED: "expired",
-    ItemState.NOT_ISSUED: "not issued",
-}
+    @classmethod
+    def _prefix(cls) -> str:
+        return "state"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +91,8 @@ class ExpiryReport:
     health_insurance_until: RuleResult[date]
     """Last day the card works for health-insurance checks after the user-authentication
     certificate expires."""
+    version: RulesVersion | None = None
+    """The rules used (set by :func:`~jpki.rules.evaluate`; None only when built by hand)."""
 
     @property
     def items(self) -> tuple[ItemReport, ItemReport, ItemReport]:
@@ -144,6 +117,8 @@ class ExpiryReport:
             "inputs": self.inputs.to_json(),
             "today": self.today.isoformat(),
             "rule_set": self.rule_set.value,
+            "rules_version": None if self.version is None else self.version.name,
+            "in_force": self.version is None or self.version.in_force,
             "unconfirmed": self.unconfirmed,
             **{report.item.value: report.to_json() for report in self.items},
             "health_insurance_until": self.health_insurance_until.to_json(),

@@ -6,6 +6,7 @@ import pytest
 
 from jpki.certificate import Sex as CertificateSex
 from jpki.ids import CertKind, PinKind, Sex
+from jpki.texts import render
 
 
 def test_sex_is_one_enum_with_both_code_tables() -> None:
@@ -31,4 +32,4 @@ def test_labels_are_catalog_messages() -> None:
     assert PinKind.AUTH.label.key == "ids.pin.auth"
     assert CertKind.SIGN_CA.label.key == "ids.cert.sign-ca"
     assert Sex.FEMALE.label.key == "ids.sex.female"
-    assert CertKind.SIGN.label_ja == "署名用電子証明書"
+    assert render(CertKind.SIGN.label, "ja") == "署名用電子証明書"

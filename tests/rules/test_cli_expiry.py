@@ -86,8 +86,17 @@ def test_json_values_rules_and_notes(capsys: pytest.CaptureFixture[str]) -> None
     assert result["rules"]["card_expiry"]["unconfirmed"] is True
     assert result["rules"]["card_expiry"]["decisions"] == ["feb29"]
     assert result["health_insurance_until"] == "2030-05-31"
-    assert any(note.startswith("card_expiry: card.10th_birthday") for note in result["notes"])
-    assert any("unconfirmed rule (feb29 [feb28])" in note for note in result["notes"])
+    assert result["rules"]["version"] == "card-2016@2024-12-02"
+    assert result["rules"]["in_force"] is True
+    assert result["missing"] == {}
+    feb29 = [note for note in result["notes"] if note.startswith("unconfirmed rule: the birthday")]
+    assert feb29 == [
+        "unconfirmed rule: the birthday in common years of someone born on 29 February "
+        "(28 February or 1 March) (this computation uses 28 February); affects: My Number Card, "
+        "user-authentication certificate, signature certificate, health-insurance checks"
+    ]
+    # No internal ids in what a person reads.
+    assert not any("feb29" in note or "card.10th" in note for note in result["notes"])
 
 
 def test_special_extension_window(capsys: pytest.CaptureFixture[str]) -> None:
@@ -141,13 +150,20 @@ def test_signature_certificate_null_when_not_issued(capsys: pytest.CaptureFixtur
     assert face["rules"]["sign_cert_expiry"]["not_issued"] == "face_auth"
 
 
-def test_without_card_issue_date_everything_is_null(capsys: pytest.CaptureFixture[str]) -> None:
+def test_birth_and_certificate_issue_date_alone_give_the_certificates(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     result = expiry_json(capsys, "--birth", "1980-10-10", "--cert-issued", "2024-08-01")
-    for key in REQUIRED - {"notes"}:
-        assert result[key] is None, key
-    assert result["notes"] == [
-        "no --card-issued: nothing can be computed without the card issue date"
-    ]
+    assert result["auth_cert_expiry"] == "2028-10-10"
+    assert result["auth_cert_renewal_from"] == "2028-07-11"
+    assert result["sign_cert_expiry"] == "2028-10-10"
+    assert result["state"] == {"card": None, "auth_cert": "valid", "sign_cert": "valid"}
+    assert result["health_insurance_until"] == "2029-01-31"
+    assert result["card_expiry"] is None and result["card_renewal_from"] is None
+    assert result["missing"] == {"card_expiry": [["card_issued"], ["card_expiry"]]}
+    assert result["items"]["auth_cert"]["caveats"] == ["card_expiry_unknown"]
+    assert result["rules"]["auth_cert_expiry"]["rule"] == "cert.5th_birthday"
+    assert "could end it earlier" in result["rules"]["auth_cert_expiry"]["explanation"]
 
 
 def test_renewed_in_window_is_always_unconfirmed(capsys: pytest.CaptureFixture[str]) -> None:
@@ -173,10 +189,10 @@ def test_japanese_text(capsys: pytest.CaptureFixture[str]) -> None:
         "利用者証明用電子証明書",
         "署名用電子証明書",
         "有効期限: 2026年9月30日",
-        "根拠: 在留期間の満了日",
+        "根拠: 在留期限",
         "更新手続き: 2026年7月1日から",
         "状態: 有効(更新手続きができる期間です)",
-        "在留期間を更新しても",
+        "在留期限を延長しても",
     ):
         assert term in out
 
@@ -192,7 +208,8 @@ def test_english_text_marks_unconfirmed_values(capsys: pytest.CaptureFixture[str
     assert code == 0
     assert "My Number Card" in out
     assert "expires: 2035-02-28 (unconfirmed)" in out
-    assert "unconfirmed rule (feb29 [feb28])" in out
+    assert "unconfirmed rule: the birthday in common years of someone born on 29 February" in out
+    assert "feb29" not in out and "[feb28]" not in out
 
 
 def test_today_defaults_to_a_date(capsys: pytest.CaptureFixture[str]) -> None:

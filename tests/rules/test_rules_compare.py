@@ -23,6 +23,7 @@ from jpki.rules import (
     evaluate,
     revocation_on,
 )
+from jpki.texts import render
 
 D = date.fromisoformat
 
@@ -99,7 +100,7 @@ def test_mismatch_reasons(
     assert not result.value.matches
     assert result.value.mismatch is reason
     assert result.value.actual == D(actual)
-    assert reason.label_ja and reason.label_en
+    assert render(reason.msg, "ja") and render(reason.msg, "en")
 
 
 def test_other_dates_point_at_the_inputs() -> None:

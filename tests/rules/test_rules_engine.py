@@ -27,6 +27,7 @@ from jpki.rules import (
     evaluate,
     rule_set_for,
 )
+from jpki.texts import render
 
 D = date.fromisoformat
 TODAY = D("2025-06-01")
@@ -300,7 +301,7 @@ def test_item_lookup_and_cert_kinds() -> None:
     report = run(birth="1980-10-10", card_issued="2020-05-15")
     assert report.item(Item.SIGN_CERT) is report.sign_cert
     assert Item.CARD.cert_kind is None
-    assert Item.AUTH_CERT.label_ja == "利用者証明用電子証明書"
+    assert render(Item.AUTH_CERT.msg, "ja") == "利用者証明用電子証明書"
 
 
 def test_report_renders_as_plain_json() -> None:

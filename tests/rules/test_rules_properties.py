@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -109,3 +110,121 @@ def test_report_invariants(given_inputs: ExpiryInputs, today: date) -> None:
         start = item.renewal_from.value
         assert add_months(expiry, -3) < start <= expiry
         assert item.expiry.unconfirmed or not item.renewal_from.unconfirmed
+
+
+@settings(max_examples=200, deadline=None)
+@given(inputs(), DAYS)
+def test_known_dates_with_birth_and_card_issue_agree_with_the_engine(
+    given_inputs: ExpiryInputs, today: date
+) -> None:
+    from jpki.rules import KnownDates, evaluate_known
+
+    known = KnownDates(
+        birth=given_inputs.birth,
+        card_issued=given_inputs.card_issued,
+        auth_cert_issued=given_inputs.auth_cert_issued,
+        sign_cert_issued=given_inputs.sign_cert_issued,
+        application_received=given_inputs.application_received,
+        residence_until=given_inputs.residence_until,
+        special_extension=given_inputs.special_extension,
+        renewed_in_window=given_inputs.renewed_in_window,
+        certs_renewed_in_window=given_inputs.certs_renewed_in_window,
+        face_auth=given_inputs.face_auth,
+        feb29=given_inputs.feb29,
+        age_counting=given_inputs.age_counting,
+    )
+    try:
+        expected = evaluate(given_inputs, today)
+    except RulesInputError as exc:
+        with pytest.raises(RulesInputError) as caught:
+            evaluate_known(known, today)
+        assert caught.value.problem is exc.problem
+        return
+    report = evaluate_known(known, today)
+    for item, reference in zip(report.items, expected.items, strict=True):
+        assert item.expiry == reference.expiry
+        assert item.renewal_from == reference.renewal_from
+        assert item.state == reference.state
+    assert report.health_insurance_until == expected.health_insurance_until
+
+
+@settings(max_examples=200, deadline=None)
+@given(inputs(), DAYS)
+def test_without_the_card_issue_date_a_certificate_is_never_later_than_with_it(
+    given_inputs: ExpiryInputs, today: date
+) -> None:
+    """Leaving the card out can only lose a cap: the partial value is the full one or later,
+    and when it is later the caveat says the card could end it earlier."""
+    from jpki.rules import Caveat, KnownDates, evaluate_known
+
+    try:
+        full = evaluate(given_inputs, today)
+    except RulesInputError:
+        assume(False)
+        return
+    partial = evaluate_known(
+        KnownDates(
+            birth=given_inputs.birth,
+            auth_cert_issued=given_inputs.auth_issued,
+            residence_until=given_inputs.residence_until,
+            special_extension=given_inputs.special_extension,
+            certs_renewed_in_window=given_inputs.certs_are_renewals,
+            feb29=given_inputs.feb29,
+            age_counting=given_inputs.age_counting,
+        ),
+        today,
+    )
+    value, reference = partial.auth_cert.expiry_date, full.auth_cert.expiry_date
+    assert value is not None and reference is not None
+    assert value >= reference
+    assert Caveat.CARD_EXPIRY_UNKNOWN in partial.auth_cert.caveats
+
+
+_KNOWN_FIELDS = (
+    "birth",
+    "card_issued",
+    "card_expiry",
+    "auth_cert_issued",
+    "sign_cert_issued",
+    "auth_cert_expiry",
+    "sign_cert_expiry",
+    "residence_until",
+    "application_received",
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={name: st.dates(date(1930, 1, 1), date(2045, 12, 31)) for name in _KNOWN_FIELDS},
+    ),
+    st.booleans(),
+    st.booleans(),
+    DAYS,
+)
+def test_any_subset_of_dates_gives_values_missing_inputs_or_a_clear_refusal(
+    dates: dict[str, date], face_auth: bool, renewed: bool, today: date
+) -> None:
+    from jpki.rules import KnownDates, Missing, evaluate_known
+
+    known = KnownDates(**dates, face_auth=face_auth, certs_renewed_in_window=renewed)
+    try:
+        report = evaluate_known(known, today)
+    except RulesInputError:
+        return
+    given = {
+        "card": known.card_expiry,
+        "auth_cert": known.auth_cert_expiry,
+        "sign_cert": known.sign_cert_expiry,
+    }
+    for item in report.items:
+        expected = given[item.item.value]
+        if expected is not None:
+            assert item.expiry_date == expected  # a date on the card is the card's truth
+        if isinstance(item.expiry, Missing):
+            assert item.expiry.alternatives
+            for group in item.expiry.alternatives:
+                assert all(getattr(known, name.value) is None for name in group)
+    json = report.to_json()
+    assert json["rules_version"]
