@@ -53,15 +53,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apdu.errors import InputError, ToolkitError
+from jpki.certificate import Sex
 from jpki.mynumber import is_valid_my_number, make_my_number
 from jpki.rules import JST, ExpiryInputs, RulesInputError, evaluate
 from sim.carddata import AtrKind, CardData, CardHolder, PinSetting, SexCode, TokenName
 from sim.chip.applets.pins import PinFormat
-from sim.factory import certcache, pki, testkeys
+from sim.factory import certcache, testkeys
 from sim.store import PIN_MAX_TRIES
+
+if TYPE_CHECKING:
+    from sim.factory import pki
 
 __all__ = [
     "AUTH_KEY_INDEX",
@@ -219,11 +223,11 @@ class HolderSpec:
         return make_my_number(body % 10**11)
 
     @property
-    def certificate_sex(self) -> pki.Sex:
+    def certificate_sex(self) -> Sex:
         """The sex as the signature certificate records it."""
-        sex = pki.Sex.from_card_info_code(self.sex.value)
+        sex = Sex.from_card_info_code(self.sex.value)
         # The certificate has no "not applicable": anything but male and female is unknown.
-        return sex if sex in (pki.Sex.MALE, pki.Sex.FEMALE) else pki.Sex.UNKNOWN
+        return sex if sex in (Sex.MALE, Sex.FEMALE) else Sex.UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,6 +438,8 @@ class CardExpiries:
 
 @functools.cache
 def _ca(kind: pki.CaKind) -> pki.SimulatedCa:
+    from sim.factory import pki
+
     return pki.build_ca(kind)
 
 
@@ -468,6 +474,9 @@ def _issue(spec: CardSpec, expiries: CardExpiries) -> certcache.CardCertificates
 
     :raises ValueError: certificates the simulated CAs cannot issue.
     """
+    # The issuing CA code (cryptography's builders) is loaded only when certificates are made.
+    from sim.factory import pki
+
     holder = spec.holder
     serial = spec.serial
     auth_ca, sign_ca = _ca(pki.CaKind.AUTH), _ca(pki.CaKind.SIGN)
