@@ -126,3 +126,12 @@ def test_opening_a_profile_uses_the_cache(cache_home: Path) -> None:
     finally:
         profiles.profile_card_data.cache_clear()
     assert _kept(cache_home, "under15").is_file()
+
+
+def test_without_the_sources_to_key_on_the_certificates_are_issued(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(certcache, "_sources", lambda: (cache_home / "missing.py",))
+    made = certcache.CardCertificates(b"\x30\x01", b"\x30\x02", None, b"\x30\x03")
+    assert certcache.cached_certificates("p", "inputs", lambda: made) == made
+    assert not cache_home.exists()  # nothing kept under a key that could not be made
