@@ -155,11 +155,14 @@ def cached_certificates(
     :param inputs: a text naming every value the certificates are made from.
     :param issue: makes the certificates.
     """
+    directory = cache_directory()
+    if not directory.is_absolute():  # no home directory to keep anything in
+        return issue()
     try:
         key = cache_key(inputs)
     except OSError:  # an installation without its sources: nothing to key the cache on
         return issue()
-    path = cache_directory() / f"sim-profile-{profile}.json"
+    path = directory / f"sim-profile-{profile}.json"
     kept = _load(path, key)
     if kept is not None:
         return kept

@@ -135,3 +135,15 @@ def test_without_the_sources_to_key_on_the_certificates_are_issued(
     made = certcache.CardCertificates(b"\x30\x01", b"\x30\x02", None, b"\x30\x03")
     assert certcache.cached_certificates("p", "inputs", lambda: made) == made
     assert not cache_home.exists()  # nothing kept under a key that could not be made
+
+
+def test_without_a_home_directory_nothing_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # expanduser("~") stays "~" when the home directory cannot be found: never a relative path.
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: Path("~")))
+    monkeypatch.chdir(tmp_path)
+    made = certcache.CardCertificates(b"\x30\x01", b"\x30\x02", None, b"\x30\x03")
+    assert certcache.cached_certificates("p", "inputs", lambda: made) == made
+    assert list(tmp_path.iterdir()) == []
