@@ -8,8 +8,8 @@ module accepts both; it refuses only what cannot be read (indefinite lengths, tr
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from ._value import FrozenValue
 from .errors import ToolkitError
 
 __all__ = ["BerError", "BerHeader", "Tlv", "iter_tlv", "parse_header"]
@@ -21,8 +21,7 @@ class BerError(ToolkitError):
     """Bytes that cannot be read as BER-TLV."""
 
 
-@dataclass(frozen=True, slots=True)
-class BerHeader:
+class BerHeader(FrozenValue):
     """The tag and length of one BER object.
 
     :param tag: the tag bytes, e.g. ``b"\\x30"`` or ``b"\\xff\\x10"``.
@@ -30,9 +29,16 @@ class BerHeader:
     :param value_length: how many value bytes follow the header.
     """
 
+    __slots__ = ("tag", "header_length", "value_length")
+
     tag: bytes
     header_length: int
     value_length: int
+
+    def __init__(self, tag: bytes, header_length: int, value_length: int) -> None:
+        object.__setattr__(self, "tag", tag)
+        object.__setattr__(self, "header_length", header_length)
+        object.__setattr__(self, "value_length", value_length)
 
     @property
     def total_length(self) -> int:
@@ -40,12 +46,17 @@ class BerHeader:
         return self.header_length + self.value_length
 
 
-@dataclass(frozen=True, slots=True)
-class Tlv:
+class Tlv(FrozenValue):
     """One BER object: its tag and its value bytes."""
+
+    __slots__ = ("tag", "value")
 
     tag: bytes
     value: bytes
+
+    def __init__(self, tag: bytes, value: bytes) -> None:
+        object.__setattr__(self, "tag", tag)
+        object.__setattr__(self, "value", value)
 
 
 def parse_header(data: bytes, offset: int = 0) -> BerHeader:

@@ -7,9 +7,9 @@ counter query only in case 1, and ``6700`` to the same query with a trailing ``L
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from enum import IntEnum, unique
 
+from ._value import FrozenValue
 from .errors import MalformedApduError
 
 __all__ = [
@@ -57,8 +57,7 @@ def _check_byte(name: str, value: int) -> None:
         raise MalformedApduError(f"{name} must be a byte (0-255), got {value}")
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class CommandApdu:
+class CommandApdu(FrozenValue):
     """One command APDU.
 
     :param cla: class byte.
@@ -70,24 +69,36 @@ class CommandApdu:
         256 is encoded as ``00`` in short form, 65536 as ``0000`` in extended form.
     """
 
+    __slots__ = ("cla", "ins", "p1", "p2", "data", "le")
+
     cla: int
     ins: int
     p1: int
     p2: int
-    data: bytes = b""
-    le: int | None = None
+    data: bytes
+    le: int | None
 
-    def __post_init__(self) -> None:
-        for name in ("cla", "ins", "p1", "p2"):
-            _check_byte(name.upper(), getattr(self, name))
-        if not isinstance(self.data, bytes):
+    def __init__(
+        self, cla: int, ins: int, p1: int, p2: int, data: bytes = b"", le: int | None = None
+    ) -> None:
+        _check_byte("CLA", cla)
+        _check_byte("INS", ins)
+        _check_byte("P1", p1)
+        _check_byte("P2", p2)
+        if not isinstance(data, bytes):
             raise MalformedApduError("command data must be bytes")
-        if len(self.data) > _MAX_LC_EXTENDED:
+        if len(data) > _MAX_LC_EXTENDED:
             raise MalformedApduError(
-                f"command data is {len(self.data)} bytes, more than the 65535 an APDU can carry"
+                f"command data is {len(data)} bytes, more than the 65535 an APDU can carry"
             )
-        if self.le is not None and not 1 <= self.le <= MAX_LE_EXTENDED:
-            raise MalformedApduError(f"Le must be 1-65536 or absent, got {self.le}")
+        if le is not None and not 1 <= le <= MAX_LE_EXTENDED:
+            raise MalformedApduError(f"Le must be 1-65536 or absent, got {le}")
+        object.__setattr__(self, "cla", cla)
+        object.__setattr__(self, "ins", ins)
+        object.__setattr__(self, "p1", p1)
+        object.__setattr__(self, "p2", p2)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "le", le)
 
     @property
     def case(self) -> int:
@@ -108,7 +119,7 @@ class CommandApdu:
 
     def with_le(self, le: int | None) -> CommandApdu:
         """The same command with another ``Le``."""
-        return replace(self, le=le)
+        return CommandApdu(self.cla, self.ins, self.p1, self.p2, self.data, le)
 
     def to_bytes(self, extended: bool | None = None) -> bytes:
         """Encode the command.
@@ -159,12 +170,17 @@ class CommandApdu:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class DecodedCommand:
+class DecodedCommand(FrozenValue):
     """A parsed command and whether it came with extended length fields."""
+
+    __slots__ = ("apdu", "extended")
 
     apdu: CommandApdu
     extended: bool
+
+    def __init__(self, apdu: CommandApdu, extended: bool) -> None:
+        object.__setattr__(self, "apdu", apdu)
+        object.__setattr__(self, "extended", extended)
 
 
 def decode_command(raw: bytes) -> DecodedCommand:

@@ -11,22 +11,28 @@ import abc
 import contextlib
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
+from ._value import FrozenValue
 from .trace import TRAFFIC, format_command, format_response, trace_logger
 
 __all__ = ["ApduStats", "Connection"]
 
 
-@dataclass(frozen=True, slots=True)
-class ApduStats:
+class ApduStats(FrozenValue):
     """Round trips and bytes on the wire since the connection opened (or was reset)."""
 
-    apdus: int = 0
-    bytes_sent: int = 0
-    bytes_received: int = 0
+    __slots__ = ("apdus", "bytes_sent", "bytes_received")
+
+    apdus: int
+    bytes_sent: int
+    bytes_received: int
+
+    def __init__(self, apdus: int = 0, bytes_sent: int = 0, bytes_received: int = 0) -> None:
+        object.__setattr__(self, "apdus", apdus)
+        object.__setattr__(self, "bytes_sent", bytes_sent)
+        object.__setattr__(self, "bytes_received", bytes_received)
 
     def __sub__(self, other: ApduStats) -> ApduStats:
         return ApduStats(

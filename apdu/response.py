@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ._value import FrozenValue
 from .errors import ApduError, BadResponseError
 from .status import SW, describe_sw
 
 __all__ = ["ResponseApdu"]
 
 
-@dataclass(frozen=True, slots=True)
-class ResponseApdu:
+class ResponseApdu(FrozenValue):
     """One response APDU.
 
     :param data: the response data (may be empty).
     :param sw: the status word, ``SW1 << 8 | SW2``.
     """
 
+    __slots__ = ("data", "sw")
+
     data: bytes
     sw: int
 
-    def __post_init__(self) -> None:
-        if not 0 <= self.sw <= 0xFFFF:
-            raise ValueError(f"status word must fit in 16 bits, got {self.sw}")
+    def __init__(self, data: bytes, sw: int) -> None:
+        if not 0 <= sw <= 0xFFFF:
+            raise ValueError(f"status word must fit in 16 bits, got {sw}")
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "sw", sw)
 
     @property
     def sw1(self) -> int:

@@ -10,7 +10,6 @@ imported only by what checks or parses a signature.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from enum import StrEnum, unique
@@ -64,6 +63,8 @@ class HashAlgorithm(StrEnum):
         """The digest of ``message`` (bytes, or a :class:`MessageFile` hashed as a stream)."""
         if isinstance(message, MessageFile):
             return message.digest(self)
+        import hashlib  # on first use: loading OpenSSL's digests costs a few ms at start-up
+
         return hashlib.new(self.value, message).digest()
 
     @classmethod
@@ -152,6 +153,8 @@ class MessageFile:
         known = self._digests.get(algorithm)
         if known is not None:
             return known
+        import hashlib  # on first use, as in HashAlgorithm.hash
+
         hasher = hashlib.new(algorithm.value)
         total = 0
         with self._open() as handle:

@@ -29,6 +29,19 @@ class JpkiRun:
         return json.loads(self.out)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the simulator's certificate cache inside this run, never in the user's home.
+
+    A clone alone must pass: no test reads anything outside the repository and the run's own
+    temporary files. Subprocesses inherit the variable.
+    """
+    import tempfile
+
+    cache = tempfile.mkdtemp(prefix="jpki-test-cache-")
+    os.environ["XDG_CACHE_HOME"] = cache
+    config.add_cleanup(lambda: __import__("shutil").rmtree(cache, ignore_errors=True))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """With ``JPKI_NO_SKIP=1`` (set by ``scripts/test``, so in CI) a skipped test fails.

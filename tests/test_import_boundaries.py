@@ -119,6 +119,7 @@ def test_jpki_help_loads_only_argparse_and_the_cli() -> None:
         "jpki.cli.errors",
         "jpki.cli.main",
         "jpki.cli.messages",
+        "jpki.texts",  # the one text mechanism: the CLI's messages render through it
     }
 
 
@@ -162,6 +163,40 @@ assert all(status.remaining == 3 for status in counters.values()), counters
 """
     )
     assert not loaded & {CRYPTOGRAPHY, ASN1CRYPTO, SIMULATOR}
+    # The apdu result types are not dataclasses: pin status loads neither dataclasses nor
+    # the inspect module it brings.
+    assert not loaded & {"dataclasses", "inspect"}
+
+
+def test_status_loads_neither_the_rules_nor_the_chain_check(tmp_path: Path) -> None:
+    # jpki status reads the facts through jpki.diagnosis.collect; the judge, the expiry rules
+    # and the chain check are loaded by what uses them (diagnose), not by status.
+    from sim import build_card_data, save_card_data
+
+    card = tmp_path / "card.json"
+    save_card_data(build_card_data("adult"), card)
+    loaded_after(
+        f"""
+        from sim.store import load_card_data
+        from sim.chip.card import SimulatedCard
+        from sim.chip.connection import SimConnection
+
+        connection = SimConnection(SimulatedCard(load_card_data({str(card)!r})))
+        before_status = set(sys.modules)
+        from jpki.session import JpkiSession
+        from jpki.status import read_status
+
+        status = read_status(JpkiSession(connection))
+        assert status.auth_certificate is not None and status.token is not None, status
+        new = set(sys.modules) - before_status
+        unwanted = sorted(
+            name for name in new
+            if name.startswith(("jpki.rules", "jpki.chain", "jpki.diagnosis.judge"))
+        )
+        assert not unwanted, unwanted
+        assert "cryptography.x509" in new  # the certificate is parsed by the X.509 library
+        """
+    )
 
 
 def test_exporting_a_certificate_loads_no_x509_library() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import IntEnum, unique
 from typing import Any
 
@@ -70,11 +69,13 @@ class Disposition(IntEnum):
     """Power the card down: volatile state, verified PINs included, is cleared."""
 
 
-@dataclass(slots=True)
 class _Handles:
-    scard: Any
-    context: Any
-    card: Any
+    __slots__ = ("card", "context", "scard")
+
+    def __init__(self, scard: Any, context: Any, card: Any) -> None:
+        self.scard = scard
+        self.context = context
+        self.card = card
 
 
 class PcscConnection(Connection):

@@ -6,9 +6,9 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from .._value import FrozenValue
 from ..errors import (
     AmbiguousReaderError,
     NoCardError,
@@ -37,8 +37,7 @@ logger = logging.getLogger("apdu.pcsc")
 _WAIT_SLICE = 0.5
 
 
-@dataclass(frozen=True, slots=True)
-class ReaderInfo:
+class ReaderInfo(FrozenValue):
     """A PC/SC reader and whether a card is in it.
 
     :param name: the reader name as PC/SC reports it.
@@ -46,9 +45,16 @@ class ReaderInfo:
     :param atr: the card's answer to reset, or None without a card.
     """
 
+    __slots__ = ("name", "card_present", "atr")
+
     name: str
     card_present: bool
-    atr: bytes | None = None
+    atr: bytes | None
+
+    def __init__(self, name: str, card_present: bool, atr: bytes | None = None) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "card_present", card_present)
+        object.__setattr__(self, "atr", atr)
 
     def to_dict(self) -> dict[str, object]:
         """The JSON form: ``{"name", "card_present", "atr"}``, the ATR as upper-case hex."""

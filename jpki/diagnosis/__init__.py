@@ -7,34 +7,42 @@ carry judgments (codes, remedies, dates, counts), never words: the words come fr
 ``diagnosis`` message catalogs (:mod:`jpki.diagnosis.words`) and the municipality file when a
 diagnosis is shown. Finding codes are listed in :mod:`jpki.diagnosis.findings`; the JSON schema
 in :mod:`jpki.diagnosis.result`; the municipality file in :mod:`jpki.diagnosis.municipality`.
+
+Importing this package loads none of its modules: each name below is imported on first use, so
+that ``jpki status``, which reads the facts (:mod:`~jpki.diagnosis.collect`), does not pay for
+the judge, the rules' reports, the municipality file and the text report.
 """
 
 from __future__ import annotations
 
-from .circumstances import (
-    Circumstances,
-    CircumstancesError,
-    GivenDates,
-    RuleInputs,
-    check_circumstances,
-    rule_inputs,
-)
-from .collect import read_facts, read_session_facts
-from .facts import CardFacts, ChainFacts, ChipKind, PinFact, Problem
-from .findings import Basis, Finding, FindingCode, Remedy, Severity, StoreRoute
-from .judge import diagnose
-from .municipality import (
-    Contact,
-    Localized,
-    Municipality,
-    MunicipalityError,
-    default_municipality,
-    load_municipality,
-    parse_municipality,
-)
-from .notes import Note
-from .result import SCHEMA, Diagnosis, KeyDates, Timeline
-from .text_report import render_finding, render_text
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .circumstances import (
+        Circumstances,
+        CircumstancesError,
+        GivenDates,
+        RuleInputs,
+        check_circumstances,
+        rule_inputs,
+    )
+    from .collect import read_facts, read_session_facts
+    from .facts import CardFacts, ChainFacts, ChipKind, PinFact, Problem
+    from .findings import Basis, Finding, FindingCode, Remedy, Severity, StoreRoute
+    from .judge import diagnose
+    from .municipality import (
+        Contact,
+        Localized,
+        Municipality,
+        MunicipalityError,
+        default_municipality,
+        load_municipality,
+        parse_municipality,
+    )
+    from .notes import Note
+    from .result import SCHEMA, Diagnosis, KeyDates, Timeline
+    from .text_report import render_finding, render_text
 
 __all__ = [
     "SCHEMA",
@@ -72,3 +80,55 @@ __all__ = [
     "render_text",
     "rule_inputs",
 ]
+
+# Public name -> the module of this package that defines it.
+_LAZY: dict[str, str] = {
+    "Basis": "findings",
+    "CardFacts": "facts",
+    "ChainFacts": "facts",
+    "ChipKind": "facts",
+    "Circumstances": "circumstances",
+    "CircumstancesError": "circumstances",
+    "Contact": "municipality",
+    "Diagnosis": "result",
+    "Finding": "findings",
+    "FindingCode": "findings",
+    "GivenDates": "circumstances",
+    "KeyDates": "result",
+    "Localized": "municipality",
+    "Municipality": "municipality",
+    "MunicipalityError": "municipality",
+    "Note": "notes",
+    "PinFact": "facts",
+    "Problem": "facts",
+    "Remedy": "findings",
+    "RuleInputs": "circumstances",
+    "SCHEMA": "result",
+    "Severity": "findings",
+    "StoreRoute": "findings",
+    "Timeline": "result",
+    "check_circumstances": "circumstances",
+    "default_municipality": "municipality",
+    "diagnose": "judge",
+    "load_municipality": "municipality",
+    "parse_municipality": "municipality",
+    "read_facts": "collect",
+    "read_session_facts": "collect",
+    "render_finding": "text_report",
+    "render_text": "text_report",
+    "rule_inputs": "circumstances",
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module_name = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"{__name__}.{module_name}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

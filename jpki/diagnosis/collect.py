@@ -28,11 +28,9 @@ from dataclasses import replace
 
 from apdu import SW, ApduError, Connection, ProtocolError
 from jpki.certificate import CertificateInfo, IssuerClass
-from jpki.chain import verify_chain
 from jpki.errors import CertificateError, ChainError, NotAMyNumberCardError, PinRequiredError
 from jpki.ids import CertKind, PinKind
 from jpki.models import Availability, CardRecord
-from jpki.rules import RuleSet
 from jpki.session import JpkiSession
 
 from .facts import CardFacts, ChainFacts, ChipKind, PinFact, Problem
@@ -41,8 +39,15 @@ __all__ = ["read_facts", "read_session_facts"]
 
 logger = logging.getLogger(__name__)
 
-# A certificate issued before the first My Number Card cannot be on one (an old Juki card).
-_FIRST_CARD_DAY = min(rule_set.in_force_from for rule_set in RuleSet)
+
+def _before_first_card(auth: CertificateInfo) -> bool:
+    """Whether *auth* was issued before the first My Number Card: it cannot be on one (an old
+    Juki card). The rules are imported only here, when the answer matters."""
+    from jpki.rules import RuleSet
+
+    return auth.not_before.date() < min(rule_set.in_force_from for rule_set in RuleSet)
+
+
 _ABSENT_SW = frozenset({SW.FILE_NOT_FOUND, SW.RECORD_NOT_FOUND, SW.REFERENCE_NOT_FOUND})
 
 
@@ -85,11 +90,13 @@ def read_session_facts(
     start = connection.apdu_count
     availability = session.availability()
     auth, auth_problem = _auth_certificate(session, availability)
-    unusual = auth_problem is not None or (
-        auth is not None and auth.not_before.date() < _FIRST_CARD_DAY
-    )
-    # Read the token while the JPKI application is still selected, when it is wanted anyway.
-    token = session.token() if unusual or check_chain or with_token else None
+    # Read the token while the JPKI application is still selected, when it is wanted anyway or
+    # the card looks unusual (asked last: it needs the rules).
+    wanted = check_chain or with_token or auth_problem is not None
+    if wanted or (auth is not None and _before_first_card(auth)):
+        token = session.token()
+    else:
+        token = None
     chain = _chain(session, auth) if check_chain else None
     # JPKI PINs first (PinKind order): the JPKI application is still selected.
     pins = tuple(_pin(session, kind) for kind in PinKind)
@@ -181,6 +188,8 @@ def _chain(session: JpkiSession, auth: CertificateInfo | None) -> ChainFacts:
         return ChainFacts(
             None, sign_ca, False, auth.issuer_class, "no readable user-authentication CA"
         )
+    from jpki.chain import verify_chain  # only when the chain is checked: status does not
+
     try:
         # Only the signature and the hierarchy matter here; expiry is judged by calendar date.
         result = verify_chain(auth, [auth_ca], at=auth.not_before, require_production=False)

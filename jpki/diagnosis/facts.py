@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum, unique
+from typing import TYPE_CHECKING
 
 from jpki.certificate import CertificateInfo, IssuerClass
 from jpki.ids import PinKind, TokenKind
 from jpki.models import Availability, CardRecord, PinStatus, TokenInfo
-from jpki.rules import JsonValue, renewal_window_start
+
+if TYPE_CHECKING:
+    from jpki.rules import JsonValue
 
 __all__ = ["CardFacts", "ChainFacts", "ChipKind", "PinFact", "Problem"]
 
@@ -170,6 +173,8 @@ class CardFacts:
         ``card_info``, ``juki``), ``card_record``, ``card_expiry``, ``card_renewal_from``,
         ``card_record_problem``, ``chain`` and ``apdu_count``; null where unknown.
         """
+        from jpki.rules import renewal_window_start  # the rules: only what shows them
+
         auth: dict[str, JsonValue] | None = None
         if self.auth_certificate is not None:
             auth = {

@@ -18,12 +18,16 @@ language falls back to English; the tests require every key in every language.
 
 from __future__ import annotations
 
-import json
 import os
+import sys
 from collections.abc import Iterable, Mapping
-from datetime import date
 from functools import cache
-from typing import Any
+
+# Kept off the start-up path (each costs milliseconds, and --help renders texts): json is
+# imported when a catalog is read, datetime is looked up only if some module has loaded it.
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would slow --help
+if TYPE_CHECKING:
+    from datetime import date
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -149,6 +153,8 @@ def default_language(environ: Mapping[str, str] | None = None) -> str:
 def catalog(lang: str, domain: str) -> Mapping[str, Template]:
     """The templates of one domain in one language (empty when that file does not exist)."""
     path = os.path.join(_HERE, lang, f"{domain}.json")
+    import json
+
     try:
         with open(path, encoding="utf-8") as stream:
             loaded: dict[str, Template] = json.load(stream)
@@ -172,6 +178,16 @@ def _plural(forms: dict[str, str], count: object) -> str:
     return forms["other"]
 
 
+def _date_type() -> type[date] | tuple[()]:
+    """:class:`datetime.date`, or nothing to match when no module has imported datetime (then
+    no value can be a date)."""
+    module = sys.modules.get("datetime")
+    if module is None:
+        return ()
+    date_type: type[date] = module.date
+    return date_type
+
+
 def render(value: object, lang: str) -> str:
     """*value* as text in *lang*.
 
@@ -186,12 +202,12 @@ def render(value: object, lang: str) -> str:
             template = _plural(template, value.params.get("count"))
         if not value.params:
             return template
-        fields: dict[str, Any] = {name: render(v, lang) for name, v in value.params.items()}
+        fields: dict[str, str] = {name: render(v, lang) for name, v in value.params.items()}
         return template.format_map(fields)
     if isinstance(value, Joined):
         pieces = (render(part, lang) for part in value.parts)
         return render(Msg(value.separator), lang).join(piece for piece in pieces if piece)
-    if isinstance(value, date):
+    if isinstance(value, _date_type()):
         return render(
             Msg(
                 "common.date",

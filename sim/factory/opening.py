@@ -21,7 +21,7 @@ from sim.carddata import CardData
 from sim.chip.card import SimulatedCard
 from sim.chip.connection import DEFAULT_NAME, SimConnection
 from sim.chip.faults import Faults
-from sim.factory.profiles import DEFAULT_PROFILE, ProfileError, build_card_data
+from sim.factory.profiles import DEFAULT_PROFILE, ProfileError, profile_card_data
 from sim.store import (
     CardFileError,
     CardLock,
@@ -244,5 +244,5 @@ def open_simulated_card(
         name = f"{DEFAULT_NAME} ({Path(card_file).name})"
         return CardFileConnection(persistent, name=name)
     name = DEFAULT_PROFILE if profile is None else profile
-    card = _make_card(build_card_data(name), faults, None)
+    card = _make_card(profile_card_data(name), faults, None)
     return SimConnection(card, name=f"{DEFAULT_NAME} (profile {name})")

@@ -46,23 +46,28 @@ Card.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apdu.errors import ToolkitError
 from jpki.errors import InputError
+from jpki.ids import Sex
 from jpki.mynumber import is_valid_my_number, make_my_number
 from jpki.rules import JST, ExpiryInputs, RulesInputError, evaluate
 from jpki.texts import Msg
 from sim.carddata import AtrKind, CardData, CardHolder, PinSetting, SexCode, TokenName
 from sim.chip.applets.pins import PinFormat
-from sim.factory import pki, testkeys
+from sim.factory import certcache, testkeys
 from sim.store import PIN_MAX_TRIES
+
+if TYPE_CHECKING:
+    from sim.factory import pki
 
 __all__ = [
     "AUTH_KEY_INDEX",
@@ -220,11 +225,11 @@ class HolderSpec:
         return make_my_number(body % 10**11)
 
     @property
-    def certificate_sex(self) -> pki.Sex:
+    def certificate_sex(self) -> Sex:
         """The sex as the signature certificate records it."""
-        sex = pki.Sex.from_card_info_code(self.sex.value)
+        sex = Sex.from_card_info_code(self.sex.value)
         # The certificate has no "not applicable": anything but male and female is unknown.
-        return sex if sex in (pki.Sex.MALE, pki.Sex.FEMALE) else pki.Sex.UNKNOWN
+        return sex if sex in (Sex.MALE, Sex.FEMALE) else Sex.UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,6 +440,8 @@ class CardExpiries:
 
 @functools.cache
 def _ca(kind: pki.CaKind) -> pki.SimulatedCa:
+    from sim.factory import pki
+
     return pki.build_ca(kind)
 
 
@@ -464,6 +471,51 @@ def _pin_setting(spec: CardSpec, slot: _PinSlot, serial: str) -> PinSetting:
     return PinSetting(value, None if tries == slot.max_tries else tries)
 
 
+def _issue(spec: CardSpec, expiries: CardExpiries) -> certcache.CardCertificates:
+    """The four certificates of the card *spec* describes.
+
+    :raises ValueError: certificates the simulated CAs cannot issue.
+    """
+    # The issuing CA code (cryptography's builders) is loaded only when certificates are made.
+    from sim.factory import pki
+
+    holder = spec.holder
+    serial = spec.serial
+    auth_ca, sign_ca = _ca(pki.CaKind.AUTH), _ca(pki.CaKind.SIGN)
+    auth = pki.issue_auth_certificate(
+        auth_ca,
+        testkeys.pool_key(AUTH_KEY_INDEX),
+        subject_id=_subject_id(serial, "auth"),
+        issued_at=_issue_instant(spec.auth_cert_issued or spec.card_issued),
+        expires_on=expiries.auth_cert,
+        crl_prefecture=holder.prefecture,
+        crl_municipality=holder.municipality,
+    )
+    sign = None
+    if expiries.sign_cert is not None:
+        sign = pki.issue_sign_certificate(
+            sign_ca,
+            testkeys.pool_key(SIGN_KEY_INDEX),
+            holder=pki.Holder(
+                name=holder.name,
+                sex=holder.certificate_sex,
+                birth_date=holder.birth_date,
+                address=holder.address,
+                prefecture=holder.prefecture,
+                municipality=holder.municipality,
+            ),
+            subject_id=_subject_id(serial, "sign"),
+            issued_at=_issue_instant(spec.sign_cert_issued or spec.card_issued),
+            expires_on=expiries.sign_cert,
+        )
+    return certcache.CardCertificates(
+        auth=auth.der,
+        auth_ca=auth_ca.der,
+        sign=None if sign is None else sign.der,
+        sign_ca=sign_ca.der,
+    )
+
+
 @functools.lru_cache(maxsize=64)
 def card_data_from_spec(spec: CardSpec) -> CardData:
     """The complete card *spec* describes: certificates, keys, holder data, PINs.
@@ -473,48 +525,45 @@ def card_data_from_spec(spec: CardSpec) -> CardData:
     :raises ProfileError: dates that no card can have, or certificates the simulated CAs
         cannot issue (outside 2015-2045).
     """
+    return _card_data(spec, None)
+
+
+@functools.cache
+def profile_card_data(name: str = DEFAULT_PROFILE, /) -> CardData:
+    """The card of built-in profile *name* on :data:`REFERENCE_DATE`, as
+    :func:`build_card_data` makes it, its certificates kept between runs in the user's cache
+    directory (:mod:`sim.factory.certcache`): what ``jpki --sim`` opens.
+
+    :raises UnknownProfileError: no such profile.
+    """
+    return _card_data(card_spec(name), name)
+
+
+def _card_data(spec: CardSpec, profile: str | None) -> CardData:
+    """The card *spec* describes; the certificates from the cache of *profile* when given."""
     expiries = CardExpiries.of(spec)
     holder = spec.holder
     serial = spec.serial
-    auth_ca, sign_ca = _ca(pki.CaKind.AUTH), _ca(pki.CaKind.SIGN)
     try:
-        auth = pki.issue_auth_certificate(
-            auth_ca,
-            testkeys.pool_key(AUTH_KEY_INDEX),
-            subject_id=_subject_id(serial, "auth"),
-            issued_at=_issue_instant(spec.auth_cert_issued or spec.card_issued),
-            expires_on=expiries.auth_cert,
-            crl_prefecture=holder.prefecture,
-            crl_municipality=holder.municipality,
-        )
-        sign = None
-        if expiries.sign_cert is not None:
-            sign = pki.issue_sign_certificate(
-                sign_ca,
-                testkeys.pool_key(SIGN_KEY_INDEX),
-                holder=pki.Holder(
-                    name=holder.name,
-                    sex=holder.certificate_sex,
-                    birth_date=holder.birth_date,
-                    address=holder.address,
-                    prefecture=holder.prefecture,
-                    municipality=holder.municipality,
-                ),
-                subject_id=_subject_id(serial, "sign"),
-                issued_at=_issue_instant(spec.sign_cert_issued or spec.card_issued),
-                expires_on=expiries.sign_cert,
+        if profile is None:
+            certificates = _issue(spec, expiries)
+        else:
+            # Every value the certificates are made from; the code and keys are in the key.
+            inputs = repr((dataclasses.astuple(spec), dataclasses.astuple(expiries)))
+            certificates = certcache.cached_certificates(
+                profile, inputs, lambda: _issue(spec, expiries)
             )
         return CardData(
             token_name=spec.token_name.value,
             smartphone_token=spec.smartphone,
             atr=spec.atr,
-            auth_certificate=auth.der,
-            auth_ca_certificate=auth_ca.der,
-            sign_certificate=None if sign is None else sign.der,
+            auth_certificate=certificates.auth,
+            auth_ca_certificate=certificates.auth_ca,
+            sign_certificate=certificates.sign,
             # The CA certificate stays readable without a signature certificate [inferred].
-            sign_ca_certificate=sign_ca.der,
+            sign_ca_certificate=certificates.sign_ca,
             auth_key=AUTH_KEY_INDEX,
-            sign_key=None if sign is None else SIGN_KEY_INDEX,
+            sign_key=None if certificates.sign is None else SIGN_KEY_INDEX,
             holder=CardHolder(
                 name=holder.name,
                 address=holder.address,

@@ -52,6 +52,10 @@ _PIN_VARIABLES = ("JPKI_AUTH_PIN", "JPKI_SIGN_PIN", "JPKI_CARD_INFO_PIN", "JPKI_
 _TIMEOUT = 120.0
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def environment(**extra: str) -> dict[str, str]:
     """Our environment without PINs, in English, with this checkout importable."""
     env = {
@@ -399,6 +403,9 @@ def serving(*args: str) -> Iterator[subprocess.Popen[str]]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C must reach it even when this run was started with SIGINT ignored (a
+        # background job): Python installs its handler only if SIGINT is not ignored.
+        preexec_fn=_default_sigint,
     )
     try:
         yield process

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from apdu.command import CommandApdu
 
 from . import sw
-from .files import BinaryFile, ElementaryFile, KeyFile, RecordFile
+from .files import BinaryFile, DeferredBinaryFile, ElementaryFile, KeyFile, RecordFile
 from .ids import Application
 from .keys import SignScheme
 from .pins import Pin
@@ -165,7 +165,7 @@ class Applet:
             if ef is None:
                 return sw.NO_CURRENT_EF
             offset = (p1 << 8) | command.p2
-        if not isinstance(ef, BinaryFile):
+        if not isinstance(ef, BinaryFile | DeferredBinaryFile):
             return sw.INCOMPATIBLE_FILE
         if ef.read_pins and not self._allowed(ef.read_pins):
             return sw.SECURITY_NOT_SATISFIED

@@ -30,7 +30,7 @@ import hashlib
 from sim.carddata import CardData, load_private_key
 
 from .base import Applet
-from .files import BinaryFile, padded, padded_file
+from .files import BinaryFile, DeferredBinaryFile, padded, padded_file
 from .ids import Application, CardInfoFile
 from .keys import RsaSigner, SignScheme
 from .pins import Pin, PinFormat
@@ -94,6 +94,8 @@ _TAG_CV_MODULUS = b"\x90"
 _TAG_CV_EXPONENT = b"\x91"
 # Shaped like the real issuer key IDs ("5000033" production, "6000033" test); the leading 9
 # marks the simulator's hierarchy, as in _AP_KEY_ID.
+_RSA_2048_BYTES = 256
+
 _CV_ISSUER_KEY_ID = b"9000033\x08\x05001\x00\x00\x00\x00"
 
 
@@ -189,8 +191,25 @@ def ap_info_file(data: CardData) -> bytes:
     return padded(tlv(_TAG_AP_INFO, value, octets=2), AP_INFO_EF_SIZE)
 
 
+def _check_card_info_keys(data: CardData) -> None:
+    """Refuse the keys the two signed files cannot be made with, before they are made.
+
+    Raises the ValueError :func:`integrity_file` (the subject key) or
+    :func:`cv_certificate_file` (the issuer key) would raise, so that a card with such keys
+    is refused when it is built, as when the files were made at once.
+    """
+    subject = RsaSigner(load_private_key(data.card_info_key))
+    if subject.signature_length != _RSA_2048_BYTES:
+        raise ValueError("the card-info key must be RSA-2048 (the record is 336 bytes)")
+    issuer = RsaSigner(load_private_key(data.card_info_issuer_key))
+    exponent = subject.public_numbers[1]
+    if issuer.signature_length != _RSA_2048_BYTES or (exponent.bit_length() + 7) // 8 != 3:
+        raise ValueError("the card-info keys must be RSA-2048 (the CV certificate is 568 bytes)")
+
+
 def build_card_info(data: CardData) -> Applet:
     """The card-info application of *data*."""
+    _check_card_info_keys(data)
     pin = Pin.from_setting(CardInfoFile.PIN, data.card_info_pin, max_tries=CARD_INFO_PIN_TRIES)
     # Blocked at issuance on every card examined; nothing is known to open with it.
     blocked = Pin(
@@ -206,8 +225,9 @@ def build_card_info(data: CardData) -> Applet:
         blocked,
         BinaryFile(CardInfoFile.MY_NUMBER, my_number_file(data.my_number), rule),
         BinaryFile(CardInfoFile.BASIC_INFO, basic_info_file(data), rule),
-        BinaryFile(CardInfoFile.INTEGRITY, integrity_file(data), rule),
-        BinaryFile(CardInfoFile.CV_CERTIFICATE, cv_certificate_file(data)),
+        # The two signed files cost an RSA signature each: made when first read.
+        DeferredBinaryFile(CardInfoFile.INTEGRITY, lambda: integrity_file(data), rule),
+        DeferredBinaryFile(CardInfoFile.CV_CERTIFICATE, lambda: cv_certificate_file(data)),
         BinaryFile(CardInfoFile.AP_INFO, ap_info_file(data)),
     )
     return Applet(

@@ -6,6 +6,7 @@ of the card is in ``0001``-``001E``, so the same number doubles as the short EF 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .keys import RsaSigner
@@ -14,6 +15,7 @@ from .pins import Pin
 __all__ = [
     "FILLER",
     "BinaryFile",
+    "DeferredBinaryFile",
     "ElementaryFile",
     "KeyFile",
     "RecordFile",
@@ -62,6 +64,45 @@ class BinaryFile:
             raise ValueError("a transparent EF holds at least one byte")
 
 
+class DeferredBinaryFile:
+    """A transparent EF whose content is made the first time it is read.
+
+    For signed records: each costs an RSA signature, which a card that is powered up for a
+    command that never reads the record should not pay. The content is made once and kept;
+    from then on the file reads like a :class:`BinaryFile`.
+
+    :param fid: the file ID.
+    :param make: returns every byte of the file (at least one); called at most once.
+    :param read_pins: as for :class:`BinaryFile`.
+    """
+
+    __slots__ = ("_content", "_make", "fid", "read_pins")
+
+    def __init__(
+        self, fid: int, make: Callable[[], bytes], read_pins: frozenset[int] = frozenset()
+    ) -> None:
+        _check_fid(fid)
+        self.fid = fid
+        self.read_pins = read_pins
+        self._make: Callable[[], bytes] | None = make
+        self._content: bytes | None = None
+
+    def __repr__(self) -> str:
+        state = "made" if self._content is not None else "not made yet"
+        return f"DeferredBinaryFile(fid={self.fid:#06x}, {state})"
+
+    @property
+    def content(self) -> bytes:
+        """Every byte of the file, filler included (made on first use)."""
+        if self._content is None:
+            assert self._make is not None  # noqa: S101 - set until the content is made
+            content = self._make()
+            if not content:
+                raise ValueError("a transparent EF holds at least one byte")
+            self._content, self._make = content, None
+        return self._content
+
+
 @dataclass(frozen=True, slots=True)
 class RecordFile:
     """A record-structured EF, read with READ RECORD.
@@ -96,5 +137,5 @@ class KeyFile:
         _check_fid(self.fid)
 
 
-ElementaryFile = BinaryFile | RecordFile | KeyFile | Pin
+ElementaryFile = BinaryFile | DeferredBinaryFile | RecordFile | KeyFile | Pin
 """Anything SELECT EF can make current."""
