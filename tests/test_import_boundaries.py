@@ -119,7 +119,6 @@ def test_jpki_help_loads_only_argparse_and_the_cli() -> None:
         "jpki.cli.errors",
         "jpki.cli.main",
         "jpki.cli.messages",
-        "jpki.texts",  # the one text mechanism: the CLI's messages render through it
     }
 
 
