@@ -11,7 +11,10 @@ in :mod:`jpki.diagnosis.result`; the municipality file in :mod:`jpki.diagnosis.m
 
 from __future__ import annotations
 
-from .circumstances import (
+from .collect import read_facts, read_session_facts
+from .facts import CardFacts, ChainFacts, ChipKind, PinFact, Problem
+from .findings import Basis, Finding, FindingCode, Remedy, Severity, StoreRoute
+from .given import (
     Circumstances,
     CircumstancesError,
     GivenDates,
@@ -19,9 +22,6 @@ from .circumstances import (
     check_circumstances,
     rule_inputs,
 )
-from .collect import read_facts, read_session_facts
-from .facts import CardFacts, ChainFacts, ChipKind, PinFact, Problem
-from .findings import Basis, Finding, FindingCode, Remedy, Severity, StoreRoute
 from .judge import diagnose
 from .municipality import (
     Contact,
