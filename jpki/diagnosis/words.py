@@ -155,15 +155,24 @@ def note(which: Note, office: Municipality, lang: str) -> str:
 # -- messages -----------------------------------------------------------------------------------
 
 
+# Findings whose message is one catalog entry with the municipality's values only.
+_PLAIN_MESSAGES = {
+    FindingCode.NOT_A_MY_NUMBER_CARD: "not_a_card.message",
+    FindingCode.SMARTPHONE_TOKEN: "smartphone.message",
+    FindingCode.JUKI_CARD: "juki.message",
+    FindingCode.CARD_EXPIRY_UNKNOWN: "card.unknown",
+    FindingCode.AUTH_CERT_ABSENT: "auth.absent",
+    FindingCode.AUTH_CERT_UNREADABLE: "auth.unreadable",
+    FindingCode.CHAIN_INVALID: "chain.invalid",
+}
+
+
 def _message(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR0912 - one table
     d = f.details
     code = f.code
-    if code is FindingCode.NOT_A_MY_NUMBER_CARD:
-        return w("not_a_card.message")
-    if code is FindingCode.SMARTPHONE_TOKEN:
-        return w("smartphone.message")
-    if code is FindingCode.JUKI_CARD:
-        return w("juki.message")
+    plain = _PLAIN_MESSAGES.get(code)
+    if plain is not None:
+        return w(plain)
     if code in (FindingCode.CARD_OK, FindingCode.CARD_RENEWABLE, FindingCode.CARD_EXPIRED):
         name = code.value.removeprefix("card_")
         said = w(
@@ -174,8 +183,6 @@ def _message(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR
         )
         computed = w("card.computed") if d.get("basis") == Basis.COMPUTED else None
         return Joined((said, computed))
-    if code is FindingCode.CARD_EXPIRY_UNKNOWN:
-        return w("card.unknown")
     if code in (FindingCode.CARD_EXPIRY_MISMATCH, FindingCode.CERT_EXPIRY_MISMATCH):
         return _mismatch(f, w)
     if code is FindingCode.RESIDENCE_PERIOD_LIMIT:
@@ -205,10 +212,6 @@ def _message(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR
                 _sign_note(f, w),
             )
         )
-    if code is FindingCode.AUTH_CERT_ABSENT:
-        return w("auth.absent")
-    if code is FindingCode.AUTH_CERT_UNREADABLE:
-        return w("auth.unreadable")
     if code is FindingCode.AUTH_CERT_STORE_PENDING:
         return w(
             "auth.store_pending",
@@ -229,8 +232,6 @@ def _message(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR
         return w("chain.ok", issuer=_issuer(d["issuer_class"]))
     if code is FindingCode.CHAIN_NOT_PRODUCTION:
         return w("chain.not_production", issuer=_issuer(d["issuer_class"]))
-    if code is FindingCode.CHAIN_INVALID:
-        return w("chain.invalid")
     if code is FindingCode.PINS_OK:
         return _pins_ok(f, w)
     if code is FindingCode.UNCONFIRMED_RULE:
@@ -340,15 +341,24 @@ def _subject(code: FindingCode) -> Msg:
 # -- actions ------------------------------------------------------------------------------------
 
 
+# Remedies said by one catalog entry with the municipality's values only.
+_PLAIN_ACTIONS = {
+    Remedy.READ_AGAIN: "remedy.read_again",
+    Remedy.SMARTPHONE_SUPPORT: "remedy.smartphone_token",
+    Remedy.APPLY_FOR_MY_NUMBER_CARD: "remedy.apply_for_my_number_card",
+    Remedy.CHECK_CARD_FACE: "remedy.check_card_face",
+    Remedy.CHECK_DATES: "remedy.check_dates",
+    Remedy.CHECK_OWNER: "remedy.check_owner",
+    Remedy.CONFIRM_WITH_JLIS: "remedy.confirm_with_jlis",
+}
+
+
 def _action(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR0912 - one table
     remedy, d, code = f.remedy, f.details, f.code
     certificate = code.value.startswith(("auth_cert_", "sign_cert_"))
-    if remedy is Remedy.READ_AGAIN:
-        return w("remedy.read_again")
-    if remedy is Remedy.SMARTPHONE_SUPPORT:
-        return w("remedy.smartphone_token")
-    if remedy is Remedy.APPLY_FOR_MY_NUMBER_CARD:
-        return w("remedy.apply_for_my_number_card")
+    plain = None if remedy is None else _PLAIN_ACTIONS.get(remedy)
+    if plain is not None:
+        return w(plain)
     if remedy is Remedy.NEW_CARD:
         if certificate:
             key = (
@@ -381,10 +391,6 @@ def _action(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR0
         if d.get("with_auth"):
             return w("remedy.reissue_with_auth")
         return Joined((w("remedy.reissue_certs"), w.hours(), _smartphone_cert(f, w)))
-    if remedy is Remedy.CHECK_CARD_FACE:
-        return w("remedy.check_card_face")
-    if remedy is Remedy.CHECK_DATES:
-        return w("remedy.check_dates")
     if remedy is Remedy.ASK_AT_COUNTER:
         key = (
             "remedy.chain_invalid"
@@ -392,13 +398,9 @@ def _action(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR0
             else "remedy.read_again_chip"
         )
         return Joined((w(key), w("remedy.express_if_reissued")))
-    if remedy is Remedy.CHECK_OWNER:
-        return w("remedy.check_owner")
     if remedy is Remedy.RESET_PIN:
         return _reset(f, w)
-    if remedy is Remedy.DO_NOT_GUESS:
-        return _last_try(f, w)
-    return w("remedy.confirm_with_jlis")
+    return _last_try(f, w)  # Remedy.DO_NOT_GUESS
 
 
 def _smartphone_cert(f: Finding, w: _Words) -> Msg | None:
