@@ -11,7 +11,7 @@ the "renewed in the window" flags against them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypeAlias
 
@@ -42,8 +42,6 @@ __all__ = [
 GivenDates: TypeAlias = "KnownDates | ExpiryInputs"
 """What a diagnosis may be told: the dates known, or the full engine's inputs."""
 
-_SHARED = tuple(item.name for item in fields(ExpiryInputs))
-
 
 def known_dates(given: GivenDates | None) -> KnownDates:
     """*given* as :class:`~jpki.rules.KnownDates` (the full engine's inputs field by field)."""
@@ -51,7 +49,7 @@ def known_dates(given: GivenDates | None) -> KnownDates:
         return KnownDates()
     if isinstance(given, KnownDates):
         return given
-    return KnownDates(**{name: getattr(given, name) for name in _SHARED})
+    return KnownDates.from_inputs(given)
 
 
 @dataclass(frozen=True, slots=True)
