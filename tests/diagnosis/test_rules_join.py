@@ -94,7 +94,7 @@ def test_advice_resting_on_decisions_is_marked_without_a_rule_finding(kit: Kit) 
     text = "\n".join(render_text(diagnosis, "ja"))
     assert "[注意] ※ 利用者証明用電子証明書の有効期限は" in text
     assert "スマホ用電子証明書" in (diagnosis.action(renewable, "ja") or "")
-    assert "・※印の案内は、区の資料で確認できない扱いに基づいています" in text
+    assert "・※印の案内は、公表資料で確認できない扱いに基づいています" in text
     assert "改めて搭載が必要とする扱い" in text
     # The signature certificate's finding points at the auth one: no second sentence, no mark.
     sign = diagnosis.finding(FindingCode.SIGN_CERT_RENEWABLE)
