@@ -88,23 +88,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     """Read the card, diagnose it and print the report; the exit status is its severity."""
-    from jpki.diagnosis import (
-        CircumstancesError,
-        check_circumstances,
-        diagnose,
-        read_facts,
-        render_text,
-    )
+    from jpki.diagnosis import check_circumstances, diagnose, read_facts, render_text
     from jpki.rules import RulesInputError
 
     today = parse_date(args.today, "--today", ctx) or today_jst()
     municipality = _municipality(args.municipality, ctx)
+    known = _known(args, ctx)
     try:
-        circumstances = _circumstances(args, ctx)
         # Refuse impossible dates before the card is touched.
-        check_circumstances(circumstances, today)
-    except CircumstancesError as exc:
-        raise CliError(str(exc), ExitCode.USAGE) from exc
+        check_circumstances(known, today)
     except RulesInputError as exc:
         raise input_error(exc, exc.problem.msg, ctx) from exc
     with open_card(ctx) as connection:
@@ -112,7 +104,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             connection, check_chain=args.check_chain, extended=bool(ctx.args.extended)
         )
     try:
-        diagnosis = diagnose(facts, today, circumstances=circumstances, municipality=municipality)
+        diagnosis = diagnose(facts, today, circumstances=known, municipality=municipality)
     except RulesInputError as exc:
         raise input_error(exc, exc.problem.msg, ctx) from exc
     if ctx.json:
@@ -142,12 +134,10 @@ def _say(ctx: CliContext, name: str, **values: object) -> str:
     return render(Msg(f"diagnosis.{name}", **values), ctx.lang)
 
 
-def _circumstances(args: argparse.Namespace, ctx: CliContext) -> KnownDates:
+def _known(args: argparse.Namespace, ctx: CliContext) -> KnownDates:
     """What staff know, as the rules' :class:`~jpki.rules.KnownDates`: the birth date and the
-    card issue date go together, and the dates and flags that refine the rules need them.
-
-    :raises RulesInputError: the dates contradict each other.
-    """
+    card issue date go together, and the dates and flags that refine the rules need them
+    (a one-line usage error otherwise)."""
     dates = parse_rule_dates(args, ctx)
     if (dates["birth"] is None) != (dates["card_issued"] is None):
         raise CliError(_say(ctx, "error.birth_and_issue"), ExitCode.USAGE)
