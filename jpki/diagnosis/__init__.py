@@ -9,9 +9,9 @@ diagnosis is shown. Finding codes are listed in :mod:`jpki.diagnosis.findings`; 
 in :mod:`jpki.diagnosis.result`; the municipality file in :mod:`jpki.diagnosis.municipality`.
 
 What staff know is the rules' own :class:`jpki.rules.KnownDates` (:mod:`jpki.diagnosis.given`).
-:func:`Circumstances`, :class:`CircumstancesError` and :func:`check_circumstances` keep the
-earlier names working for forms written against them: :func:`Circumstances` builds
-``KnownDates`` with the form's checks (the birth and card issue dates together).
+:class:`Circumstances`, :class:`CircumstancesError` and :func:`check_circumstances` keep the
+earlier names working for forms written against them: :class:`Circumstances` is ``KnownDates``
+with the form's checks (the birth and card issue dates together).
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ the "renewed in the window" flags against them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 from jpki.errors import JpkiError
 from jpki.rules import (
@@ -47,8 +47,10 @@ def known_dates(given: GivenDates | None) -> KnownDates:
     """*given* as :class:`~jpki.rules.KnownDates` (the full engine's inputs field by field)."""
     if given is None:
         return KnownDates()
-    if isinstance(given, KnownDates):
+    if type(given) is KnownDates:
         return given
+    if isinstance(given, KnownDates):  # a subclass (Circumstances): its values, checked
+        return KnownDates(**{item.name: getattr(given, item.name) for item in fields(KnownDates)})
     return KnownDates.from_inputs(given)
 
 
@@ -135,29 +137,30 @@ class CircumstancesError(JpkiError):
 _NEED_RULE_DATES = ("auth_cert_issued", "sign_cert_issued", "application_received")
 
 
-def Circumstances(**given: Any) -> KnownDates:  # noqa: N802 - the earlier class name
+@dataclass(frozen=True, slots=True)
+class Circumstances(KnownDates):
     """:class:`~jpki.rules.KnownDates` with the checks a diagnosis' form makes: the birth date
     and the card issue date go together, and the other issue dates, the special extension and
-    the renewal flags need them.
+    the renewal flags need them. The diagnosis takes it as the plain ``KnownDates`` it is.
 
     :raises CircumstancesError: as above.
     """
-    known = KnownDates(**given)
-    if (known.birth is None) != (known.card_issued is None):
-        raise CircumstancesError(
-            "the birth date and the card issue date go together: give both or neither"
-        )
-    if known.birth is None:
-        needing = [name for name in _NEED_RULE_DATES if getattr(known, name) is not None]
-        if known.special_extension:
-            needing.append("special_extension")
-        if known.renewed_in_window or known.certs_renewed_in_window:
-            needing.append("renewed_in_window")
-        if needing:
+
+    def __post_init__(self) -> None:
+        if (self.birth is None) != (self.card_issued is None):
             raise CircumstancesError(
-                f"{', '.join(needing)} needs the birth date and the card issue date"
+                "the birth date and the card issue date go together: give both or neither"
             )
-    return known
+        if self.birth is None:
+            needing = [name for name in _NEED_RULE_DATES if getattr(self, name) is not None]
+            if self.special_extension:
+                needing.append("special_extension")
+            if self.renewed_in_window or self.certs_renewed_in_window:
+                needing.append("renewed_in_window")
+            if needing:
+                raise CircumstancesError(
+                    f"{', '.join(needing)} needs the birth date and the card issue date"
+                )
 
 
 def check_circumstances(given: GivenDates, today: date) -> None:

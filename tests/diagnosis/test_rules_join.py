@@ -28,7 +28,7 @@ Runner = Any
 
 def test_the_earlier_names_build_known_dates(kit: Kit) -> None:
     known = Circumstances(birth=date(1985, 4, 12), card_issued=date(2024, 6, 3))
-    assert type(known) is KnownDates
+    assert isinstance(known, KnownDates)
     with pytest.raises(CircumstancesError):
         Circumstances(card_issued=date(2024, 6, 3))
     with pytest.raises(CircumstancesError):
@@ -38,6 +38,8 @@ def test_the_earlier_names_build_known_dates(kit: Kit) -> None:
             KnownDates(birth=date(2025, 1, 1), card_issued=date(2024, 6, 3)), kit.today
         )
     check_circumstances(known, kit.today)  # nothing wrong: no error
+    built = diagnose(kit.facts(), kit.today, circumstances=known).rule_inputs
+    assert built is not None and type(built.known) is KnownDates  # taken as plain known dates
 
 
 def test_known_dates_are_taken_as_they_are(kit: Kit) -> None:
