@@ -22,11 +22,11 @@ from .commands import summary
 from .context import CliContext
 from .dates import today_jst
 from .errors import CliError, ExitCode
-from .rule_options import add_rule_options, parse_date, parse_rule_dates
+from .rule_options import add_rule_options, input_error, known_dates, parse_date, parse_rule_dates
 
 if TYPE_CHECKING:
-    from jpki.diagnosis import GivenDates, Municipality
-    from jpki.rules import RulesInputError
+    from jpki.diagnosis import Municipality
+    from jpki.rules import KnownDates
 
 __all__ = ["register", "run"]
 
@@ -88,33 +88,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     """Read the card, diagnose it and print the report; the exit status is its severity."""
-    from jpki.diagnosis import (
-        CircumstancesError,
-        check_circumstances,
-        diagnose,
-        read_facts,
-        render_text,
-    )
+    from jpki.diagnosis import check_circumstances, diagnose, read_facts, render_text
     from jpki.rules import RulesInputError
 
     today = parse_date(args.today, "--today", ctx) or today_jst()
     municipality = _municipality(args.municipality, ctx)
+    known = _known(args, ctx)
     try:
-        circumstances = _circumstances(args, ctx)
         # Refuse impossible dates before the card is touched.
-        check_circumstances(circumstances, today)
-    except CircumstancesError as exc:
-        raise CliError(str(exc), ExitCode.USAGE) from exc
+        check_circumstances(known, today)
     except RulesInputError as exc:
-        raise CliError(_rules_error(exc, ctx), ExitCode.USAGE) from exc
+        raise input_error(exc, exc.problem.msg, ctx) from exc
     with open_card(ctx) as connection:
         facts = read_facts(
             connection, check_chain=args.check_chain, extended=bool(ctx.args.extended)
         )
     try:
-        diagnosis = diagnose(facts, today, circumstances=circumstances, municipality=municipality)
+        diagnosis = diagnose(facts, today, circumstances=known, municipality=municipality)
     except RulesInputError as exc:
-        raise CliError(_rules_error(exc, ctx), ExitCode.USAGE) from exc
+        raise input_error(exc, exc.problem.msg, ctx) from exc
     if ctx.json:
         ctx.print_json(diagnosis.to_json(ctx.lang))
     else:
@@ -142,18 +134,10 @@ def _say(ctx: CliContext, name: str, **values: object) -> str:
     return render(Msg(f"diagnosis.{name}", **values), ctx.lang)
 
 
-def _rules_error(exc: RulesInputError, ctx: CliContext) -> str:
-    return _say(ctx, f"error.rules.{exc.problem.value}", detail=str(exc))
-
-
-def _circumstances(args: argparse.Namespace, ctx: CliContext) -> GivenDates:
-    """The rules' own inputs when the birth and card issue dates are given, else what is known.
-
-    :raises RulesInputError: the dates contradict each other.
-    """
-    from jpki.diagnosis import Circumstances
-    from jpki.rules import AgeCounting, ExpiryInputs, Feb29Policy
-
+def _known(args: argparse.Namespace, ctx: CliContext) -> KnownDates:
+    """What staff know, as the rules' :class:`~jpki.rules.KnownDates`: the birth date and the
+    card issue date go together, and the dates and flags that refine the rules need them
+    (a one-line usage error otherwise)."""
     dates = parse_rule_dates(args, ctx)
     if (dates["birth"] is None) != (dates["card_issued"] is None):
         raise CliError(_say(ctx, "error.birth_and_issue"), ExitCode.USAGE)
@@ -169,27 +153,4 @@ def _circumstances(args: argparse.Namespace, ctx: CliContext) -> GivenDates:
     ]
     if lonely:
         raise CliError(_say(ctx, "error.needs_birth", options=lonely), ExitCode.USAGE)
-    both = dates["cert_issued"]
-    birth, card_issued = dates["birth"], dates["card_issued"]
-    feb29, counting = Feb29Policy(args.feb29), AgeCounting(args.age_counting)
-    if birth is None or card_issued is None:
-        return Circumstances(
-            residence_until=dates["residence_until"],
-            face_auth=args.face_auth,
-            feb29=feb29,
-            age_counting=counting,
-        )
-    return ExpiryInputs(
-        birth=birth,
-        card_issued=card_issued,
-        auth_cert_issued=dates["auth_cert_issued"] or both,
-        sign_cert_issued=dates["sign_cert_issued"] or (None if args.face_auth else both),
-        application_received=dates["application_received"],
-        special_extension=args.special_extension,
-        renewed_in_window=args.renewed_in_window,
-        certs_renewed_in_window=args.cert_renewed_in_window,
-        residence_until=dates["residence_until"],
-        face_auth=args.face_auth,
-        feb29=feb29,
-        age_counting=counting,
-    )
+    return known_dates(args, dates)

@@ -15,7 +15,13 @@ from .commands import summary
 from .context import CliContext
 from .dates import today_jst
 from .errors import CliError, ExitCode
-from .rule_options import add_rule_options, input_error, parse_date, parse_rule_dates
+from .rule_options import (
+    add_rule_options,
+    input_error,
+    known_dates,
+    parse_date,
+    parse_rule_dates,
+)
 
 if TYPE_CHECKING:
     from jpki.rules import JsonValue, KnownDates, KnownReport
@@ -36,11 +42,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     add_rule_options(parser, birth_help="date of birth", known_dates=True)
-    parser.add_argument(
-        "--moving-abroad",
-        action="store_true",
-        help="the holder (a Japanese national) plans to move abroad",
-    )
     parser.add_argument(
         "--rules",
         metavar="NAME",
@@ -89,8 +90,6 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _known(args: argparse.Namespace, ctx: CliContext) -> KnownDates:
-    from jpki.rules import AgeCounting, Feb29Policy, KnownDates
-
     dates = parse_rule_dates(args, ctx)
     given = {name for name, value in dates.items() if value is not None and name != "today"}
     if not given:
@@ -101,26 +100,7 @@ def _known(args: argparse.Namespace, ctx: CliContext) -> KnownDates:
             ),
             ExitCode.USAGE,
         )
-    both = dates["cert_issued"]
-    both_expiry = dates["cert_expiry"]
-    return KnownDates(
-        birth=dates["birth"],
-        card_issued=dates["card_issued"],
-        card_expiry=dates["card_expiry"],
-        auth_cert_issued=dates["auth_cert_issued"] or both,
-        sign_cert_issued=dates["sign_cert_issued"] or (None if args.face_auth else both),
-        auth_cert_expiry=dates["auth_cert_expiry"] or both_expiry,
-        sign_cert_expiry=dates["sign_cert_expiry"] or (None if args.face_auth else both_expiry),
-        residence_until=dates["residence_until"],
-        application_received=dates["application_received"],
-        special_extension=args.special_extension,
-        renewed_in_window=args.renewed_in_window,
-        certs_renewed_in_window=args.cert_renewed_in_window,
-        face_auth=args.face_auth,
-        feb29=Feb29Policy(args.feb29),
-        age_counting=AgeCounting(args.age_counting),
-        moving_abroad=args.moving_abroad,
-    )
+    return known_dates(args, dates)
 
 
 def _json(report: KnownReport, lang: str) -> dict[str, JsonValue]:

@@ -1,4 +1,8 @@
-"""``jpki status``: token, certificate availability, the four PIN counters, auth validity."""
+"""``jpki status``: token, certificate availability, the four PIN counters, auth validity.
+
+A smartphone token (``JPKIAPGPSETOKEN``, ``JPKIAPIOSTOKEN``) shows no PIN counters: the phone
+keeps its own, and what the token answers says nothing about them.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ if TYPE_CHECKING:
 
     from jpki.status import CardStatus
 
-__all__ = ["register", "render_status"]
+__all__ = ["register", "render_status", "status_json"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,12 +71,24 @@ def render_status(ctx: CliContext, status: CardStatus, today: date) -> list[str]
             lines.append(say("auth_valid", expiry=expiry, days=days))
     elif status.auth_certificate_problem == Problem.PIN_REQUIRED:
         lines.append(say("auth_pin_required"))
+    if token.kind.is_smartphone:
+        # A phone keeps its own counters; the token's answers say nothing useful.
+        lines.append(say("pins_on_phone"))
+        return lines
     for fact in status.pins:
         if fact.status is not None:
             lines.append(format_pin_status(ctx, fact.status))
         else:
-            lines.append(say("pin_unknown", pin=Msg(f"diagnosis.pin.{fact.kind.json_key}")))
+            lines.append(say("pin_unknown", pin=fact.kind.label))
     return lines
+
+
+def status_json(status: CardStatus, today: date) -> dict[str, object]:
+    """The status as JSON; a smartphone token's ``pins`` are empty (a phone keeps its own)."""
+    data = status.to_json(today)
+    if status.token.kind.is_smartphone:
+        data["pins"] = {}
+    return data
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -83,7 +99,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     with open_session(ctx) as session:
         status = read_status(session)
     if ctx.json:
-        ctx.print_json(status.to_json(today))
+        ctx.print_json(status_json(status, today))
     else:
         for line in render_status(ctx, status, today):
             ctx.print(line)

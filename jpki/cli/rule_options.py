@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from typing import TYPE_CHECKING
 
 from jpki.texts import Msg, render
 
 from .context import CliContext
 from .errors import CliError, ExitCode
 
-__all__ = ["add_rule_options", "input_error", "parse_date", "parse_rule_dates"]
+if TYPE_CHECKING:
+    from jpki.rules import KnownDates
+
+__all__ = [
+    "add_rule_options",
+    "input_error",
+    "known_dates",
+    "parse_date",
+    "parse_rule_dates",
+]
 
 _DATE_OPTIONS = (
     ("--card-issued", "the day J-LIS issued the card (not the hand-over day)"),
@@ -32,6 +42,7 @@ _FLAGS = (
     ("--renewed-in-window", "card and certificates were renewed with less than 3 months left"),
     ("--cert-renewed-in-window", "only the certificates were renewed with < 3 months left"),
     ("--face-auth", "face-auth card (顔認証マイナンバーカード): no signature certificate"),
+    ("--moving-abroad", "the holder (a Japanese national) plans to move abroad"),
 )
 
 
@@ -88,6 +99,35 @@ def parse_rule_dates(args: argparse.Namespace, ctx: CliContext) -> dict[str, dat
         if hasattr(args, name):
             parsed[name] = parse_date(getattr(args, name), option, ctx)
     return parsed
+
+
+def known_dates(args: argparse.Namespace, dates: dict[str, date | None]) -> KnownDates:
+    """The options of :func:`add_rule_options` as the rules' :class:`~jpki.rules.KnownDates`;
+    *dates* from :func:`parse_rule_dates` (``--cert-issued`` and ``--cert-expiry`` stand for
+    both certificates; a face-auth card has no signature certificate to date)."""
+    from jpki.rules import AgeCounting, Feb29Policy, KnownDates
+
+    both = dates["cert_issued"]
+    both_expiry = dates.get("cert_expiry")
+    face_auth = bool(args.face_auth)
+    return KnownDates(
+        birth=dates["birth"],
+        card_issued=dates["card_issued"],
+        card_expiry=dates.get("card_expiry"),
+        auth_cert_issued=dates["auth_cert_issued"] or both,
+        sign_cert_issued=dates["sign_cert_issued"] or (None if face_auth else both),
+        auth_cert_expiry=dates.get("auth_cert_expiry") or both_expiry,
+        sign_cert_expiry=dates.get("sign_cert_expiry") or (None if face_auth else both_expiry),
+        residence_until=dates["residence_until"],
+        application_received=dates["application_received"],
+        special_extension=args.special_extension,
+        renewed_in_window=args.renewed_in_window,
+        certs_renewed_in_window=args.cert_renewed_in_window,
+        face_auth=face_auth,
+        feb29=Feb29Policy(args.feb29),
+        age_counting=AgeCounting(args.age_counting),
+        moving_abroad=args.moving_abroad,
+    )
 
 
 def input_error(exc: Exception, problem: Msg, ctx: CliContext) -> CliError:

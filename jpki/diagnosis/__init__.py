@@ -8,6 +8,11 @@ carry judgments (codes, remedies, dates, counts), never words: the words come fr
 diagnosis is shown. Finding codes are listed in :mod:`jpki.diagnosis.findings`; the JSON schema
 in :mod:`jpki.diagnosis.result`; the municipality file in :mod:`jpki.diagnosis.municipality`.
 
+What staff know is the rules' own :class:`jpki.rules.KnownDates` (:mod:`jpki.diagnosis.given`).
+:class:`Circumstances`, :class:`CircumstancesError` and :func:`check_circumstances` keep the
+earlier names working for forms written against them: :class:`Circumstances` is ``KnownDates``
+with the form's checks (the birth and card issue dates together).
+
 Importing this package loads none of its modules: each name below is imported on first use, so
 that ``jpki status``, which reads the facts (:mod:`~jpki.diagnosis.collect`), does not pay for
 the judge, the rules' reports, the municipality file and the text report.
@@ -19,7 +24,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .circumstances import (
+    from .collect import read_facts, read_session_facts
+    from .facts import CardFacts, ChainFacts, ChipKind, PinFact, Problem
+    from .findings import Basis, Finding, FindingCode, Remedy, Severity, StoreRoute
+    from .given import (
         Circumstances,
         CircumstancesError,
         GivenDates,
@@ -27,9 +35,6 @@ if TYPE_CHECKING:
         check_circumstances,
         rule_inputs,
     )
-    from .collect import read_facts, read_session_facts
-    from .facts import CardFacts, ChainFacts, ChipKind, PinFact, Problem
-    from .findings import Basis, Finding, FindingCode, Remedy, Severity, StoreRoute
     from .judge import diagnose
     from .municipality import (
         Contact,
@@ -87,13 +92,13 @@ _LAZY: dict[str, str] = {
     "CardFacts": "facts",
     "ChainFacts": "facts",
     "ChipKind": "facts",
-    "Circumstances": "circumstances",
-    "CircumstancesError": "circumstances",
+    "Circumstances": "given",
+    "CircumstancesError": "given",
     "Contact": "municipality",
     "Diagnosis": "result",
     "Finding": "findings",
     "FindingCode": "findings",
-    "GivenDates": "circumstances",
+    "GivenDates": "given",
     "KeyDates": "result",
     "Localized": "municipality",
     "Municipality": "municipality",
@@ -102,12 +107,12 @@ _LAZY: dict[str, str] = {
     "PinFact": "facts",
     "Problem": "facts",
     "Remedy": "findings",
-    "RuleInputs": "circumstances",
+    "RuleInputs": "given",
     "SCHEMA": "result",
     "Severity": "findings",
     "StoreRoute": "findings",
     "Timeline": "result",
-    "check_circumstances": "circumstances",
+    "check_circumstances": "given",
     "default_municipality": "municipality",
     "diagnose": "judge",
     "load_municipality": "municipality",
@@ -116,7 +121,7 @@ _LAZY: dict[str, str] = {
     "read_session_facts": "collect",
     "render_finding": "text_report",
     "render_text": "text_report",
-    "rule_inputs": "circumstances",
+    "rule_inputs": "given",
 }
 
 

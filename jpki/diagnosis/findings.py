@@ -70,7 +70,16 @@ from enum import Enum, StrEnum, unique
 from jpki.ids import PinKind
 from jpki.rules import Decision, JsonValue
 
-__all__ = ["Basis", "Detail", "Finding", "FindingCode", "Remedy", "Severity", "StoreRoute"]
+__all__ = [
+    "ADVICE_DECISIONS",
+    "Basis",
+    "Detail",
+    "Finding",
+    "FindingCode",
+    "Remedy",
+    "Severity",
+    "StoreRoute",
+]
 
 
 @unique
@@ -206,6 +215,16 @@ class FindingCode(StrEnum):
         """The ``*_pin_last_try`` code of *kind*."""
         return cls(f"{kind.json_key}_pin_last_try")
 
+
+ADVICE_DECISIONS = frozenset(
+    {
+        Decision.SMARTPHONE_CERT_ON_RENEWAL,
+        Decision.EXPRESS_ISSUANCE_DETAILS,
+        Decision.INSURANCE_AFTER_CARD_EXPIRY,
+    }
+)
+"""Decisions that a piece of advice rests on, not a date: the finding saying it is marked
+unconfirmed, and the report lists them with its notes (no ``unconfirmed_rule`` finding)."""
 
 Detail = date | datetime | int | bool | str | Enum | None | tuple["Detail", ...]
 """A typed value behind a finding: a date, a count, a flag, an identifier."""

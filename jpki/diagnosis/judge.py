@@ -15,23 +15,41 @@ from datetime import date, timedelta
 
 from jpki.ids import PinKind
 from jpki.rules import (
+    EXPRESS_ISSUANCE,
+    HEALTH_INSURANCE,
+    MOVING_ABROAD,
+    SMARTPHONE_CERT,
     Decision,
     ExpiryReport,
+    FlagVerdict,
     Item,
+    KnownDates,
+    KnownReport,
     NotIssued,
     NotIssuedReason,
+    RuleSet,
+    StoreUnavailable,
     age_on,
     compare_expiry,
-    convenience_store_usable_from,
-    end_of_month_after,
-    evaluate,
+    convenience_store_availability,
+    facts_in_force,
+    insurance_after_expiry,
     renewal_window_start,
     sign_cert_usable_from,
 )
 
-from .circumstances import Circumstances, GivenDates, RuleInputs, rule_inputs
 from .facts import CardFacts, ChipKind, Problem
-from .findings import Basis, Detail, Finding, FindingCode, Remedy, Severity, StoreRoute
+from .findings import (
+    ADVICE_DECISIONS,
+    Basis,
+    Detail,
+    Finding,
+    FindingCode,
+    Remedy,
+    Severity,
+    StoreRoute,
+)
+from .given import GivenDates, RuleInputs, evaluate_given, known_dates, rule_inputs
 from .municipality import Municipality, default_municipality
 from .notes import Note
 from .result import Diagnosis, KeyDates, Timeline
@@ -44,7 +62,6 @@ __all__ = ["diagnose"]
 _STORE_PENDING_AT_MOST = timedelta(days=14)
 
 _AGE_SIGN_CERT = 15
-_AGE_CONVENIENCE_STORE = 15
 _OTHER_JPKI_PIN = {PinKind.AUTH: PinKind.SIGN, PinKind.SIGN: PinKind.AUTH}
 
 
@@ -54,29 +71,31 @@ def diagnose(
     *,
     circumstances: GivenDates | None = None,
     municipality: Municipality | None = None,
+    rule_set: RuleSet | None = None,
 ) -> Diagnosis:
     """Judge *facts* on *today* (a JST date).
 
-    :param circumstances: what staff know beyond the chip: the rules' own
-        :class:`~jpki.rules.ExpiryInputs`, or :class:`Circumstances` when the birth date or the
-        card issue date is not known; with both dates the expiry rules run and are compared
-        with the chip.
+    :param circumstances: what staff know beyond the chip, as the rules take it
+        (:class:`~jpki.rules.KnownDates`, or :class:`~jpki.rules.ExpiryInputs`); with the
+        birth and card issue dates the expiry rules run in full and are compared with the chip.
     :param municipality: where residents are sent (default: the packaged Bunkyo City).
+    :param rule_set: the rule set to judge by (default: the one in force on *today*).
     :raises RulesInputError: the dates given contradict each other.
     """
-    known = circumstances or Circumstances()
+    known = known_dates(circumstances)
     office = municipality or default_municipality()
     built = rule_inputs(known, facts) if facts.is_card else None
-    report = None if built is None else evaluate(built.inputs, today)
-    judge = _Judge(facts, today, known, built, report)
+    rules = evaluate_given(known if built is None else built.known, facts, today, rule_set)
+    judge = _Judge(facts, today, known, built, rules)
     findings = judge.run()
     return Diagnosis(
         today=today,
         facts=facts,
         findings=findings,
         municipality=office,
-        expected=report,
+        expected=rules.reference,
         rule_inputs=built,
+        rules_version=rules.version,
         notes=judge.notes(),
         timeline=Timeline(today, judge.card_dates, judge.auth_dates, judge.sign_dates),
     )
@@ -89,20 +108,22 @@ class _Judge:
         self,
         facts: CardFacts,
         today: date,
-        known: GivenDates,
+        known: KnownDates,
         built: RuleInputs | None,
-        report: ExpiryReport | None,
+        rules: KnownReport,
     ) -> None:
         self.facts = facts
         self.today = today
         self.known = known
         self.built = built
-        self.report = report
+        self.rules = rules
+        self.report: ExpiryReport | None = rules.reference
         self.findings: list[Finding] = []
         self.card_dates: KeyDates | None = None
         self.auth_dates: KeyDates | None = None
         self.sign_dates: KeyDates | None = None
         self.auth_state: Severity | None = None
+        self._verdicts: dict[Item, FlagVerdict] | None = None
 
     def add(
         self,
@@ -112,7 +133,12 @@ class _Judge:
         details: Mapping[str, Detail] | None = None,
         decisions: frozenset[Decision] = frozenset(),
     ) -> None:
-        self.findings.append(Finding(code, severity, remedy, details or {}, decisions))
+        details = details or {}
+        if _mentions_smartphone_cert(code, remedy, details):
+            decisions |= SMARTPHONE_CERT.fact.decisions
+        if remedy is Remedy.ASK_AT_COUNTER:  # its words offer express issuance
+            decisions |= EXPRESS_ISSUANCE.fact.decisions
+        self.findings.append(Finding(code, severity, remedy, details, decisions))
 
     def run(self) -> tuple[Finding, ...]:
         if not self.facts.is_card:
@@ -135,10 +161,17 @@ class _Judge:
         """The general notes that apply to this holder."""
         if not self.facts.is_card:
             return ()
-        notes = [Note.LOST_CARD, Note.EXPRESS_ISSUANCE]
+        in_force = {fact.fact.rule for fact in facts_in_force(self.today)}
+        notes = [Note.LOST_CARD]
+        if EXPRESS_ISSUANCE.fact.rule in in_force:
+            notes.append(Note.EXPRESS_ISSUANCE)
         if self.foreign_resident:
             notes.append(Note.FOREIGN_LANGUAGES)
-        elif self.facts.chip is ChipKind.MY_NUMBER_CARD:
+        elif (
+            self.known.moving_abroad
+            and self.facts.chip is ChipKind.MY_NUMBER_CARD
+            and MOVING_ABROAD.fact.rule in in_force
+        ):
             notes.append(Note.MOVING_ABROAD)
         if not self.card_expired and any(
             f.code in (FindingCode.AUTH_CERT_EXPIRED, FindingCode.AUTH_CERT_ABSENT)
@@ -239,6 +272,8 @@ class _Judge:
         }
         if self.card_expired:
             details["residence"] = self.foreign_resident
+            # Its words say it no longer works as a health insurance card either: a decision.
+            decisions |= HEALTH_INSURANCE.fact.decisions & {Decision.INSURANCE_AFTER_CARD_EXPIRY}
             self.add(
                 FindingCode.CARD_EXPIRED,
                 Severity.ACTION_NEEDED,
@@ -284,9 +319,17 @@ class _Judge:
                 "expected": None if isinstance(expected, NotIssued) else expected,
                 "reason": comparison.mismatch,
                 "renewed_in_window_given": flag,
+                "flag_verdict": self.flag_verdicts.get(item),
             },
             result.decisions,
         )
+
+    @property
+    def flag_verdicts(self) -> dict[Item, FlagVerdict]:
+        """What the dates say about the "renewed in the window" flags, by item."""
+        if self._verdicts is None:
+            self._verdicts = {check.item: check.verdict for check in self.rules.renewal_checks}
+        return self._verdicts
 
     # -- certificates -----------------------------------------------------------------------
 
@@ -341,10 +384,10 @@ class _Judge:
         if left < 0:
             self.auth_state = Severity.ACTION_NEEDED
             decisions: frozenset[Decision] = frozenset()
-            grace = end_of_month_after(expiry, 3)
-            if self.today <= grace and not self.card_expired:
-                decisions = frozenset({Decision.HEALTH_INSURANCE_GRACE})
-                details["health_insurance_until"] = grace
+            grace = insurance_after_expiry(expiry)
+            if self.today <= grace.value and not self.card_expired:
+                decisions = grace.decisions
+                details["health_insurance_until"] = grace.value
             remedy, more = self.cert_remedy(expiry, expired=True)
             self.add(
                 FindingCode.AUTH_CERT_EXPIRED,
@@ -369,12 +412,16 @@ class _Judge:
         """When a new certificate works at convenience stores, for holders who can use them."""
         if self.today - issued > _STORE_PENDING_AT_MOST:
             return  # long usable: skip the holiday calendar (slow to load) altogether
-        if self.known.face_auth:
-            return  # a face-auth card has no convenience-store service
-        age = self.holder_age()
-        if age is not None and age < _AGE_CONVENIENCE_STORE:
-            return  # the convenience-store service starts at 15 (guidebook section 12)
-        usable_at = convenience_store_usable_from(issued).value
+        known = self.known
+        usable_at = convenience_store_availability(
+            issued,
+            birth=known.birth,
+            face_auth=known.face_auth,
+            age_counting=known.age_counting,
+            feb29=known.feb29,
+        ).value
+        if isinstance(usable_at, StoreUnavailable):
+            return  # a face-auth card, a holder under 15: no store service to promise
         if self.today < usable_at.date():
             self.add(
                 FindingCode.AUTH_CERT_STORE_PENDING,
@@ -607,10 +654,12 @@ class _Judge:
             )
 
     def unconfirmed(self) -> None:
+        # Advice resting on a decision is marked where it is said (and listed with the
+        # notes); this finding is for values (dates) staff should double-check.
         pairs: list[tuple[Decision, FindingCode]] = [
             (decision, finding.code)
             for finding in self.findings
-            for decision in sorted(finding.decisions)
+            for decision in sorted(finding.decisions - ADVICE_DECISIONS)
         ]
         if not pairs:
             return
@@ -621,7 +670,23 @@ class _Judge:
             Remedy.CONFIRM_WITH_JLIS,
             {
                 "decisions": decisions,
-                "codes": tuple(f.code for f in self.findings if f.decisions),
+                "codes": tuple(f.code for f in self.findings if f.decisions - ADVICE_DECISIONS),
                 "affected": tuple(pairs),
             },
         )
+
+
+def _mentions_smartphone_cert(
+    code: FindingCode, remedy: Remedy | None, details: Mapping[str, Detail]
+) -> bool:
+    """Whether the remedy renews the card's certificates, so that its words say what becomes of
+    a smartphone certificate (a decision: not in the seeds)."""
+    if details.get("with_auth"):
+        return False  # said once, with the user-authentication certificate
+    if remedy is Remedy.NEW_CARD:
+        return code.value.startswith("auth_cert_")
+    if remedy is Remedy.RENEW_CERTIFICATES:
+        return True
+    if remedy is Remedy.ISSUE_CERTIFICATES:
+        return code not in (FindingCode.AUTH_CERT_ABSENT, FindingCode.SIGN_CERT_ABSENT)
+    return False

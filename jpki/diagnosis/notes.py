@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum, unique
 
+from jpki.rules import EXPRESS_ISSUANCE, Decision
+
 __all__ = ["Note"]
 
 
@@ -25,3 +27,8 @@ class Note(StrEnum):
     """Whom to call."""
     COUNTER = "counter"
     """Where the counter is and when it is open."""
+
+    @property
+    def decisions(self) -> frozenset[Decision]:
+        """The unconfirmed readings the note rests on (its words carry the unconfirmed mark)."""
+        return EXPRESS_ISSUANCE.fact.decisions if self is Note.EXPRESS_ISSUANCE else frozenset()

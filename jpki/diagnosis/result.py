@@ -5,6 +5,7 @@ JSON schema (``jpki diagnose --json``; keys are stable, wording is in the chosen
     {
       "schema": "jpki-diagnosis/1",
       "today": "YYYY-MM-DD",             # the day judged (JST)
+      "rules_version": "card-2016@...",  # the rule set in force that day (rules.version)
       "lang": "ja" | "en",
       "severity": "ok" | "attention" | "action_needed",   # the worst finding
       "exit_status": 0 | 10 | 11,
@@ -25,7 +26,9 @@ JSON schema (``jpki diagnose --json``; keys are stable, wording is in the chosen
       "unconfirmed": [{"decision", "label", "codes"}],
       "municipality": {...},             # the configuration used (Municipality.to_json)
       "notes": ["..."],                  # lost card, express issuance, whom to call, ...
-      "note_codes": ["lost_card", ...]   # which notes, in the same order
+      "note_codes": ["lost_card", ...],  # which notes, in the same order
+      "note_decisions": {"express_issuance": ["express_issuance_details"]}
+                                         # the notes resting on unconfirmed readings
     }
 """
 
@@ -34,13 +37,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from jpki.rules import Decision, ExpiryReport, JsonValue
+from jpki.rules import Decision, ExpiryReport, JsonValue, RulesVersion, rules_version
 from jpki.texts import language
 
 from . import words
-from .circumstances import RuleInputs
 from .facts import CardFacts
-from .findings import Basis, Finding, FindingCode, Severity
+from .findings import ADVICE_DECISIONS, Basis, Finding, FindingCode, Severity
+from .given import RuleInputs
 from .municipality import Municipality
 from .notes import Note
 
@@ -104,6 +107,7 @@ class Diagnosis:
     :param rule_inputs: how the rules input was built, with :attr:`expected`.
     :param notes: the general notes that apply, in report order.
     :param timeline: the key dates.
+    :param rules_version: the rule set judged by (default: the one in force on *today*).
     """
 
     today: date
@@ -114,6 +118,12 @@ class Diagnosis:
     rule_inputs: RuleInputs | None = None
     notes: tuple[Note, ...] = ()
     timeline: Timeline | None = None
+    rules_version: RulesVersion | None = None
+
+    @property
+    def version(self) -> RulesVersion:
+        """The rule set judged by."""
+        return self.rules_version or rules_version(self.today)
 
     @property
     def severity(self) -> Severity:
@@ -142,6 +152,13 @@ class Diagnosis:
             for decision in sorted(finding.decisions):
                 result.setdefault(decision, []).append(finding.code)
         return {decision: tuple(codes) for decision, codes in sorted(result.items())}
+
+    @property
+    def advice_decisions(self) -> tuple[Decision, ...]:
+        """The decisions the advice shown rests on (findings' and notes'), in order."""
+        found = {d for f in self.findings for d in f.decisions if d in ADVICE_DECISIONS}
+        found |= {d for note in self.notes for d in note.decisions}
+        return tuple(sorted(found))
 
     def message(self, finding: Finding, lang: str) -> str:
         """What *finding* says, in *lang*, for this diagnosis's municipality."""
@@ -188,6 +205,7 @@ class Diagnosis:
         return {
             "schema": SCHEMA,
             "today": self.today.isoformat(),
+            "rules_version": self.version.name,
             "lang": chosen,
             "severity": self.severity.value,
             "exit_status": self.exit_status,
@@ -207,4 +225,9 @@ class Diagnosis:
             "municipality": self.municipality.to_json(),
             "notes": list(self.note_texts(chosen)),
             "note_codes": [note.value for note in self.notes],
+            "note_decisions": {
+                note.value: [decision.value for decision in sorted(note.decisions)]
+                for note in self.notes
+                if note.decisions
+            },
         }

@@ -8,7 +8,7 @@ whom to call). It shows the same :class:`~jpki.diagnosis.result.Diagnosis` as ``
 
 from __future__ import annotations
 
-from jpki.texts import Msg, language, render
+from jpki.texts import Joined, Msg, language, render
 
 from . import words
 from .findings import Finding, Severity
@@ -42,6 +42,7 @@ def render_text(diagnosis: Diagnosis, lang: str) -> list[str]:
     }
     lines = [
         render(Msg("diagnosis.report.title", today=diagnosis.today), chosen),
+        render(Msg("diagnosis.report.rules", rules=diagnosis.version.msg), chosen),
         render(
             Msg(
                 "diagnosis.report.result",
@@ -55,8 +56,17 @@ def render_text(diagnosis: Diagnosis, lang: str) -> list[str]:
     ]
     lines.extend(render_finding(diagnosis, finding, chosen) for finding in diagnosis.findings)
     notes = diagnosis.note_texts(chosen)
+    advice = diagnosis.advice_decisions
+    if advice:
+        items = Joined([d.msg for d in advice], "diagnosis.piece.item_separator")
+        notes.append(render(Msg("diagnosis.report.unconfirmed_advice", items=items), chosen))
     if notes:
         bullet = render(Msg("diagnosis.report.bullet"), chosen)
         lines.append("")
-        lines.extend(f"{bullet}{note}" for note in notes)
+        mark = words.unconfirmed_mark(chosen)
+        marked = [bool(note.decisions) for note in diagnosis.notes] + [False] * bool(advice)
+        lines.extend(
+            f"{bullet}{mark} {text}" if unconfirmed else f"{bullet}{text}"
+            for unconfirmed, text in zip(marked, notes, strict=True)
+        )
     return lines

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from jpki.certificate import IssuerClass
 from jpki.ids import CertKind, PinKind
-from jpki.rules import Decision, MismatchReason
+from jpki.rules import Decision, ExpressReason, FlagVerdict, MismatchReason, express_fee
 from jpki.texts import Joined, Msg, render
 
 from .findings import Basis, Finding, FindingCode, Remedy, StoreRoute
@@ -41,7 +41,7 @@ def unconfirmed_mark(lang: str) -> str:
 
 def decision_label(decision: Decision, lang: str) -> str:
     """What an unconfirmed reading of the rules is about."""
-    return render(_m(f"decision.{decision.value}"), lang)
+    return render(decision.msg, lang)
 
 
 class _Words:
@@ -77,11 +77,15 @@ class _Words:
                 self.values[f"{prefix}_name"] = contact.name.get(lang)
                 self.values[f"{prefix}_phone"] = contact.phone
                 self.values[f"{prefix}_hours"] = contact.hours.get(lang)
+        # The municipality's own fees when its file gives them, else the rules' (a re-issue
+        # after a loss, the holder's fault being the case that costs).
         express = office.express_reissue_fee_yen
         lighter = office.express_reissue_fee_without_certificates_yen
-        if express is not None and lighter is not None:
-            self.values["express_fee"] = f"{express:,}"
-            self.values["express_lighter_fee"] = f"{lighter:,}"
+        if express is None or lighter is None:
+            express = express_fee(ExpressReason.LOST, own_fault=True)
+            lighter = express_fee(ExpressReason.LOST, own_fault=True, with_certificates=False)
+        self.values["express_fee"] = f"{express:,}"
+        self.values["express_lighter_fee"] = f"{lighter:,}"
 
     def __call__(self, key: str, **values: object) -> Msg:
         return _m(key, **self.values, **values)
@@ -105,7 +109,7 @@ def _left(days: object) -> Msg:
 
 
 def _cert(kind: CertKind) -> Msg:
-    return _m(f"cert.{kind.value.replace('-', '_')}")
+    return kind.label
 
 
 def _cert_of(code: FindingCode) -> CertKind:
@@ -113,7 +117,7 @@ def _cert_of(code: FindingCode) -> CertKind:
 
 
 def _pin(kind: PinKind) -> Msg:
-    return _m(f"pin.{kind.json_key}")
+    return kind.label
 
 
 def _pin_short(kind: PinKind) -> Msg:
@@ -136,7 +140,6 @@ def action(finding: Finding, office: Municipality, lang: str) -> str | None:
 _NOTE_WITH_DATA = {
     Note.MOVING_ABROAD: ("abroad_phone", "note.moving_abroad_dial"),
     Note.FOREIGN_LANGUAGES: ("foreign_phone", "note.foreign_languages_dial"),
-    Note.EXPRESS_ISSUANCE: ("express_fee", "note.express_issuance_fee"),
 }
 
 
@@ -152,15 +155,24 @@ def note(which: Note, office: Municipality, lang: str) -> str:
 # -- messages -----------------------------------------------------------------------------------
 
 
+# Findings whose message is one catalog entry with the municipality's values only.
+_PLAIN_MESSAGES = {
+    FindingCode.NOT_A_MY_NUMBER_CARD: "not_a_card.message",
+    FindingCode.SMARTPHONE_TOKEN: "smartphone.message",
+    FindingCode.JUKI_CARD: "juki.message",
+    FindingCode.CARD_EXPIRY_UNKNOWN: "card.unknown",
+    FindingCode.AUTH_CERT_ABSENT: "auth.absent",
+    FindingCode.AUTH_CERT_UNREADABLE: "auth.unreadable",
+    FindingCode.CHAIN_INVALID: "chain.invalid",
+}
+
+
 def _message(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR0912 - one table
     d = f.details
     code = f.code
-    if code is FindingCode.NOT_A_MY_NUMBER_CARD:
-        return w("not_a_card.message")
-    if code is FindingCode.SMARTPHONE_TOKEN:
-        return w("smartphone.message")
-    if code is FindingCode.JUKI_CARD:
-        return w("juki.message")
+    plain = _PLAIN_MESSAGES.get(code)
+    if plain is not None:
+        return w(plain)
     if code in (FindingCode.CARD_OK, FindingCode.CARD_RENEWABLE, FindingCode.CARD_EXPIRED):
         name = code.value.removeprefix("card_")
         said = w(
@@ -171,8 +183,6 @@ def _message(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR
         )
         computed = w("card.computed") if d.get("basis") == Basis.COMPUTED else None
         return Joined((said, computed))
-    if code is FindingCode.CARD_EXPIRY_UNKNOWN:
-        return w("card.unknown")
     if code in (FindingCode.CARD_EXPIRY_MISMATCH, FindingCode.CERT_EXPIRY_MISMATCH):
         return _mismatch(f, w)
     if code is FindingCode.RESIDENCE_PERIOD_LIMIT:
@@ -202,10 +212,6 @@ def _message(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR
                 _sign_note(f, w),
             )
         )
-    if code is FindingCode.AUTH_CERT_ABSENT:
-        return w("auth.absent")
-    if code is FindingCode.AUTH_CERT_UNREADABLE:
-        return w("auth.unreadable")
     if code is FindingCode.AUTH_CERT_STORE_PENDING:
         return w(
             "auth.store_pending",
@@ -226,8 +232,6 @@ def _message(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR
         return w("chain.ok", issuer=_issuer(d["issuer_class"]))
     if code is FindingCode.CHAIN_NOT_PRODUCTION:
         return w("chain.not_production", issuer=_issuer(d["issuer_class"]))
-    if code is FindingCode.CHAIN_INVALID:
-        return w("chain.invalid")
     if code is FindingCode.PINS_OK:
         return _pins_ok(f, w)
     if code is FindingCode.UNCONFIRMED_RULE:
@@ -283,12 +287,9 @@ def _mismatch(f: Finding, w: _Words) -> Joined:
         expected=_m("piece.none") if expected is None else _day(expected),
         reason=_m(f"mismatch.{reason.value}"),
     )
-    flag = d.get("renewed_in_window_given")
-    hint: Msg | None = None
-    if reason is MismatchReason.RENEWED_EARLY and flag:
-        hint = w("mismatch.flag_contradicted")
-    elif reason is MismatchReason.RENEWED_IN_WINDOW and not flag:
-        hint = w("mismatch.renewal_hint")
+    verdict = d.get("flag_verdict")
+    # What the dates say about the "renewed in the window" flags, in the rules' words.
+    hint = None if verdict is None else FlagVerdict(str(verdict)).msg
     return Joined((said, hint))
 
 
@@ -316,7 +317,7 @@ def _unconfirmed(f: Finding, w: _Words) -> Msg:
         if subject not in listed:
             listed.append(subject)
     items = [
-        _m("unconfirmed.item", decision=_m(f"decision.{decision}"), affected=affected)
+        _m("unconfirmed.item", decision=Decision(decision).msg, affected=affected)
         for decision, affected in sorted(subjects.items())
     ]
     return w("unconfirmed.message", items=Joined(items, "diagnosis.piece.item_separator"))
@@ -340,15 +341,24 @@ def _subject(code: FindingCode) -> Msg:
 # -- actions ------------------------------------------------------------------------------------
 
 
+# Remedies said by one catalog entry with the municipality's values only.
+_PLAIN_ACTIONS = {
+    Remedy.READ_AGAIN: "remedy.read_again",
+    Remedy.SMARTPHONE_SUPPORT: "remedy.smartphone_token",
+    Remedy.APPLY_FOR_MY_NUMBER_CARD: "remedy.apply_for_my_number_card",
+    Remedy.CHECK_CARD_FACE: "remedy.check_card_face",
+    Remedy.CHECK_DATES: "remedy.check_dates",
+    Remedy.CHECK_OWNER: "remedy.check_owner",
+    Remedy.CONFIRM_WITH_JLIS: "remedy.confirm_with_jlis",
+}
+
+
 def _action(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR0912 - one table
     remedy, d, code = f.remedy, f.details, f.code
     certificate = code.value.startswith(("auth_cert_", "sign_cert_"))
-    if remedy is Remedy.READ_AGAIN:
-        return w("remedy.read_again")
-    if remedy is Remedy.SMARTPHONE_SUPPORT:
-        return w("remedy.smartphone_token")
-    if remedy is Remedy.APPLY_FOR_MY_NUMBER_CARD:
-        return w("remedy.apply_for_my_number_card")
+    plain = None if remedy is None else _PLAIN_ACTIONS.get(remedy)
+    if plain is not None:
+        return w(plain)
     if remedy is Remedy.NEW_CARD:
         if certificate:
             key = (
@@ -356,7 +366,7 @@ def _action(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR0
                 if d.get("card_expired")
                 else "remedy.certs_with_new_card"
             )
-            return Joined((w(key), _smartphone_cert(w) if code.value.startswith("auth_") else None))
+            return Joined((w(key), _smartphone_cert(f, w)))
         first = w("remedy.new_card_needed") if code is FindingCode.CARD_EXPIRED else None
         return Joined((first, w("remedy.new_card"), w("remedy.pick_up")))
     if remedy is Remedy.EXTEND_STAY:
@@ -371,7 +381,7 @@ def _action(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR0
         if d.get("with_auth"):
             return w("remedy.renew_with_auth")  # the auth certificate's finding says the rest
         key = "remedy.renew_both" if d.get("both") else "remedy.renew"
-        return Joined((w(key), w.hours(), _smartphone_cert(w)))
+        return Joined((w(key), w.hours(), _smartphone_cert(f, w)))
     if remedy is Remedy.ISSUE_CERTIFICATES:
         if code is FindingCode.AUTH_CERT_ABSENT:
             return Joined((w("remedy.apply_auth_cert"), w.hours()))
@@ -380,11 +390,7 @@ def _action(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR0
             return Joined((first, w("remedy.apply_sign_cert"), w("remedy.from_15")))
         if d.get("with_auth"):
             return w("remedy.reissue_with_auth")
-        return Joined((w("remedy.reissue_certs"), w.hours(), _smartphone_cert(w)))
-    if remedy is Remedy.CHECK_CARD_FACE:
-        return w("remedy.check_card_face")
-    if remedy is Remedy.CHECK_DATES:
-        return w("remedy.check_dates")
+        return Joined((w("remedy.reissue_certs"), w.hours(), _smartphone_cert(f, w)))
     if remedy is Remedy.ASK_AT_COUNTER:
         key = (
             "remedy.chain_invalid"
@@ -392,16 +398,15 @@ def _action(f: Finding, w: _Words) -> Msg | Joined:  # noqa: C901, PLR0911, PLR0
             else "remedy.read_again_chip"
         )
         return Joined((w(key), w("remedy.express_if_reissued")))
-    if remedy is Remedy.CHECK_OWNER:
-        return w("remedy.check_owner")
     if remedy is Remedy.RESET_PIN:
         return _reset(f, w)
-    if remedy is Remedy.DO_NOT_GUESS:
-        return _last_try(f, w)
-    return w("remedy.confirm_with_jlis")
+    return _last_try(f, w)  # Remedy.DO_NOT_GUESS
 
 
-def _smartphone_cert(w: _Words) -> Msg:
+def _smartphone_cert(f: Finding, w: _Words) -> Msg | None:
+    """What becomes of a smartphone certificate, where the judge found it applies."""
+    if Decision.SMARTPHONE_CERT_ON_RENEWAL not in f.decisions:
+        return None
     return w("remedy.smartphone_cert_after_renewal")
 
 

@@ -36,12 +36,7 @@ Said = Msg | Joined
 
 def version_line(report: KnownReport) -> Said:
     """The day judged and the rules used."""
-    version = report.version
-    if not version.in_force:
-        rules = Msg(f"rules.version.{version.rule_set.value}")
-    else:
-        rules = Msg(f"rules.version.{version.rule_set.value}", amended=version.amended)
-    return Msg("rules.expiry.as_of", today=report.today, rules=rules)
+    return Msg("rules.expiry.as_of", today=report.today, rules=report.version.msg)
 
 
 def _missing(missing: Missing) -> Msg:

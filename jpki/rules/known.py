@@ -144,6 +144,11 @@ class KnownDates:
             return self.sign_cert_issued
         return self.sign_cert_issued if self.sign_cert_issued is not None else self.card_issued
 
+    @classmethod
+    def from_inputs(cls, inputs: ExpiryInputs) -> KnownDates:
+        """The full engine's inputs as known dates (every field of theirs is one of these)."""
+        return cls(**{item.name: getattr(inputs, item.name) for item in fields(inputs)})
+
     def expiry_inputs(self) -> ExpiryInputs | None:
         """The full engine's inputs, when the birth and card issue dates are known.
 

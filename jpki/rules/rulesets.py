@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum, unique
 
+from jpki.texts import Msg
+
 from .errors import InputProblem, RulesInputError
 from .ids import RuleId
 
@@ -146,6 +148,13 @@ class RulesVersion:
         if self.amended is None:
             return f"{self.rule_set.value}@not-in-force"
         return f"{self.rule_set.value}@{self.amended.isoformat()}"
+
+    @property
+    def msg(self) -> Msg:
+        """The rule set in words (``rules.version.<set>``, with the newest amendment)."""
+        if self.amended is None:
+            return Msg(f"rules.version.{self.rule_set.value}")
+        return Msg(f"rules.version.{self.rule_set.value}", amended=self.amended)
 
 
 def rules_version(today: date, rule_set: RuleSet | None = None) -> RulesVersion:

@@ -169,7 +169,10 @@ def test_dates_hint_at_a_renewal_in_the_window(kit: Kit) -> None:
     mismatch = diagnosis.finding(FindingCode.CERT_EXPIRY_MISMATCH)
     assert mismatch is not None
     assert mismatch.details_json()["reason"] == "renewed_in_window"
-    assert "「有効期限まで3か月未満で更新」の指定を加えて" in diagnosis.message(mismatch, "ja")
+    # The hint is the rules' own verdict on the flag, in the rules' words.
+    assert mismatch.details_json()["flag_verdict"] == "likely_by_card"
+    assert "3か月未満で更新したと考えられます" in diagnosis.message(mismatch, "ja")
+    assert "「3か月未満で更新」の指定" in diagnosis.message(mismatch, "ja")
     assert "--cert-renewed-in-window" in diagnosis.message(mismatch, "en")
 
 
@@ -185,9 +188,11 @@ def test_dates_contradicting_the_renewal_flag_are_said(kit: Kit) -> None:
     assert mismatch is not None
     assert mismatch.details_json()["reason"] == "renewed_early"
     assert mismatch.details_json()["renewed_in_window_given"] is True
+    # The certificates were issued with the card: the flag cannot hold (the rules' verdict).
+    assert mismatch.details_json()["flag_verdict"] == "contradicted_no_renewal"
     said = diagnosis.message(mismatch, "ja")
-    assert "3か月未満で更新したと入力されていますが" in said
-    assert "指定を加えて" not in said
+    assert "3か月未満で更新」と指定されていますが" in said
+    assert "考えられます(「3か月未満で更新」の指定" not in said
 
 
 # -- the signature certificate's first day ------------------------------------------------------
@@ -256,7 +261,9 @@ def test_expired_card_is_no_health_insurance_card(kit: Kit) -> None:
 
 
 def test_lost_card_notes_name_express_issuance_and_the_line_abroad(kit: Kit) -> None:
-    diagnosis = run(kit, kit.facts())
+    # The moving-abroad note is for holders who say they plan to move.
+    assert Note.MOVING_ABROAD not in run(kit, kit.facts()).notes
+    diagnosis = run(kit, kit.facts(), moving_abroad=True)
     report = text(diagnosis)
     assert "特急発行" in report and "2,000円" in report
     assert "国外転出" in report and "03-6734-0170" in report
@@ -266,9 +273,12 @@ def test_lost_card_notes_name_express_issuance_and_the_line_abroad(kit: Kit) -> 
         express_reissue_fee_yen=None,
         express_reissue_fee_without_certificates_yen=None,
     )
-    shorter = diagnose(kit.facts(), kit.today, municipality=plain)
+    shorter = diagnose(
+        kit.facts(), kit.today, circumstances=Circumstances(moving_abroad=True), municipality=plain
+    )
     words = text(shorter)
-    assert "特急発行" in words and "2,000円" not in words
+    # Without the municipality's own fees, the rules' express fees (express_fee) are said.
+    assert "特急発行" in words and "2,000円" in words and "1,800円" in words
     assert "国外転出" in words and "03-6734-0170" not in words
 
 

@@ -57,6 +57,7 @@ def test_json_schema(run_cli: Runner) -> None:
     assert set(result) == {
         "schema",
         "today",
+        "rules_version",
         "lang",
         "severity",
         "exit_status",
@@ -68,6 +69,7 @@ def test_json_schema(run_cli: Runner) -> None:
         "municipality",
         "notes",
         "note_codes",
+        "note_decisions",
         "timeline",
     }
     assert result["schema"] == SCHEMA
@@ -113,14 +115,16 @@ def test_json_schema(run_cli: Runner) -> None:
     assert card["apdu_count"] == 16
     assert result["expected"] is None
     assert result["municipality"]["id"] == "bunkyo"
-    # Lost card, express re-issue, moving abroad (no period of stay given), whom to call, where.
+    # Lost card, express re-issue, whom to call, where (moving abroad only with
+    # --moving-abroad).
     assert result["note_codes"] == [
         "lost_card",
         "express_issuance",
-        "moving_abroad",
         "call_centre",
         "counter",
     ]
+    assert result["note_decisions"] == {"express_issuance": ["express_issuance_details"]}
+    assert result["rules_version"] == "card-2016@2024-12-02"
     assert len(result["notes"]) == len(result["note_codes"])
     # The key dates a timeline is drawn from, as ISO dates.
     assert result["timeline"] == {
@@ -157,7 +161,8 @@ def test_text_report_japanese(run_cli: Runner) -> None:
     assert run.code == 11
     lines = run.out.splitlines()
     assert lines[0] == "マイナンバーカード診断（2026年11月22日時点）"
-    assert lines[1] == "判定: 要対応（要対応 1件、注意 1件）"
+    assert lines[1] == "適用したルール: マイナンバーカードの現行ルール(2024年12月2日の改正まで)"
+    assert lines[2] == "判定: 要対応（要対応 1件、注意 1件）"
     blocked = next(line for line in lines if line.startswith("[要対応]"))
     for phrase in (
         "署名用電子証明書の暗証番号がロックされています",

@@ -394,7 +394,12 @@ def test_expired_auth_certificate_is_reissued_free_and_flags_the_insurance_grace
     expired = finding(diagnosis, FindingCode.AUTH_CERT_EXPIRED)
     assert "2026年10月5日" in expired.message.ja
     assert "2027年1月31日" in expired.message.ja  # end of October + 3 months
-    assert expired.decisions == {Decision.HEALTH_INSURANCE_GRACE}
+    # The grace is a value staff double-check; the smartphone-certificate sentence of the
+    # remedy is advice resting on a decision too (marked, listed with the notes).
+    assert expired.decisions == {
+        Decision.HEALTH_INSURANCE_GRACE,
+        Decision.SMARTPHONE_CERT_ON_RENEWAL,
+    }
     assert "無料" in action_ja(diagnosis, FindingCode.AUTH_CERT_EXPIRED)
     sign = finding(diagnosis, FindingCode.SIGN_CERT_EXPIRED)
     assert sign.details["basis"] == "capped_by_auth"
@@ -408,7 +413,9 @@ def test_expired_auth_certificate_is_reissued_free_and_flags_the_insurance_grace
 
 def test_long_expired_certificate_has_no_grace_left(kit: Kit) -> None:
     diagnosis = run(kit, kit.facts(auth_certificate=kit.auth(date(2019, 10, 1), date(2024, 8, 8))))
-    assert not finding(diagnosis, FindingCode.AUTH_CERT_EXPIRED).decisions
+    decisions = finding(diagnosis, FindingCode.AUTH_CERT_EXPIRED).decisions
+    assert Decision.HEALTH_INSURANCE_GRACE not in decisions
+    assert "health_insurance_until" not in finding(diagnosis, FindingCode.AUTH_CERT_EXPIRED).details
     assert FindingCode.UNCONFIRMED_RULE not in diagnosis.codes
 
 

@@ -1,6 +1,6 @@
 """Every identifier a diagnosis can carry has its words in every language.
 
-Keys built from enum values (``diagnosis.decision.<id>``, ``diagnosis.mismatch.<reason>``...)
+Keys built from enum values (``diagnosis.mismatch.<reason>``, ``rules.decision.<id>``...)
 are not literal in the code, so the catalog test cannot see them: this test names them all, so
 that a new identifier (a new rules decision, a new remedy) fails here until it has words.
 """
@@ -18,14 +18,12 @@ from jpki.texts import catalog
 
 
 def _keys() -> list[str]:
-    keys = [f"decision.{d.value}" for d in Decision]
-    keys += [f"mismatch.{r.value}" for r in MismatchReason]
+    keys = [f"mismatch.{r.value}" for r in MismatchReason]
     keys += [f"issuer.{c.value}" for c in IssuerClass]
-    keys += [f"error.rules.{p.value}" for p in InputProblem]
     keys += [f"note.{n.value}" for n in Note]
     keys += [f"sign.absent_{r.value}" for r in NotIssuedReason] + ["sign.absent_unknown"]
     for kind in PinKind:
-        keys += [f"pin.{kind.json_key}", f"pin_short.{kind.json_key}", f"pin_use.{kind.json_key}"]
+        keys += [f"pin_short.{kind.json_key}", f"pin_use.{kind.json_key}"]
     for kind in (PinKind.AUTH, PinKind.SIGN):
         keys += [f"pin_shape.{kind.json_key}", f"pin_route.{kind.json_key}"]
     keys += [f"severity.{severity}" for severity in ("ok", "attention", "action_needed")]
@@ -37,6 +35,14 @@ def test_every_identifier_has_words(lang: str) -> None:
     words = catalog(lang, "diagnosis")
     missing = [key for key in _keys() if key not in words]
     assert not missing, f"{lang}/diagnosis.json lacks {missing}"
+    # The rules' decisions and input problems, the PIN and certificate names: one wording,
+    # in the rules and ids catalogs, which the diagnosis uses.
+    rules = catalog(lang, "rules")
+    shared = [f"decision.{d.value}" for d in Decision]
+    shared += [f"problem.{p.value}" for p in InputProblem]
+    assert not [key for key in shared if key not in rules]
+    ids = catalog(lang, "ids")
+    assert all(f"pin.{kind.value}" in ids for kind in PinKind)
 
 
 def test_every_finding_code_is_documented() -> None:

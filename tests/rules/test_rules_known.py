@@ -282,3 +282,18 @@ def test_json_names_missing_inputs_and_caveats() -> None:
     assert isinstance(auth, dict)
     assert auth["caveats"] == ["card_expiry_unknown"]
     assert rendered["rules_version"] == "card-2016@2024-12-02"
+
+
+def test_the_full_engine_inputs_round_trip_through_known_dates() -> None:
+    from jpki.rules import ExpiryInputs, KnownDates
+
+    inputs = ExpiryInputs(
+        birth=date(1990, 2, 28),
+        card_issued=date(2020, 5, 1),
+        auth_cert_issued=date(2024, 3, 1),
+        residence_until=date(2027, 1, 31),
+        certs_renewed_in_window=True,
+    )
+    known = KnownDates.from_inputs(inputs)
+    assert known.expiry_inputs() == inputs
+    assert known.card_expiry is None and not known.moving_abroad
