@@ -65,6 +65,9 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "expiry dates, renewal windows and states of the card and certificates (no card)",
         uses_card=False,
     ),
+    CommandEntry(
+        "counter", "cmd_counter", "the counter desk: a local web page that diagnoses cards"
+    ),
     CommandEntry("sim", "cmd_sim", "run the simulated My Number Card (serve it to PC/SC programs)"),
 )
 
