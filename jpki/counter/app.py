@@ -21,6 +21,7 @@ import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 import jinja2
 from starlette.applications import Starlette
@@ -144,12 +145,23 @@ def create_app(desk: Desk, watcher: Watcher, settings: DeskSettings) -> ASGIApp:
             raise RefusedError(404, "not_found") from None
 
     async def checked_form(request: Request) -> dict[str, str]:
-        """The submitted form, once the session token in it (or its header) is right."""
-        length = int(request.headers.get("content-length") or 0)
-        if length > _MAX_FORM_BYTES:
-            raise RefusedError(413, "token")
-        form = await request.form(max_files=0, max_fields=20)
-        values = {key: value for key, value in form.items() if isinstance(value, str)}
+        """The submitted form, once the session token in it (or its header) is right.
+
+        The page's forms are URL-encoded; the body is read up to a small limit and parsed
+        here (no multipart parser, no file uploads).
+        """
+        body = bytearray()
+        async for chunk in request.stream():
+            body.extend(chunk)
+            if len(body) > _MAX_FORM_BYTES:
+                raise RefusedError(413, "token")
+        try:
+            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20)
+        except (UnicodeDecodeError, ValueError):
+            pairs = []
+        values: dict[str, str] = {}
+        for key, value in pairs:
+            values.setdefault(key, value)
         given = values.get("token") or request.headers.get(TOKEN_HEADER)
         if not token_matches(settings.token, given):
             raise RefusedError(403, "token")

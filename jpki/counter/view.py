@@ -74,6 +74,11 @@ class ReportView:
         return str(self.report["severity"])
 
     @property
+    def today(self) -> date | None:
+        """The day judged."""
+        return _iso(self.report.get("today"))
+
+    @property
     def findings(self) -> list[dict[str, Any]]:
         """The findings, worst first, as the JSON has them."""
         return list(self.report["findings"])
