@@ -10,7 +10,8 @@ Page (HTML, server-rendered; ``?lang=ja|en``):
 
 API (JSON, read only): ``GET /api/readers``, ``GET /api/readers/{id}/report`` (the same JSON as
 ``jpki diagnose --json``), ``GET /api/events`` (server-sent events ``card_in``, ``card_out``,
-``report_ready``, ``report_cleared``, ``read_failed``, ``readers``).
+``report_ready``, ``report_cleared``, ``read_failed``, ``readers``, each with ``{"event",
+"reader"}``; the stream opens with ``hello`` and the desk's event count ``{"version"}``).
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ def create_app(desk: Desk, watcher: Watcher, settings: DeskSettings) -> ASGIApp:
             "sim_profile": settings.sim_profile,
             "pick": lambda value: pick(value, lang),
             "fields": FIELDS,
+            "version": desk.version,
             **extra,
         }
 
@@ -250,10 +252,11 @@ def create_app(desk: Desk, watcher: Watcher, settings: DeskSettings) -> ASGIApp:
             loop.call_soon_threadsafe(events.put_nowait, event)
 
         stop = desk.listen(deliver)
+        hello = json.dumps({"version": desk.version})  # after subscribing: no event is missed
 
         async def stream() -> AsyncIterator[bytes]:
             try:
-                yield b"retry: 2000\n\n"
+                yield f"retry: 2000\nevent: hello\ndata: {hello}\n\n".encode()
                 while True:
                     try:
                         event = await asyncio.wait_for(events.get(), _KEEPALIVE_SECONDS)

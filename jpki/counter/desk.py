@@ -158,6 +158,7 @@ class Desk:
         self._slots: dict[str, _Slot] = {}
         self._listeners: list[Listener] = []
         self._next_id = 0
+        self._version = 0
 
     # --- listeners -------------------------------------------------------------------------
 
@@ -173,8 +174,16 @@ class Desk:
 
         return stop
 
+    @property
+    def version(self) -> int:
+        """How many events there have been: a page made at one version is current until the
+        next event."""
+        with self._lock:
+            return self._version
+
     def _emit(self, events: Sequence[DeskEvent]) -> None:
         with self._lock:
+            self._version += len(events)
             listeners = list(self._listeners)
         for event in events:
             for listener in listeners:

@@ -60,3 +60,43 @@ def make_rig() -> Iterator[MakeRig]:
 def rig(make_rig: MakeRig) -> Rig:
     """A desk with the simulated ``blocked`` card on its reader."""
     return make_rig("blocked")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """ONE headless Chromium for every browser test."""
+    from tests.counter.browser import ARTIFACTS, new_browser
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    driver = new_browser()
+    try:
+        yield driver
+    finally:
+        driver.quit()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def pcsc_readers() -> tuple[str, ...]:
+    """pcscd runs and lists both vpcd readers (else skip, or fail when required)."""
+    from tests.counter.browser import VPCD_READERS, unavailable
+
+    try:
+        import smartcard  # noqa: F401 - only checking that pyscard is installed
+    except ImportError:
+        unavailable("pyscard is not installed")
+    from apdu.errors import PcscUnavailableError
+    from apdu.pcsc import list_readers
+
+    try:
+        names = tuple(reader.name for reader in list_readers())
+    except PcscUnavailableError as exc:
+        unavailable(str(exc))
+        raise
+    missing = [name for name in VPCD_READERS.values() if name not in names]
+    if missing:
+        unavailable(f"pcscd does not list the vpcd readers {missing}")
+    for name in names:
+        from apdu.pcsc import wait_for_card_removal
+
+        assert wait_for_card_removal(name, 0.0), f"a card is already in {name}"
+    return names

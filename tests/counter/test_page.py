@@ -125,6 +125,8 @@ def test_events_stream_is_server_sent_events(rig: Rig) -> None:
         assert stream.headers["content-type"].startswith("text/event-stream")
         lines = stream.iter_lines()
         assert next(lines) == "retry: 2000"
+        assert next(lines) == "event: hello"
+        assert json.loads(next(lines)[6:]) == {"version": rig.desk.version}
         rig.source.set_present(False)
         seen = []
         for line in lines:

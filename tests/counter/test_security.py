@@ -95,7 +95,7 @@ def test_every_answer_carries_the_strict_headers(rig: Rig) -> None:
         assert answer.headers["content-security-policy"] == CSP
         assert answer.headers["cache-control"] == "no-store"
         assert answer.headers["x-content-type-options"] == "nosniff"
-        assert answer.headers["referrer-policy"] == "no-referrer"
+        assert answer.headers["referrer-policy"] == "same-origin"
         assert answer.headers["x-frame-options"] == "DENY"
 
 

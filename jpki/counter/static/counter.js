@@ -37,6 +37,7 @@
       return;
     }
     const doc = new DOMParser().parseFromString(html, "text/html");
+    document.body.dataset.version = doc.body.dataset.version;
     const fresh = doc.getElementById("readers");
     if (fresh) {
       readers.replaceChildren(...fresh.childNodes);
@@ -48,20 +49,38 @@
     }
   }
 
+  // Refreshes run one after the other, in the order of the events, so that an older answer
+  // never replaces a newer one.
+  let queue = Promise.resolve();
+  function schedule(refresh) {
+    queue = queue.then(refresh).catch(function () {});
+  }
+
   const events = new EventSource("/api/events");
   for (const kind of ["card_in", "card_out", "report_ready", "report_cleared", "read_failed"]) {
     events.addEventListener(kind, function (event) {
       const data = JSON.parse(event.data);
       if (kind === "card_in" || kind === "card_out") {
-        refreshAll();
+        schedule(refreshAll);
       } else {
-        refreshPanel(data.reader);
+        schedule(function () {
+          return refreshPanel(data.reader);
+        });
       }
     });
   }
-  events.addEventListener("readers", refreshAll);
-  events.addEventListener("open", function () {
-    document.body.dataset.live = "1";
-    refreshAll();
+  events.addEventListener("readers", function () {
+    schedule(refreshAll);
+  });
+  // The stream opens with the desk's event count: a page made before an event it missed
+  // (between the page load and the stream) is refreshed, a current one is left as it is.
+  events.addEventListener("hello", function (event) {
+    const data = JSON.parse(event.data);
+    if (String(data.version) !== document.body.dataset.version) {
+      schedule(refreshAll);
+    }
+    schedule(function () {
+      document.body.dataset.live = "1";
+    });
   });
 })();
