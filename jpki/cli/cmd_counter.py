@@ -142,9 +142,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     app = create_app(desk, Watcher(source, desk), settings)
     ctx.message(_say(ctx, "serving", url=binding.url))
     if args.open:
-        import webbrowser
-
-        webbrowser.open(binding.url)
+        _open_browser(binding.url, ctx)
     from jpki.counter.server import serve
 
     try:
@@ -152,6 +150,20 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     finally:
         binding.close()
     return int(ExitCode.OK)
+
+
+def _open_browser(url: str, ctx: CliContext) -> None:
+    """Open *url* in the desktop's browser; without a desktop, say so (a text-mode browser
+    would take over this terminal)."""
+    import os
+
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        ctx.message(_say(ctx, "no_display", url=url))
+        return
+    import webbrowser
+
+    if not webbrowser.open(url):
+        ctx.message(_say(ctx, "no_display", url=url))
 
 
 def _source(args: argparse.Namespace) -> tuple[ReaderSource, SimulatedSource | None]:
