@@ -85,10 +85,16 @@ def _say(ctx: CliContext, key: str, **params: object) -> str:
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     """Serve the desk until interrupted."""
     if not 0 <= args.port <= 65535:
-        raise CliError(_say(ctx, "bad_port", port=args.port), ExitCode.USAGE)
+        raise CliError(_say(ctx, "bad_port", option="--port", port=args.port), ExitCode.USAGE)
     if not 0 < args.idle_minutes <= _MAX_IDLE_MINUTES:
         raise CliError(
-            _say(ctx, "bad_idle", minutes=args.idle_minutes, limit=_MAX_IDLE_MINUTES),
+            _say(
+                ctx,
+                "bad_idle",
+                option="--idle-minutes",
+                minutes=args.idle_minutes,
+                limit=_MAX_IDLE_MINUTES,
+            ),
             ExitCode.USAGE,
         )
     fixed_day = parse_date(args.today, "--today", ctx)
@@ -97,7 +103,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError as exc:
-        raise CliError(_say(ctx, "no_extra", module=exc.name), ExitCode.FAILURE) from exc
+        install = "pip install 'jpki-toolkit[counter]'"
+        message = _say(ctx, "no_extra", extra="counter", module=exc.name, command=install)
+        raise CliError(message, ExitCode.FAILURE) from exc
     from jpki.counter.app import DeskSettings, create_app
     from jpki.counter.desk import Desk
     from jpki.counter.security import new_token
@@ -107,7 +115,10 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from jpki.jst import today_jst
 
     if args.bind is not None and not is_loopback(args.bind) and not args.allow_remote:
-        raise CliError(_say(ctx, "remote_refused", address=args.bind), ExitCode.USAGE)
+        refused = _say(
+            ctx, "remote_refused", option="--bind", address=args.bind, flag="--allow-remote"
+        )
+        raise CliError(refused, ExitCode.USAGE)
     try:
         municipality = (
             default_municipality()
@@ -135,12 +146,12 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     settings = DeskSettings(
         hosts=binding.hosts,
         token=new_token(),
-        default_lang=ctx.lang,
+        default_lang=args.lang or "ja",  # the counter's language unless told otherwise
         sim=sim,
         sim_profile=(args.profile or "adult") if sim is not None else None,
     )
     app = create_app(desk, Watcher(source, desk), settings)
-    ctx.message(_say(ctx, "serving", url=binding.url))
+    ctx.message(_say(ctx, "serving", url=binding.url, stop_key="Ctrl-C"))
     if args.open:
         _open_browser(binding.url, ctx)
     from jpki.counter.server import serve
