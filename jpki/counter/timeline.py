@@ -114,6 +114,11 @@ def timeline_bars(report: Mapping[str, Any], inputs: CounterInputs) -> tuple[Bar
     return (card_bar, auth_bar, sign_bar)
 
 
+def _text_width(text: str) -> float:
+    """About how wide *text* is drawn at the dates' size (full-width characters twice)."""
+    return sum(13.0 if ord(char) > 0x2000 else 7.0 for char in text)
+
+
 def _span(bars: tuple[Bar, ...], today: date) -> tuple[date, date]:
     days = [today]
     for bar in bars:
@@ -174,7 +179,7 @@ def timeline_svg(report: Mapping[str, Any], inputs: CounterInputs, lang: str) ->
             ends = text("ends_at_most" if bar.at_most else "ends", day=bar.end)
             if bar.renewal_from is not None and not bar.at_most:
                 ends = f"{ends} · {text('renewal_from', day=bar.renewal_from)}"
-            anchor = "end" if right > _WIDTH - 200 else "start"
+            anchor = "end" if right + _text_width(ends) > _WIDTH else "start"
             label_x = right if anchor == "end" else right + 4
             parts.append(
                 f'<text class="tl-date" x="{label_x}" y="{top + 36}" text-anchor="{anchor}">'
