@@ -64,11 +64,32 @@ def test_an_explicit_address_is_the_only_host_accepted() -> None:
         binding.close()
 
 
-def test_a_non_loopback_address_needs_the_explicit_flag(jpki: Callable[..., object]) -> None:
-    run = jpki("counter", "--sim", "--bind", ANYWHERE, "--port", "0", "--lang", "en")
-    assert run.code == 2  # type: ignore[attr-defined]
-    assert "--allow-remote" in run.err  # type: ignore[attr-defined]
-    assert "not a loopback address" in run.err  # type: ignore[attr-defined]
+def test_a_non_loopback_address_needs_the_explicit_flag() -> None:
+    # A subprocess: should the rule be missing, the server would start (and be stopped here).
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "jpki",
+                "counter",
+                "--sim",
+                "--bind",
+                ANYWHERE,
+                "--port",
+                "0",
+                "--lang",
+                "en",
+            ],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError(f"it served on {ANYWHERE} without --allow-remote") from exc
+    assert done.returncode == 2
+    assert "--allow-remote" in done.stderr and "not a loopback address" in done.stderr
 
 
 def test_with_the_flag_it_warns_before_serving() -> None:
@@ -91,16 +112,21 @@ def test_with_the_flag_it_warns_before_serving() -> None:
         text=True,
         env=_env(),
     )
+    lines = []
     try:
         assert process.stderr is not None
-        warning = process.stderr.readline()
-        serving = process.stderr.readline()
+        for line in process.stderr:  # up to the address line, which comes last before serving
+            lines.append(line)
+            if "counter desk is at" in line:
+                break
     finally:
         process.terminate()
         process.wait(timeout=20)
-    assert warning.startswith("Warning: the counter desk listens on 0.0.0.0")
+    assert len(lines) == 2, lines
+    warning, serving = lines
+    assert warning.startswith(f"Warning: the counter desk listens on {ANYWHERE}")
     assert "other computers on the network can reach it" in warning
-    assert serving.startswith("The counter desk is at http://0.0.0.0:")
+    assert serving.startswith(f"The counter desk is at http://{ANYWHERE}:")
 
 
 @pytest.mark.parametrize(
