@@ -97,6 +97,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             ),
             ExitCode.USAGE,
         )
+    if args.trace:
+        # An APDU trace holds what the card says: certificates, counters, the card's serial.
+        raise CliError(_say(ctx, "no_trace", option="--trace"), ExitCode.USAGE)
     fixed_day = parse_date(args.today, "--today", ctx)
     try:
         import jinja2  # noqa: F401 - checking the extra is installed
@@ -111,7 +114,12 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from jpki.counter.security import new_token
     from jpki.counter.server import BindError, explicit_binding, is_loopback, loopback_binding
     from jpki.counter.watch import Watcher
-    from jpki.diagnosis import MunicipalityError, default_municipality, load_municipality
+    from jpki.diagnosis import (
+        MunicipalityError,
+        default_municipality,
+        load_municipality,
+        read_facts,
+    )
     from jpki.jst import today_jst
 
     if args.bind is not None and not is_loopback(args.bind) and not args.allow_remote:
@@ -150,7 +158,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         sim=sim,
         sim_profile=(args.profile or "adult") if sim is not None else None,
     )
-    app = create_app(desk, Watcher(source, desk), settings)
+    extended = bool(args.extended)
+    watcher = Watcher(source, desk, read=lambda card: read_facts(card, extended=extended))
+    app = create_app(desk, watcher, settings)
     ctx.message(_say(ctx, "serving", url=binding.url, stop_key="Ctrl-C"))
     if args.open:
         _open_browser(binding.url, ctx)
@@ -178,11 +188,12 @@ def _open_browser(url: str, ctx: CliContext) -> None:
 
 
 def _source(args: argparse.Namespace) -> tuple[ReaderSource, SimulatedSource | None]:
-    """The readers: one simulated reader with ``--sim`` (or ``--card``), else PC/SC."""
+    """The readers: one simulated reader with ``--sim`` (or ``--card``), else the PC/SC
+    readers (those ``--reader`` names, opened shared with ``--shared``)."""
     from jpki.counter.sources import PcscSource, SimulatedSource
 
     if not args.sim:
-        return PcscSource(), None
+        return PcscSource(args.reader, exclusive=not args.shared), None
     from sim import open_simulated_card
 
     def opener() -> Connection:

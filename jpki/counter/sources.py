@@ -40,12 +40,25 @@ class ReaderSource(Protocol):
 
 
 class PcscSource:
-    """Every PC/SC reader, watched through pcscd's change notifications."""
+    """The PC/SC readers, watched through pcscd's change notifications.
 
-    def __init__(self) -> None:
+    :param wanted: only the readers whose name contains this (as ``--reader`` matches); None
+        for every reader.
+    :param exclusive: open cards exclusively (no other program can send commands meanwhile).
+    """
+
+    def __init__(self, wanted: str | None = None, *, exclusive: bool = True) -> None:
         from apdu.pcsc import ReaderWatcher
 
         self._watcher = ReaderWatcher()
+        self._wanted = wanted
+        self._exclusive = exclusive
+
+    def _kept(self, readers: tuple[ReaderSnapshot, ...]) -> tuple[ReaderSnapshot, ...]:
+        from apdu.pcsc import match_readers
+
+        names = set(match_readers([r.info.name for r in readers], self._wanted))
+        return tuple(reader for reader in readers if reader.info.name in names)
 
     def start(self) -> tuple[ReaderSnapshot, ...]:
         """Open the PC/SC context; the readers now.
@@ -53,11 +66,12 @@ class PcscSource:
         :raises PcscUnavailableError: pcscd is not running or pyscard is missing.
         """
         self._watcher.__enter__()
-        return self._watcher.snapshot()
+        return self._kept(self._watcher.snapshot())
 
     def wait(self, timeout: float) -> tuple[ReaderSnapshot, ...] | None:
         """Block in pcscd until something changes, up to *timeout* seconds."""
-        return self._watcher.wait(timeout)
+        readers = self._watcher.wait(timeout)
+        return None if readers is None else self._kept(readers)
 
     def cancel(self) -> None:
         """End a wait in progress."""
@@ -72,7 +86,10 @@ class PcscSource:
         """The card in *reader* (its full name), in one transaction; powered down at the end."""
         from apdu.pcsc import open_reader
 
-        with open_reader(reader) as connection, connection.transaction():
+        with (
+            open_reader(reader, exclusive=self._exclusive) as connection,
+            connection.transaction(),
+        ):
             yield connection
 
 

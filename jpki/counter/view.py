@@ -128,9 +128,12 @@ def report_view(diagnosis: Diagnosis, inputs: CounterInputs, lang: str) -> Repor
     for finding in report["findings"]:
         severity = str(finding["severity"])
         counts[severity] = counts.get(severity, 0) + 1
+    card = report.get("card") or {}
+    # A card without the JPKI application has no dates to draw.
+    drawable = card.get("chip") != "not_a_my_number_card"
     return ReportView(
         report=report,
         counts=counts,
-        timeline=timeline_svg(report, inputs, lang),
+        timeline=timeline_svg(report, inputs, lang) if drawable else "",
         face=tuple(render(note, lang) for note in face_checks(report, inputs)),
     )

@@ -137,6 +137,7 @@ def test_with_the_flag_it_warns_before_serving() -> None:
         (["--today", "2026-02-30"], "--today: '2026-02-30' is not a valid date"),
         (["--municipality", "/nonexistent/town.json"], "the municipality file cannot be used"),
         (["--profile", "no-such-profile"], "no-such-profile"),
+        (["--trace"], "--trace is not available here: an APDU trace holds what the card says"),
     ],
 )
 def test_bad_options_are_one_line_usage_errors(

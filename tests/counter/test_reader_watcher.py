@@ -63,3 +63,18 @@ def test_a_closed_watcher_refuses_to_wait(pcsc_readers: tuple[str, ...]) -> None
         pass
     with pytest.raises(PcscUnavailableError):
         watcher.wait(0)
+
+
+def test_the_desk_source_watches_only_the_readers_named(pcsc_readers: tuple[str, ...]) -> None:
+    from jpki.counter.sources import PcscSource
+
+    source = PcscSource("pcd 00 01")
+    try:
+        assert [r.info.name for r in source.start()] == ["Virtual PCD 00 01"]
+    finally:
+        source.close()
+    every = PcscSource()
+    try:
+        assert {r.info.name for r in every.start()} == set(pcsc_readers)
+    finally:
+        every.close()

@@ -83,3 +83,24 @@ def test_odd_report_values_draw_no_markup_of_their_own() -> None:
     assert "<script" not in svg and "<b>" not in svg and "<u>" not in svg
     texts = [element.text or "" for element in root.iter(f"{SVG}text")]
     assert "expiry not readable" in texts
+
+
+def test_no_timeline_for_a_card_that_is_not_a_my_number_card() -> None:
+    from jpki.counter.view import report_view
+    from jpki.diagnosis import CardFacts, ChipKind
+
+    diagnosis = diagnose(
+        CardFacts(ChipKind.NOT_A_MY_NUMBER_CARD), TODAY, municipality=default_municipality()
+    )
+    view = report_view(diagnosis, CounterInputs(), "ja")
+    assert view.timeline == "" and view.severity == "action_needed"
+    assert report_view(
+        diagnose(_facts_of("adult"), TODAY, municipality=default_municipality()),
+        CounterInputs(),
+        "ja",
+    ).timeline.startswith("<svg")
+
+
+def _facts_of(profile: str) -> object:
+    with open_simulated_card(profile=profile) as card:
+        return read_facts(card)
