@@ -8,16 +8,47 @@ counter query only in case 1, and ``6700`` to the same query with a trailing ``L
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from enum import IntEnum, unique
 
 from .errors import MalformedApduError
 
-__all__ = ["MAX_LE_EXTENDED", "MAX_LE_SHORT", "CommandApdu", "DecodedCommand", "decode_command"]
+__all__ = [
+    "MAX_LE_EXTENDED",
+    "MAX_LE_SHORT",
+    "REFERENCE_DATA_INS",
+    "CommandApdu",
+    "DecodedCommand",
+    "ReferenceDataIns",
+    "decode_command",
+]
 
 MAX_LE_SHORT = 256
 MAX_LE_EXTENDED = 65536
 _MAX_LC_SHORT = 255
-#: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER: their data is a PIN (see apdu.trace).
-_SECRET_INS = frozenset({0x20, 0x24, 0x2C})
+
+
+@unique
+class ReferenceDataIns(IntEnum):
+    """The ISO 7816-4 instructions whose command data is reference data (a PIN, a password).
+
+    Their data is never traced, logged, echoed or taken from a command line, and a command
+    carrying it is never sent twice. This is the one definition the trace, the protocol, the
+    command line and the simulated card share.
+    """
+
+    VERIFY = 0x20
+    VERIFY_BER = 0x21
+    CHANGE_REFERENCE_DATA = 0x24
+    CHANGE_REFERENCE_DATA_BER = 0x25
+    DISABLE_VERIFICATION_REQUIREMENT = 0x26
+    ENABLE_VERIFICATION_REQUIREMENT = 0x28
+    RESET_RETRY_COUNTER = 0x2C
+    RESET_RETRY_COUNTER_BER = 0x2D
+
+
+REFERENCE_DATA_INS: frozenset[int] = frozenset(int(ins) for ins in ReferenceDataIns)
+"""The bytes of :class:`ReferenceDataIns`, for a fast membership test on a raw INS."""
+
 _MAX_LC_EXTENDED = 65535
 
 
@@ -118,7 +149,7 @@ class CommandApdu:
 
     def __repr__(self) -> str:
         # The data of PIN-carrying commands never appears in a repr (logs, test failures).
-        if self.ins in _SECRET_INS and self.data:
+        if self.ins in REFERENCE_DATA_INS and self.data:
             data = f"<{len(self.data)} bytes redacted>"
         else:
             data = repr(self.data)

@@ -13,12 +13,11 @@ from __future__ import annotations
 import logging
 
 from .ber import BerError, parse_header
-from .command import MAX_LE_EXTENDED, MAX_LE_SHORT, CommandApdu
+from .command import MAX_LE_EXTENDED, MAX_LE_SHORT, REFERENCE_DATA_INS, CommandApdu
 from .connection import Connection
 from .errors import ApduError, ProtocolError
 from .response import ResponseApdu
 from .status import SW
-from .trace import SECRET_INS
 
 __all__ = ["ApduProtocol"]
 
@@ -79,15 +78,15 @@ class ApduProtocol:
 
         ``6Cxx`` is answered by sending the command again with the right ``Le``, and a
         ``6700`` to an extended command by sending it short, except for commands that carry
-        a PIN (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER with data): those are
-        never sent twice.
+        reference data (:class:`~apdu.command.ReferenceDataIns` with data): those are never
+        sent twice.
         """
         if command.needs_extended and not self._extended:
             if len(command.data) > 255:
                 raise ProtocolError("command data over 255 bytes needs extended APDUs")
             command = command.with_le(MAX_LE_SHORT)
         response = self._exchange(command)
-        if command.ins in SECRET_INS and command.data:
+        if command.ins in REFERENCE_DATA_INS and command.data:
             # A command carrying a PIN is sent exactly once: a re-send after 6Cxx or 6700
             # would submit the PIN again and could spend a second try.
             return self._follow_get_response(response)

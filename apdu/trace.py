@@ -1,21 +1,26 @@
 """The APDU trace: every command and response through :mod:`logging`, PINs never shown.
 
 Records go to the ``apdu.trace`` logger at the :data:`TRAFFIC` level (below ``DEBUG``). The
-data of VERIFY, CHANGE REFERENCE DATA and RESET RETRY COUNTER is always replaced by
-``<N bytes redacted>``: there is no switch that shows it.
+data of every command that carries reference data (:class:`~apdu.command.ReferenceDataIns`:
+VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER, ENABLE/DISABLE VERIFICATION REQUIREMENT,
+in both their plain and BER forms) is always replaced by ``<N bytes redacted>``: there is no
+switch that shows it.
 """
 
 from __future__ import annotations
 
 import logging
 
+from .command import REFERENCE_DATA_INS
+
 __all__ = ["SECRET_INS", "TRAFFIC", "format_command", "format_response", "trace_logger"]
 
 TRAFFIC = 5
 logging.addLevelName(TRAFFIC, "TRAFFIC")
 
-#: Instructions whose command data carries a PIN or password.
-SECRET_INS = frozenset({0x20, 0x24, 0x2C})
+#: Instructions whose command data carries a PIN or password (the one definition, from
+#: :mod:`apdu.command`).
+SECRET_INS = REFERENCE_DATA_INS
 
 trace_logger = logging.getLogger("apdu.trace")
 
@@ -27,9 +32,9 @@ def _hex(data: bytes) -> str:
 def format_command(raw: bytes) -> str:
     """Hex of a command for the trace, with the data of PIN-carrying commands redacted.
 
-    Anything after the 4-byte header of VERIFY / CHANGE REFERENCE DATA / RESET RETRY COUNTER
-    is redacted except a length byte that can be told apart from the data, so even a
-    malformed command cannot leak a PIN.
+    Anything after the 4-byte header of a command carrying reference data is redacted
+    except a length byte that can be told apart from the data, so even a malformed command
+    cannot leak a PIN.
     """
     if len(raw) <= 4 or raw[1] not in SECRET_INS:
         return _hex(raw)

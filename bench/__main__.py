@@ -21,6 +21,7 @@ from typing import TypeVar
 from .apdus import REAL_AUTH_CERT, measure_all
 from .latency import PcscUnavailable, measure_in_process, measure_pcsc
 from .memory import measure_memory
+from .pdf import measure_pdf, pdf_json, render_pdf
 from .report import BenchResult, RunInfo, evaluate_targets, render_table, to_json
 from .startup import bytecode_condition, import_profile, measure_startup
 from .throughput import measure_throughput
@@ -172,9 +173,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     settings = QUICK if args.quick else FULL
     result = run(settings, pcsc=args.pcsc, real_cert=args.real_cert)
+    pdf = _part(result.errors, "pdf signature", lambda: measure_pdf(3 if args.quick else 10))
     sys.stdout.write(render_table(result))
+    if pdf is not None:
+        sys.stdout.write(render_pdf(pdf))
     if args.json is not None:
-        args.json.write_text(json.dumps(to_json(result), indent=2, ensure_ascii=False) + "\n")
+        figures = to_json(result)
+        if pdf is not None:
+            figures["pdf_signature"] = pdf_json(pdf)
+        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
         _progress(f"figures written to {args.json}")
     if result.errors:
         return 1

@@ -25,15 +25,15 @@ from apdu.command import MAX_LE_EXTENDED, MAX_LE_SHORT
 from jpki.ids import CertKind, KeyKind, PinKind
 from jpki.session import JpkiSession
 from jpki.status import read_status
-from sim.applets import Applet
-from sim.applets import Application as SimApplication
-from sim.applets import CardInfoFile as SimCardInfoFile
-from sim.applets import JpkiFile as SimJpkiFile
-from sim.applets.files import BinaryFile
-from sim.card import SimulatedCard
 from sim.carddata import CardData
-from sim.connection import SimConnection
-from sim.profiles import DEFAULT_PROFILE, build_card_data
+from sim.chip.applets import Applet
+from sim.chip.applets import Application as SimApplication
+from sim.chip.applets import CardInfoFile as SimCardInfoFile
+from sim.chip.applets import JpkiFile as SimJpkiFile
+from sim.chip.applets.files import BinaryFile
+from sim.chip.card import SimulatedCard
+from sim.chip.connection import SimConnection
+from sim.factory.profiles import DEFAULT_PROFILE, build_card_data
 
 __all__ = [
     "OPERATIONS",
@@ -214,7 +214,7 @@ def _run_read_all_certs(connection: Connection, data: CardData, extended: bool) 
     session = JpkiSession(connection, extended=extended)
     for kind in (CertKind.AUTH, CertKind.AUTH_CA, CertKind.SIGN_CA):
         session.read_certificate(kind)
-    session.verify_pin(PinKind.SIGN, data.sign_password.value)
+    session.verify_pin(PinKind.SIGN, data.sign_password.known_value)
     session.read_certificate(CertKind.SIGN)
 
 
@@ -234,13 +234,13 @@ def _run_diagnose(connection: Connection, data: CardData, extended: bool) -> Non
 
 def _run_sign_auth(connection: Connection, data: CardData, extended: bool) -> None:
     session = JpkiSession(connection, extended=extended)
-    session.verify_pin(PinKind.AUTH, data.auth_pin.value)
+    session.verify_pin(PinKind.AUTH, data.auth_pin.known_value)
     session.sign(KeyKind.AUTH, SIGNED_MESSAGE)
 
 
 def _run_read_card_info(connection: Connection, data: CardData, extended: bool) -> None:
     session = JpkiSession(connection, extended=extended)
-    session.verify_pin(PinKind.CARD_INFO, data.card_info_pin.value)
+    session.verify_pin(PinKind.CARD_INFO, data.card_info_pin.known_value)
     session.read_card_info()
 
 

@@ -1,7 +1,7 @@
 """Latency of one simple APDU: in process, and through pcscd + vpcd.
 
 The command is SELECT of the JPKI application by AID (``00 A4 04 0C 0A D392F0...``): the
-simulated card answers ``9000`` after a dictionary lookup, the echo card (:mod:`sim.echo`)
+simulated card answers ``9000`` after a dictionary lookup, the echo card (:mod:`sim.chip.echo`)
 answers ``9000`` to anything. Sent to both cards through the same path, the difference is
 what the simulator adds.
 
@@ -27,9 +27,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from apdu import Connection, ToolkitError
-from sim.card import SimulatedCard
-from sim.connection import SimConnection
-from sim.echo import EchoCard
+from sim.chip.card import SimulatedCard
+from sim.chip.connection import SimConnection
+from sim.chip.echo import EchoCard
 
 from .apdus import default_card
 from .procs import REPO, python_command, subprocess_env
@@ -76,7 +76,7 @@ def _time_transmits(connection: Connection, command: bytes, count: int) -> list[
 
 @dataclass(frozen=True, slots=True)
 class InProcessLatency:
-    """One SELECT through :class:`~sim.connection.SimConnection`, no PC/SC."""
+    """One SELECT through :class:`~sim.chip.connection.SimConnection`, no PC/SC."""
 
     sim: Summary
     echo: Summary

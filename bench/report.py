@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.profiles import DEFAULT_PROFILE
+from sim.factory.profiles import DEFAULT_PROFILE
 
 from .apdus import REAL_CARD, OperationCost
 from .latency import COMMAND, InProcessLatency, PcscLatency

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from jpki.digest import HashAlgorithm, digest_info
-from sim.card import SimulatedCard
-from sim.connection import SimConnection
+from sim.chip.card import SimulatedCard
+from sim.chip.connection import SimConnection
 
 from .apdus import default_card
 
@@ -81,7 +81,7 @@ def _open_ready_card(verify: bool) -> SimConnection:
     """The default card with the JPKI application selected (and the auth PIN verified)."""
     data = default_card().data
     connection = SimConnection(SimulatedCard(data))
-    pin = data.auth_pin.value.encode("ascii")
+    pin = data.auth_pin.known_value.encode("ascii")
     setup = [_SELECT_JPKI]
     if verify:
         setup.append(bytes((0x00, 0x20, 0x00, _AUTH_PIN_SFI, len(pin))) + pin)

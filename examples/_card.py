@@ -61,7 +61,7 @@ def read_pin(kind: PinKind, args: argparse.Namespace) -> str:
     if from_environment is not None:
         return from_environment
     if not args.reader:
-        from sim.profiles import DEFAULT_PIN, DEFAULT_SIGN_PASSWORD
+        from sim.factory.profiles import DEFAULT_PIN, DEFAULT_SIGN_PASSWORD
 
         default = DEFAULT_SIGN_PASSWORD if kind is PinKind.SIGN else DEFAULT_PIN
         print(

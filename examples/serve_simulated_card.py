@@ -2,7 +2,7 @@
 
 pcscd's vsmartcard ``vpcd`` driver provides two virtual readers, ``Virtual PCD 00 00`` (TCP port
 35963) and ``Virtual PCD 00 01`` (35964); the card side connects to that port.
-:class:`sim.vpcd.VpcdServer` does that for a simulated card, so ``pcsc_scan``, OpenSC's
+:class:`sim.chip.vpcd.VpcdServer` does that for a simulated card, so ``pcsc_scan``, OpenSC's
 ``pkcs15-tool``, your own application or ``jpki --reader`` see an inserted card, with the same
 files, PINs and answers as the in-process simulator. This is what ``jpki sim serve`` does; the
 example shows how to do it from your own code (a test harness, a demo kiosk).
@@ -33,7 +33,7 @@ import time
 
 from apdu import ToolkitError
 from sim import open_simulated_card
-from sim.vpcd import DEFAULT_PORT, VpcdServer, reader_name_for_port, stop_on_signals
+from sim.chip.vpcd import DEFAULT_PORT, VpcdServer, reader_name_for_port, stop_on_signals
 
 _HINT_AFTER = 5.0  # seconds without pcscd before explaining what is missing
 

@@ -157,6 +157,10 @@ def _text(fields: dict[bytes, bytes], tag: CardInfoTag, label: str) -> str:
 def parse_basic_info(data: bytes) -> BasicInfo:
     """The four basic attributes from the content of EF ``0002``.
 
+    Both headers real cards use are read: the production cards' long form ``FF 20 82 HH LL``
+    and the J-LIS test cards' ``FF 20 LL``; the fields are found by tag, not by the ``DF21``
+    offsets (which differ between the two).
+
     :raises CardInfoError: wrong outer tag, broken BER, a missing field, a name or address that
         is not UTF-8, a birth date that is not ``YYYYMMDD``, or an unknown sex code.
     """

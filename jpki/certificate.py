@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import IntEnum, StrEnum, unique
 
 from asn1crypto import core
@@ -31,6 +31,7 @@ __all__ = [
     "split_name",
     "AUTH_POLICY_OID",
     "JST",
+    "NO_EXPIRY",
     "SIGN_POLICY_OID",
     "TEST_SIGN_POLICY_OID",
     "CertificateInfo",
@@ -45,6 +46,9 @@ __all__ = [
 ]
 
 """Japan Standard Time (UTC+9, no daylight saving): the zone of every JPKI calendar date."""
+
+NO_EXPIRY = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+"""notAfter ``99991231235959Z``: RFC 5280 4.1.2.5's "no well-defined expiration date"."""
 
 AUTH_POLICY_OID = "1.2.392.200149.8.5.1.3.30"
 """Certificate policy of the production user-authentication certificate."""
@@ -214,7 +218,9 @@ class CertificateInfo:
     :param issuer: the issuer as an RFC 4514 string.
     :param serial: the serial number in upper-case hex (even number of digits).
     :param not_before: start of validity, in JST.
-    :param not_after: end of validity, in JST (23:59:59 on the expiry day for JPKI).
+    :param not_after: end of validity, in JST (23:59:59 on the expiry day for JPKI); for a
+        certificate with no expiry (:data:`NO_EXPIRY`, RFC 5280's ``99991231235959Z``) it
+        stays in UTC, since that instant has no JST date in range (see :attr:`no_expiry`).
     :param key_usage: the KeyUsage bits set, by their RFC 5280 names.
     :param policies: the certificate policy OIDs, dotted.
     :param is_ca: whether basicConstraints says CA.
@@ -274,8 +280,16 @@ class CertificateInfo:
             raise CertificateError(f"the certificate cannot be decoded: {exc}") from exc
 
     @property
+    def no_expiry(self) -> bool:
+        """Whether notAfter is RFC 5280's "no well-defined expiration date" (year 9999)."""
+        return self.not_after >= NO_EXPIRY
+
+    @property
     def expiry_date(self) -> date:
-        """The last day of validity: the JST calendar date of notAfter."""
+        """The last day of validity: the JST calendar date of notAfter; ``date.max``
+        (9999-12-31) for a certificate with :attr:`no_expiry`, shown as "no expiry"."""
+        if self.no_expiry:
+            return date.max
         return self.not_after.astimezone(JST).date()
 
     @property
@@ -286,7 +300,8 @@ class CertificateInfo:
     def days_left(self, today: date) -> int:
         """Days from ``today`` (a JST date) to the expiry date: 0 on the last day, < 0 after.
 
-        A ``datetime`` (timezone-aware) is first turned into its JST calendar date.
+        A ``datetime`` (timezone-aware) is first turned into its JST calendar date. A
+        certificate with :attr:`no_expiry` counts to 9999-12-31 (millions of days).
         """
         if isinstance(today, datetime):
             today = today.astimezone(JST).date()
@@ -297,8 +312,9 @@ class CertificateInfo:
 
         Keys: ``kind``, ``issuer_class``, ``subject``, ``issuer``, ``serial``, ``not_before``,
         ``not_after``, ``expiry_date``, ``policies``, ``key_usage``, ``is_ca``,
-        ``sha256_fingerprint``; ``holder`` for a certificate that carries one; ``days_left``
-        only when ``today`` is given.
+        ``sha256_fingerprint``; ``no_expiry`` (true) for a certificate without expiry;
+        ``holder`` for a certificate that carries one; ``days_left`` only when ``today`` is
+        given (``null`` for no expiry).
         """
         result: dict[str, object] = {
             "kind": "unknown" if self.kind is None else self.kind.value,
@@ -314,10 +330,12 @@ class CertificateInfo:
             "is_ca": self.is_ca,
             "sha256_fingerprint": self.sha256_fingerprint,
         }
+        if self.no_expiry:
+            result["no_expiry"] = True
         if self.holder is not None:
             result["holder"] = self.holder.to_json()
         if today is not None:
-            result["days_left"] = self.days_left(today)
+            result["days_left"] = None if self.no_expiry else self.days_left(today)
         return result
 
 
@@ -381,6 +399,14 @@ def load_certificate_file(path: str | os.PathLike[str]) -> CertificateInfo:
     return infos[0]
 
 
+def _in_jst(moment: datetime) -> datetime:
+    """*moment* in JST, or in UTC when its JST time is past year 9999 (no expiry)."""
+    try:
+        return moment.astimezone(JST)
+    except OverflowError:
+        return moment
+
+
 def _describe(cert: x509.Certificate) -> CertificateInfo:
     # cryptography decodes lazily: touch the key now so a broken one fails here, not later.
     cert.public_key()
@@ -397,8 +423,8 @@ def _describe(cert: x509.Certificate) -> CertificateInfo:
         subject=cert.subject.rfc4514_string(),
         issuer=cert.issuer.rfc4514_string(),
         serial=_serial_hex(cert.serial_number),
-        not_before=cert.not_valid_before_utc.astimezone(JST),
-        not_after=cert.not_valid_after_utc.astimezone(JST),
+        not_before=_in_jst(cert.not_valid_before_utc),
+        not_after=_in_jst(cert.not_valid_after_utc),
         key_usage=key_usage,
         policies=policies,
         is_ca=is_ca,

@@ -21,7 +21,7 @@ from cryptography import x509
 
 from .certificate import JST, CertificateInfo
 from .chain import ChainResult, TrustAnchor, verify_chain
-from .digest import HashAlgorithm, digest_info, verify_pkcs1_signature
+from .digest import HashAlgorithm, MessageFile, digest_info, verify_pkcs1_signature
 from .errors import CmsError, SignatureInvalidError
 
 __all__ = [
@@ -86,7 +86,7 @@ class CmsVerification:
 
 def sign_cms_detached(
     certificate: CertificateInfo | x509.Certificate | bytes,
-    message: bytes,
+    message: bytes | MessageFile,
     sign_digest_info: SignDigestInfo,
     *,
     algorithm: HashAlgorithm = HashAlgorithm.SHA256,
@@ -115,7 +115,7 @@ def sign_cms_detached(
             cms.CMSAttribute({"type": "content_type", "values": ["data"]}),
             cms.CMSAttribute({"type": "signing_time", "values": [_cms_time(when)]}),
             cms.CMSAttribute(
-                {"type": "message_digest", "values": [algorithm.hash(bytes(message))]}
+                {"type": "message_digest", "values": [algorithm.hash(_message(message))]}
             ),
         ]
     )
@@ -197,7 +197,7 @@ class _SignerView:
 
 def verify_cms_detached(
     cms_data: bytes,
-    message: bytes,
+    message: bytes | MessageFile,
     trust: Iterable[TrustAnchor | CertificateInfo] | None = None,
     *,
     at: datetime | None = None,
@@ -220,7 +220,7 @@ def verify_cms_detached(
         data = cms_from_pem(data)
     view = _read_signer(data)
     signer = _certificate_info(view.certificate_der)
-    digest = view.algorithm.hash(bytes(message))
+    digest = view.algorithm.hash(_message(message))
     if view.has_signed_attrs:
         if not view.content_type_ok:
             raise CmsError("the contentType attribute does not match the encapsulated type data")
@@ -231,7 +231,7 @@ def verify_cms_detached(
             )
         verify_pkcs1_signature(signer, view.signed_content, view.signature, view.algorithm)
     else:
-        verify_pkcs1_signature(signer, bytes(message), view.signature, view.algorithm)
+        verify_pkcs1_signature(signer, digest, view.signature, view.algorithm, prehashed=True)
     chain = None
     if trust is not None:
         instant = at if at is not None else view.signing_time
@@ -245,6 +245,11 @@ def verify_cms_detached(
         signing_time=view.signing_time,
         chain=chain,
     )
+
+
+def _message(message: bytes | MessageFile) -> bytes | MessageFile:
+    """*message* as :meth:`HashAlgorithm.hash` takes it (a bytearray copied to bytes)."""
+    return message if isinstance(message, MessageFile) else bytes(message)
 
 
 def _certificate_info(certificate: CertificateInfo | x509.Certificate | bytes) -> CertificateInfo:

@@ -7,7 +7,10 @@ padding and the RSA private key; hashing happens here, on the host.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from enum import StrEnum, unique
+from typing import BinaryIO
 
 from asn1crypto import algos, core
 from cryptography import x509
@@ -15,11 +18,15 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 
+from apdu.errors import InputError
+
 from .certificate import CertificateInfo
 from .errors import SignatureInvalidError
 
 __all__ = [
+    "DATA_FILE_LIMIT",
     "HashAlgorithm",
+    "MessageFile",
     "digest_info",
     "parse_digest_info",
     "verify_pkcs1_signature",
@@ -49,8 +56,10 @@ class HashAlgorithm(StrEnum):
         """A fresh ``cryptography`` hash object for this algorithm."""
         return _HASH_FACTORIES[self]()
 
-    def hash(self, message: bytes) -> bytes:
-        """The digest of ``message``."""
+    def hash(self, message: bytes | MessageFile) -> bytes:
+        """The digest of ``message`` (bytes, or a :class:`MessageFile` hashed as a stream)."""
+        if isinstance(message, MessageFile):
+            return message.digest(self)
         return hashlib.new(self.value, message).digest()
 
     @classmethod
@@ -85,9 +94,84 @@ _HASH_FACTORIES: dict[HashAlgorithm, type[hashes.HashAlgorithm]] = {
 }
 
 
-def _resolve_digest(algorithm: HashAlgorithm, message: bytes | None, digest: bytes | None) -> bytes:
+DATA_FILE_LIMIT = 16 << 30
+"""The largest data file ``sign`` and ``verify`` hash (16 GiB; read as a stream)."""
+
+_CHUNK = 1 << 20
+
+
+class MessageFile:
+    """A message kept in a file, hashed as a stream in 1 MiB pieces: never read whole.
+
+    Each algorithm's digest is computed once and remembered, so everything that signs or
+    checks this message sees the same bytes even if the file changes meanwhile.
+
+    :param path: the file.
+    :param limit: the most bytes hashed; a longer file (or an endless one, such as
+        ``/dev/zero``) is refused.
+    :raises InputError: the file cannot be opened, or is a directory.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, limit: int = DATA_FILE_LIMIT) -> None:
+        self._path = os.fspath(path)
+        self._limit = limit
+        self._digests: dict[HashAlgorithm, bytes] = {}
+        with self._open():
+            pass
+
+    def __repr__(self) -> str:
+        return f"MessageFile({self._path!r})"
+
+    @property
+    def path(self) -> str:
+        """The file."""
+        return self._path
+
+    def _open(self) -> BinaryIO:
+        try:
+            handle = open(self._path, "rb")  # noqa: SIM115 - returned to a with block
+        except OSError as exc:
+            raise InputError(f"cannot read {self._path}: {exc.strerror or exc}") from exc
+        if stat.S_ISDIR(os.fstat(handle.fileno()).st_mode):
+            handle.close()
+            raise InputError(f"cannot read {self._path}: it is a directory")
+        return handle
+
+    def digest(self, algorithm: HashAlgorithm) -> bytes:
+        """The digest of the file's content with *algorithm*.
+
+        :raises InputError: the file cannot be read, or is larger than the limit.
+        """
+        algorithm = HashAlgorithm(algorithm)
+        known = self._digests.get(algorithm)
+        if known is not None:
+            return known
+        hasher = hashlib.new(algorithm.value)
+        total = 0
+        with self._open() as handle:
+            while True:
+                try:
+                    chunk = handle.read(_CHUNK)
+                except OSError as exc:
+                    raise InputError(f"cannot read {self._path}: {exc.strerror or exc}") from exc
+                if not chunk:
+                    break
+                total += len(chunk)
+                if total > self._limit:
+                    raise InputError(
+                        f"{self._path} is larger than {self._limit} bytes, the most that is "
+                        "signed or verified"
+                    )
+                hasher.update(chunk)
+        self._digests[algorithm] = hasher.digest()
+        return self._digests[algorithm]
+
+
+def _resolve_digest(
+    algorithm: HashAlgorithm, message: bytes | MessageFile | None, digest: bytes | None
+) -> bytes:
     if message is not None and digest is None:
-        return algorithm.hash(bytes(message))
+        return algorithm.hash(message if isinstance(message, MessageFile) else bytes(message))
     if digest is not None and message is None:
         if len(digest) != algorithm.digest_size:
             raise ValueError(
@@ -98,7 +182,9 @@ def _resolve_digest(algorithm: HashAlgorithm, message: bytes | None, digest: byt
 
 
 def digest_info(
-    algorithm: HashAlgorithm, message: bytes | None = None, digest: bytes | None = None
+    algorithm: HashAlgorithm,
+    message: bytes | MessageFile | None = None,
+    digest: bytes | None = None,
 ) -> bytes:
     """The DER ``DigestInfo`` (RFC 8017 §9.2) of ``message``, or of a ready ``digest``.
 

@@ -249,6 +249,11 @@ class JpkiSession:
             raise PinOutcomeUnknownError(
                 kind, f"the link failed during the command: {unknown}"
             ) from exc
+        except KeyboardInterrupt as exc:
+            # The card may have spent the try already: "interrupted" would hide that.
+            raise PinOutcomeUnknownError(
+                kind, f"interrupted during the command: {unknown}"
+            ) from exc
         if response.ok:
             return
         if response.sw1 == 0x63 and response.sw2 & 0xF0 == 0xC0:

@@ -1,18 +1,22 @@
-"""Everything the card tells without a PIN, in one result: token, certificates, counters."""
+"""Everything the card tells without a PIN, in one result: token, certificates, counters.
+
+The card is read by the one facts reader (:func:`jpki.diagnosis.read_session_facts`);
+this module only shapes what ``jpki status`` shows from it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-from apdu import ApduError
+from typing import TYPE_CHECKING, Any
 
 from .certificate import CertificateInfo
-from .errors import CertificateError, PinRequiredError
-from .ids import CertKind, PinKind
+from .ids import PinKind
 from .models import Availability, PinStatus, TokenInfo
 from .session import JpkiSession
+
+if TYPE_CHECKING:
+    from .diagnosis.facts import PinFact, Problem
 
 __all__ = ["CardStatus", "read_status"]
 
@@ -23,7 +27,8 @@ class CardStatus:
 
     :param token: the token EF.
     :param availability: which certificates the card holds.
-    :param pins: the four retry counters, in :class:`PinKind` order.
+    :param pins: the four retry counters, in :class:`PinKind` order (a counter that cannot be
+        queried says why).
     :param auth_certificate: the user-authentication certificate, or None when it could not
         be read (see :attr:`auth_certificate_problem`).
     :param auth_certificate_problem: why the certificate is missing: ``absent``,
@@ -32,13 +37,13 @@ class CardStatus:
 
     token: TokenInfo
     availability: Availability
-    pins: tuple[PinStatus, ...]
+    pins: tuple[PinFact, ...]
     auth_certificate: CertificateInfo | None
-    auth_certificate_problem: str | None
+    auth_certificate_problem: Problem | None
 
-    def pin(self, kind: PinKind) -> PinStatus:
-        """The counter of one PIN."""
-        return next(status for status in self.pins if status.kind is kind)
+    def pin(self, kind: PinKind) -> PinStatus | None:
+        """The counter of one PIN, or None when it cannot be queried."""
+        return next((fact.status for fact in self.pins if fact.kind is kind), None)
 
     def to_json(self, today: date | None = None) -> dict[str, Any]:
         """Plain data: ``token``, ``availability``, ``pins`` (by ``auth``, ``sign``,
@@ -48,36 +53,29 @@ class CardStatus:
         return {
             "token": self.token.to_json(),
             "availability": self.availability.to_json(),
-            "pins": {status.kind.json_key: status.to_json() for status in self.pins},
+            "pins": {fact.kind.json_key: fact.to_json() for fact in self.pins},
             "auth_certificate": None if cert is None else cert.to_json(today),
-            "auth_certificate_problem": self.auth_certificate_problem,
+            "auth_certificate_problem": (
+                None
+                if self.auth_certificate_problem is None
+                else self.auth_certificate_problem.value
+            ),
         }
 
 
-def read_auth_certificate(
-    session: JpkiSession, availability: Availability
-) -> tuple[CertificateInfo | None, str | None]:
-    """The auth certificate if the card lets it be read without a PIN, else why not."""
-    if not availability.auth_certificate:
-        return None, "absent"
-    try:
-        return session.read_certificate(CertKind.AUTH).info, None
-    except PinRequiredError:
-        return None, "pin_required"
-    except (CertificateError, ApduError):
-        return None, "unreadable"
-
-
 def read_status(session: JpkiSession) -> CardStatus:
-    """Read the status with the fewest APDUs (JPKI files first, then the other PINs)."""
-    token = session.token()
-    availability = session.availability()
-    certificate, problem = read_auth_certificate(session, availability)
-    pins = session.all_pin_status()
+    """Read the status with the fewest APDUs: the facts reader, with the token, without the
+    card record."""
+    from .diagnosis.collect import read_session_facts
+
+    facts = read_session_facts(session, with_token=True, with_card_record=False)
+    token, availability = facts.token, facts.availability
+    if token is None or availability is None:  # pragma: no cover - always read with_token
+        raise AssertionError("the facts reader reads the token and availability")
     return CardStatus(
         token=token,
         availability=availability,
-        pins=tuple(pins[kind] for kind in PinKind),
-        auth_certificate=certificate,
-        auth_certificate_problem=problem,
+        pins=facts.pins,
+        auth_certificate=facts.auth_certificate,
+        auth_certificate_problem=facts.auth_certificate_problem,
     )

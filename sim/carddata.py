@@ -2,33 +2,38 @@
 
 A :class:`CardData` names everything that differs between two cards: the token name, the
 certificates (DER), the private keys (an index into the published test-key pool of
-:mod:`sim.testkeys`, or a PEM text), the holder's data for the card-info application, the
+:mod:`sim.factory.testkeys`, or a PEM text), the holder's data for the card-info application, the
 PINs with their try counters, the ATR and a few behaviour options. :meth:`CardData.to_dict`
 and :meth:`CardData.from_dict` turn it into JSON-friendly values and back; the simulated card
 hands back an updated copy (changed PINs, spent tries) with
-:attr:`sim.card.SimulatedCard.card_data`.
+:attr:`sim.chip.card.SimulatedCard.card_data`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from enum import StrEnum, unique
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from sim.chip.echo import NEW_JPKI_ATR, OLD_JPKI_ATR
+from sim.factory import testkeys
 
-from sim import testkeys
-from sim.echo import NEW_JPKI_ATR, OLD_JPKI_ATR
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 __all__ = [
     "AtrKind",
     "CardData",
     "CardHolder",
+    "PIN_FIELDS",
     "KeySource",
+    "PinHash",
     "PinSetting",
     "SexCode",
     "TokenName",
@@ -36,9 +41,19 @@ __all__ = [
 ]
 
 KeySource = int | str
-"""A private key: an index into :func:`sim.testkeys.pool_key`, or an RSA key as PEM text."""
+"""A private key: an index into :func:`sim.factory.testkeys.pool_key`, or an RSA key as PEM text."""
 
 _DIGITS = frozenset(string.digits)
+
+SCRYPT_N = 2**14
+"""scrypt's cost for new PIN hashes (about 50 ms per hash on a small machine)."""
+SCRYPT_R = 8
+"""scrypt's block size for new PIN hashes."""
+SCRYPT_P = 1
+"""scrypt's parallelism for new PIN hashes."""
+_SALT_BYTES = 16
+_DIGEST_BYTES = 32
+_SCRYPT_MAXMEM = 2**27  # 128 MiB: room for the largest parameters a file may name
 _TOKEN_NAME_BYTES = 32
 
 
@@ -77,29 +92,137 @@ class SexCode(StrEnum):
     NOT_APPLICABLE = "9"
 
 
-@dataclass(frozen=True, slots=True)
-class PinSetting:
-    """A PIN as stored on the card: its value and how many tries are left.
+PIN_FIELDS = ("auth_pin", "sign_password", "card_info_pin", "juki_pin")
+"""The :class:`CardData` fields that hold a PIN."""
 
-    :param value: the PIN as ASCII text.
-    :param tries_left: tries left; ``None`` means the full count (3, or 5 for the signature
-        password); ``0`` means blocked.
+
+@dataclass(frozen=True, slots=True)
+class PinHash:
+    """A PIN as a card file keeps it: scrypt (RFC 7914) of its ASCII bytes with a random salt.
+
+    The parameters are stored beside the hash so that a file stays readable if they change.
+
+    :param salt: the random salt (16-64 bytes).
+    :param digest: the derived key (32 bytes).
+    :param n: scrypt's cost (a power of two, 2**10-2**16).
+    :param r: scrypt's block size (1-16).
+    :param p: scrypt's parallelism (1-4).
     """
 
-    value: str
-    tries_left: int | None = None
+    salt: bytes
+    digest: bytes
+    n: int = SCRYPT_N
+    r: int = SCRYPT_R
+    p: int = SCRYPT_P
 
     def __post_init__(self) -> None:
-        if not isinstance(self.value, str) or not self.value.isascii():
-            raise ValueError("a PIN value is ASCII text")
-        if not 1 <= len(self.value) <= 16:
-            raise ValueError("a PIN value has 1-16 characters")
-        if self.tries_left is not None and not 0 <= self.tries_left <= 15:
-            raise ValueError("tries left must be 0-15")
+        for name, value, low, high in (
+            ("n", self.n, 2**10, 2**16),
+            ("r", self.r, 1, 16),
+            ("p", self.p, 1, 4),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise ValueError(f"{name} must be an integer {low}-{high}")
+        if self.n & (self.n - 1):
+            raise ValueError("n must be a power of two")
+        if not isinstance(self.salt, bytes) or not 16 <= len(self.salt) <= 64:
+            raise ValueError("salt must be 16-64 bytes")
+        if not isinstance(self.digest, bytes) or len(self.digest) != _DIGEST_BYTES:
+            raise ValueError(f"hash must be {_DIGEST_BYTES} bytes")
+
+    def __repr__(self) -> str:
+        return f"PinHash(n={self.n}, r={self.r}, p={self.p})"
+
+    @classmethod
+    def of(cls, value: bytes) -> PinHash:
+        """The hash of *value* with a fresh random salt and the default parameters."""
+        salt = secrets.token_bytes(_SALT_BYTES)
+        return cls(salt, _scrypt(value, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P))
+
+    def matches(self, candidate: bytes) -> bool:
+        """Whether *candidate* is the PIN this hash was made from (constant-time compare)."""
+        return hmac.compare_digest(
+            _scrypt(candidate, self.salt, self.n, self.r, self.p), self.digest
+        )
+
+
+def _scrypt(value: bytes, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        value, salt=salt, n=n, r=r, p=p, maxmem=_SCRYPT_MAXMEM, dklen=_DIGEST_BYTES
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PinSetting:
+    """A PIN as stored on the card: its value (clear or hashed) and how many tries are left.
+
+    A card made from a profile holds its PINs in clear; a card file holds them as a
+    :class:`PinHash` only (see :mod:`sim.store`). The card compares a candidate with
+    :meth:`matches` either way.
+
+    :param value: the PIN as ASCII text, or None when only its hash is known.
+    :param tries_left: tries left; ``None`` means the full count (3, or 5 for the signature
+        password); ``0`` means blocked.
+    :param hashed: the PIN's salted hash (exactly one of *value* and *hashed* is given).
+    """
+
+    value: str | None = None
+    tries_left: int | None = None
+    hashed: PinHash | None = None
+
+    def __post_init__(self) -> None:
+        if (self.value is None) == (self.hashed is None):
+            raise ValueError("a PIN has either a value or a hash")
+        if self.value is not None:
+            if not isinstance(self.value, str) or not self.value.isascii():
+                raise ValueError("a PIN value is ASCII text")
+            if not 1 <= len(self.value) <= 16:
+                raise ValueError("a PIN value has 1-16 characters")
+        elif not isinstance(self.hashed, PinHash):
+            raise TypeError("hashed must be a PinHash")
+        tries = self.tries_left
+        if tries is not None and (
+            isinstance(tries, bool) or not isinstance(tries, int) or not 0 <= tries <= 15
+        ):
+            raise ValueError("tries left must be an integer 0-15")
 
     def __repr__(self) -> str:
         # Never the value.
-        return f"PinSetting(tries_left={self.tries_left})"
+        return f"PinSetting(tries_left={self.tries_left}, hashed={self.hashed is not None})"
+
+    @property
+    def known_value(self) -> str:
+        """The PIN in clear (a profile's card knows it; a card file stores only its hash).
+
+        :raises ValueError: only the hash is stored.
+        """
+        if self.value is None:
+            raise ValueError("only the PIN's salted hash is stored, not its value")
+        return self.value
+
+    def matches(self, candidate: bytes) -> bool:
+        """Whether *candidate* (the bytes a VERIFY carries) is this PIN."""
+        if self.hashed is not None:
+            return self.hashed.matches(candidate)
+        assert self.value is not None  # noqa: S101 - __post_init__ guarantees it
+        return hmac.compare_digest(candidate, self.value.encode("ascii"))
+
+    def with_value(self, value: str) -> PinSetting:
+        """The same PIN storage holding *value* instead (hashed if this one is hashed)."""
+        if self.hashed is not None:
+            return PinSetting(None, self.tries_left, PinHash.of(value.encode("ascii")))
+        return PinSetting(value, self.tries_left)
+
+    def with_tries(self, tries_left: int | None) -> PinSetting:
+        """The same PIN with *tries_left* tries."""
+        return replace(self, tries_left=tries_left)
+
+    def hashed_copy(self) -> PinSetting:
+        """This PIN stored as a salted hash (itself when it is one already)."""
+        if self.hashed is not None:
+            return self
+        assert self.value is not None  # noqa: S101 - __post_init__ guarantees it
+        return PinSetting(None, self.tries_left, PinHash.of(self.value.encode("ascii")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +296,14 @@ class CardData:
     :param juki_pin: the Juki application PIN (4 digits, 3 tries).
     :param card_info_key: the key that signs the card-info integrity record (EF ``0003``).
     :param clear_verified_on_select: selecting an application clears the verified state of
-        that application's PINs (OpenSC relies on it to log out).
+        that application's PINs. **Not observed on real cards**, which keep a verified PIN
+        until power-off or reset; kept for clients written against the opposite assumption
+        (OpenSC's jpki driver logs out by re-selecting).
+    :param basic_info_long_form: EF ``0002`` of the card-info application opens with the
+        long-form length ``FF 20 82 HH LL`` (production cards); False gives the minimal
+        form ``FF 20 LL`` of J-LIS test cards. The offsets in ``DF21`` follow the header.
+    :param card_info_issuer_key: the simulated issuer's key that signs the card-info
+        application's card-verifiable certificate (EF ``0004``).
     """
 
     token_name: str = TokenName.MY_NUMBER_CARD.value
@@ -196,7 +326,9 @@ class CardData:
     card_info_pin: PinSetting = PinSetting("1234")
     juki_pin: PinSetting = PinSetting("1234")
     card_info_key: KeySource = testkeys.POOL_SIZE - 1
-    clear_verified_on_select: bool = True
+    clear_verified_on_select: bool = False
+    basic_info_long_form: bool = True
+    card_info_issuer_key: KeySource = testkeys.POOL_SIZE - 2
 
     def __post_init__(self) -> None:
         name = self.token_name
@@ -211,7 +343,7 @@ class CardData:
         _check_digits("municipality_code", self.municipality_code, 5)
         if not isinstance(self.card_expiry, date):
             raise TypeError("card_expiry must be a datetime.date")
-        for label in ("auth_key", "sign_key", "card_info_key"):
+        for label in ("auth_key", "sign_key", "card_info_key", "card_info_issuer_key"):
             _check_key_source(label, getattr(self, label))
 
     @property
@@ -227,6 +359,18 @@ class CardData:
             )
         )
 
+    @property
+    def pins_in_clear(self) -> bool:
+        """Whether any PIN is held as its value rather than a salted hash."""
+        return any(getattr(self, name).hashed is None for name in PIN_FIELDS)
+
+    def with_hashed_pins(self) -> CardData:
+        """This card with every PIN held as a salted hash (what a card file stores)."""
+        if not self.pins_in_clear:
+            return self
+        changes = {name: getattr(self, name).hashed_copy() for name in PIN_FIELDS}
+        return replace(self, **changes)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly values: bytes as hex, dates as ISO text, enums as their values."""
         out: dict[str, Any] = {}
@@ -238,7 +382,10 @@ class CardData:
     def from_dict(cls, values: Mapping[str, Any]) -> CardData:
         """The inverse of :meth:`to_dict`; missing keys take their defaults.
 
-        :raises ValueError: an unknown key or a malformed value.
+        Every value is checked for its JSON type before use, so a hand-edited or damaged file
+        is refused with a message that names the entry (``auth_pin.tries_left: ...``).
+
+        :raises ValueError: an unknown key or a malformed value (never showing a PIN value).
         """
         known = {f.name for f in fields(cls)}
         unknown = set(values) - known
@@ -246,8 +393,22 @@ class CardData:
             raise ValueError(f"unknown card data keys: {', '.join(sorted(unknown))}")
         kwargs: dict[str, Any] = {}
         for name, raw in values.items():
-            kwargs[name] = _FROM_JSON.get(name, _identity)(raw)
-        return cls(**kwargs)
+            try:
+                kwargs[name] = _FROM_JSON.get(name, _identity)(raw)
+            except KeyError as exc:
+                raise ValueError(f"{name}: missing entry {exc}") from None
+            except _FieldError as exc:
+                raise ValueError(f"{name}.{exc}") from None
+            except (ValueError, TypeError, AttributeError) as exc:
+                raise ValueError(f"{name}: {exc}") from None
+        try:
+            return cls(**kwargs)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(str(exc)) from None
+
+
+class _FieldError(ValueError):
+    """A malformed entry inside an object; its message starts with the entry's name."""
 
 
 def _to_json(value: object) -> object:
@@ -256,7 +417,18 @@ def _to_json(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, PinSetting):
-        return {"value": value.value, "tries_left": value.tries_left}
+        if value.hashed is None:
+            return {"value": value.value, "tries_left": value.tries_left}
+        hashed = value.hashed
+        return {
+            "kdf": _KDF_NAME,
+            "n": hashed.n,
+            "r": hashed.r,
+            "p": hashed.p,
+            "salt": hashed.salt.hex(),
+            "hash": hashed.digest.hex(),
+            "tries_left": value.tries_left,
+        }
     if isinstance(value, CardHolder):
         return {
             "name": value.name,
@@ -269,40 +441,158 @@ def _to_json(value: object) -> object:
     return value
 
 
+_KDF_NAME = "scrypt"
+
+
 def _identity(value: Any) -> Any:
     return value
 
 
+def _typed(*types: type, optional: bool = False) -> Any:
+    """A checker that passes a value of one of *types* (bool is never an int) or raises."""
+    names = " or ".join(
+        {str: "text", bool: "true or false", int: "an integer", dict: "an object"}[t] for t in types
+    )
+
+    def check(value: Any) -> Any:
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) and bool not in types:
+            raise TypeError(f"expected {names}, not {_json_type(value)}")
+        if not isinstance(value, types):
+            raise TypeError(f"expected {names}, not {_json_type(value)}")
+        return value
+
+    return check
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a fractional number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected an object, not {_json_type(value)}")
+    return value
+
+
+def _entry(obj: dict[str, Any], key: str, check: Any) -> Any:
+    if key not in obj:
+        raise _FieldError(f"{key}: missing")
+    try:
+        return check(obj[key])
+    except (ValueError, TypeError) as exc:
+        raise _FieldError(f"{key}: {exc}") from None
+
+
+def _hex_text(value: Any) -> bytes:
+    if not isinstance(value, str):
+        raise TypeError(f"expected hexadecimal text, not {_json_type(value)}")
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        raise ValueError("not hexadecimal") from None
+
+
 def _hex_or_none(value: Any) -> bytes | None:
-    return None if value is None else bytes.fromhex(value)
+    return None if value is None else _hex_text(value)
+
+
+def _date(value: Any) -> date:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a date as YYYY-MM-DD text, not {_json_type(value)}")
+    return date.fromisoformat(value)
+
+
+def _tries(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected an integer 0-15 or null, not {_json_type(value)}")
+    if not 0 <= value <= 15:
+        raise ValueError(f"expected an integer 0-15 or null, not {value}")
+    return value
 
 
 def _pin(value: Any) -> PinSetting:
-    return PinSetting(value["value"], value.get("tries_left"))
+    """A PIN entry: ``{"value", "tries_left"}`` (older files) or the scrypt form."""
+    obj = _object(value)
+    known = {"value", "tries_left", "kdf", "n", "r", "p", "salt", "hash"}
+    unknown = set(obj) - known
+    if unknown:
+        raise ValueError(f"unknown entries: {', '.join(sorted(unknown))}")
+    tries = _entry(obj, "tries_left", _tries) if "tries_left" in obj else None
+    if "kdf" not in obj:
+        if "value" not in obj:
+            raise KeyError("value")
+        # The message names the entry only: a PIN value is never repeated.
+        text = _entry(obj, "value", _typed(str))
+        if not text.isascii() or not 1 <= len(text) <= 16:
+            raise _FieldError("value: expected 1-16 ASCII characters")
+        return PinSetting(text, tries)
+    kdf = _entry(obj, "kdf", _typed(str))
+    if kdf != _KDF_NAME:
+        raise _FieldError(f"kdf: {_KDF_NAME!r} is the only one supported")
+    integer = _typed(int)
+    hashed = PinHash(
+        salt=_entry(obj, "salt", _hex_text),
+        digest=_entry(obj, "hash", _hex_text),
+        n=_entry(obj, "n", integer),
+        r=_entry(obj, "r", integer),
+        p=_entry(obj, "p", integer),
+    )
+    return PinSetting(None, tries, hashed)
 
 
 def _holder(value: Any) -> CardHolder:
+    obj = _object(value)
+    text = _typed(str)
     return CardHolder(
-        name=value["name"],
-        address=value["address"],
-        birth_date=date.fromisoformat(value["birth_date"]),
-        sex=SexCode(value["sex"]),
+        name=_entry(obj, "name", text),
+        address=_entry(obj, "address", text),
+        birth_date=_entry(obj, "birth_date", _date),
+        sex=_entry(obj, "sex", lambda v: SexCode(_typed(str)(v))),
     )
 
 
+def _key_source(value: Any) -> KeySource | None:
+    return _typed(int, str, optional=True)(value)  # type: ignore[no-any-return]
+
+
 _FROM_JSON: dict[str, Any] = {
-    "atr": AtrKind,
+    "token_name": _typed(str),
+    "smartphone_token": _typed(bool),
+    "atr": lambda v: AtrKind(_typed(str)(v)),
     "auth_certificate": _hex_or_none,
     "auth_ca_certificate": _hex_or_none,
     "sign_certificate": _hex_or_none,
     "sign_ca_certificate": _hex_or_none,
+    "auth_key": _key_source,
+    "sign_key": _key_source,
     "availability": _hex_or_none,
     "holder": _holder,
-    "card_expiry": date.fromisoformat,
+    "my_number": _typed(str),
+    "card_serial": _typed(str),
+    "municipality_code": _typed(str),
+    "card_expiry": _date,
     "auth_pin": _pin,
     "sign_password": _pin,
     "card_info_pin": _pin,
     "juki_pin": _pin,
+    "card_info_key": _typed(int, str),
+    "clear_verified_on_select": _typed(bool),
 }
 
 
@@ -311,6 +601,10 @@ def load_private_key(source: KeySource) -> rsa.RSAPrivateKey:
 
     :raises ValueError: an index outside the pool, PEM that does not hold an RSA key.
     """
+    # Loaded here, not at import: the chip, which imports this module, stays free of it.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     if isinstance(source, int):
         return testkeys.pool_key(source)
     key = serialization.load_pem_private_key(source.encode("ascii"), password=None)

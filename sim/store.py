@@ -1,43 +1,84 @@
 """A simulated card kept in a JSON file: save it, load it, never leave half a file behind.
 
 The file is ``{"format": "jpki-sim-card", "version": 1, "card": {...}}`` where ``card`` is
-:meth:`~sim.carddata.CardData.to_dict`. It holds the card's PIN values and try counters (a
-training card, not a secret store): it is written readable by its owner only. A write goes to
-a temporary file in the same directory, is flushed to disk, then renamed over the target, so
-a crash leaves either the old file or the new one.
+:meth:`~sim.carddata.CardData.to_dict`. What a card file guarantees (SECURITY.md says the same):
+
+* **PINs are stored as salted hashes** (scrypt, with its salt and parameters beside the hash):
+  a file never holds a PIN in clear once written by this toolkit. Older files with clear
+  values are still read, and are rewritten hashed the first time they are used.
+* **Writes are atomic and durable**: the new content goes to a temporary file (mode 0600,
+  same directory), is fsync'd, renamed over the target, and the directory is fsync'd; a
+  crash leaves the old file or the new one. A temporary file left by a killed process holds
+  hashes only and is removed the next time the card is opened.
+* **Symlinks are followed**: a write replaces the file the link points to, never the link.
+* **A read-only file is never written**: the write fails with :class:`CardFileError`.
+* **One user at a time**: :func:`lock_card_file` takes an exclusive ``flock`` on a lock file
+  beside the card (``.NAME.lock``), waiting at most a given time
+  (:data:`DEFAULT_LOCK_TIMEOUT`) before :class:`CardInUseError`. On a read-only file system
+  (where nobody can write the card) it is read without a lock.
+* **Size**: a card file larger than :data:`CARD_FILE_LIMIT` bytes is refused unread.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import io
 import json
+import logging
 import os
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from apdu.errors import InputError
-from jpki.atomic import atomic_writer
-from sim.applets.card_info import CARD_INFO_PIN_TRIES
-from sim.applets.jpki import AUTH_PIN_TRIES, SIGN_PASSWORD_TRIES
-from sim.applets.juki import JUKI_PIN_TRIES
+from jpki.atomic import atomic_writer, remove_stale_temporaries
 from sim.carddata import CardData
+from sim.chip.applets.card_info import CARD_INFO_PIN_TRIES
+from sim.chip.applets.jpki import AUTH_PIN_TRIES, SIGN_PASSWORD_TRIES
+from sim.chip.applets.juki import JUKI_PIN_TRIES
 
 __all__ = [
+    "CARD_FILE_LIMIT",
+    "DEFAULT_LOCK_TIMEOUT",
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "PIN_MAX_TRIES",
     "CardFileError",
+    "CardInUseError",
+    "CardLock",
+    "card_file_writable",
+    "LOCK_TIMEOUT_VARIABLE",
     "load_card_data",
+    "lock_card_file",
+    "lock_timeout",
+    "real_card_path",
+    "remove_card_temporaries",
     "save_card_data",
 ]
+
+logger = logging.getLogger(__name__)
 
 FORMAT_NAME = "jpki-sim-card"
 """The ``format`` field of a card file."""
 
 FORMAT_VERSION = 1
 """The ``version`` of the card files this module writes and reads."""
+
+CARD_FILE_LIMIT = 1 << 20
+"""The largest card file read (1 MiB; a card with four certificates and keys is ~20 kB)."""
+
+DEFAULT_LOCK_TIMEOUT = 10.0
+"""How long (seconds) opening a card file waits for another user of it to finish, unless the
+environment variable ``JPKI_CARD_LOCK_TIMEOUT`` names another time."""
+
+LOCK_TIMEOUT_VARIABLE = "JPKI_CARD_LOCK_TIMEOUT"
+"""The environment variable that overrides :data:`DEFAULT_LOCK_TIMEOUT` (seconds, >= 0)."""
+
+_LOCK_POLL = 0.05
 
 PIN_MAX_TRIES: Mapping[str, int] = MappingProxyType(
     {
@@ -63,13 +104,159 @@ class CardFileError(InputError):
         self.reason = reason
 
 
+class CardInUseError(CardFileError):
+    """Another process holds the card file (it is being used or served).
+
+    :param path: the card file.
+    :param waited: how long this process waited for it, in seconds.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], waited: float) -> None:
+        super().__init__(
+            path, f"in use by another program (waited {waited:g} s); try again when it is done"
+        )
+        self.waited = waited
+
+
+def real_card_path(path: str | os.PathLike[str]) -> Path:
+    """The file *path* names, symlinks followed (what is read, locked and replaced)."""
+    return Path(os.path.realpath(path))
+
+
+class CardLock:
+    """An exclusive lock on a card file, held until :meth:`release` (or the process ends).
+
+    The lock is an ``flock`` on ``.NAME.lock`` beside the card, not on the card itself: an
+    atomic write replaces the card's inode, which would silently drop a lock held on it.
+    """
+
+    def __init__(self, path: Path, fd: int | None) -> None:
+        self._path = path
+        self._fd = fd
+
+    def __repr__(self) -> str:
+        return f"CardLock({str(self._path)!r}, held={self._fd is not None})"
+
+    @property
+    def path(self) -> Path:
+        """The card file this lock is for."""
+        return self._path
+
+    def release(self) -> None:
+        """Let the next user in; safe to call twice."""
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)  # closing the descriptor drops the flock
+
+    def __enter__(self) -> CardLock:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+
+def lock_card_file(path: str | os.PathLike[str], *, timeout: float | None = None) -> CardLock:
+    """Take the exclusive lock of the card file *path* (symlinks followed).
+
+    :param timeout: seconds to wait for another user; 0 fails at once; None for
+        :func:`lock_timeout`.
+    :raises CardInUseError: the card is still in use after *timeout*.
+    :raises CardFileError: the lock file cannot be created (e.g. a read-only directory).
+    """
+    if timeout is None:
+        timeout = lock_timeout()
+    card = real_card_path(path)
+    lock_path = card.with_name(f".{card.name}.lock")
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(lock_path, flags, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.EROFS or not os.access(card.parent, os.W_OK):
+            # Nothing can be written there, by this process either: reading needs no lock
+            # (writes are atomic), and a PIN try will fail to be recorded, as it must.
+            logger.info("card file %s is on a read-only file system; not locked", card)
+            return CardLock(card, None)
+        raise CardFileError(card, f"cannot lock it: {exc.strerror or exc}") from exc
+    deadline = time.monotonic() + max(timeout, 0.0)
+    told = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return CardLock(card, fd)
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise CardInUseError(card, timeout) from None
+            if not told:
+                logger.warning("card file %s is in use; waiting up to %g s", card, timeout)
+                told = True
+            time.sleep(_LOCK_POLL)
+        except OSError as exc:
+            os.close(fd)
+            raise CardFileError(card, f"cannot lock it: {exc.strerror or exc}") from exc
+        except BaseException:
+            os.close(fd)
+            raise
+
+
+def lock_timeout() -> float:
+    """The lock wait in force: ``JPKI_CARD_LOCK_TIMEOUT`` if set and valid, else the default.
+
+    :raises InputError: the variable is set to something that is not a time in seconds.
+    """
+    text = os.environ.get(LOCK_TIMEOUT_VARIABLE)
+    if text is None:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:
+        raise InputError(f"{LOCK_TIMEOUT_VARIABLE} must be a number of seconds 0-86400")
+    return seconds
+
+
+def remove_card_temporaries(path: str | os.PathLike[str]) -> None:
+    """Delete temporary files a killed writer of the card file *path* left behind.
+
+    Call it with the card's lock held: then no live writer owns such a file.
+    """
+    with contextlib.suppress(OSError):
+        remove_stale_temporaries(real_card_path(path))
+
+
+def card_file_writable(path: Path) -> bool:
+    """Whether the existing file *path* may be replaced: its owner-write bit is set and the
+    process may write it (a missing file counts as writable).
+
+    The mode bit is checked as well as :func:`os.access`, so that a file made read-only is
+    respected even by a process that could override it (root).
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return bool(mode & 0o200) and os.access(path, os.W_OK)
+
+
 def save_card_data(data: CardData, path: str | os.PathLike[str]) -> None:
-    """Write *data* to *path* atomically (replacing an existing file).
+    """Write *data* to *path* atomically and durably, every PIN as a salted hash.
+
+    A symlink is followed (the file it points to is replaced). An existing file that is not
+    writable (read-only mode or mount) is refused, not replaced.
 
     :raises CardFileError: the file or its directory cannot be written.
     """
-    document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "card": data.to_dict()}
-    target = Path(path)
+    target = real_card_path(path)
+    if not card_file_writable(target):
+        raise CardFileError(target, "cannot write it: the file is read-only")
+    document = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "card": data.with_hashed_pins().to_dict(),
+    }
     try:
         _write_json_atomically(target, document)
     except OSError as exc:
@@ -86,18 +273,21 @@ def _write_json_atomically(target: Path, document: dict[str, Any]) -> None:
 
 
 def load_card_data(path: str | os.PathLike[str]) -> CardData:
-    """Read the card kept in *path*.
+    """Read the card kept in *path* (at most :data:`CARD_FILE_LIMIT` bytes).
 
-    :raises CardFileError: a missing or unreadable file, bad JSON, another format or version,
-        or card data that does not make a card.
+    :raises CardFileError: a missing, unreadable or oversized file, bad JSON, another format
+        or version, or card data that does not make a card (the message names the entry).
     """
     source = Path(path)
     try:
-        raw = source.read_bytes()
+        with open(source, "rb") as handle:
+            raw = handle.read(CARD_FILE_LIMIT + 1)
     except FileNotFoundError:
         raise CardFileError(source, "no such file") from None
     except OSError as exc:
         raise CardFileError(source, f"cannot read it: {exc.strerror or exc}") from exc
+    if len(raw) > CARD_FILE_LIMIT:
+        raise CardFileError(source, f"larger than {CARD_FILE_LIMIT} bytes: not a card file")
     try:
         document = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -106,6 +296,8 @@ def load_card_data(path: str | os.PathLike[str]) -> CardData:
         raise CardFileError(
             source, f"not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
         ) from exc
+    except RecursionError:
+        raise CardFileError(source, "not a card file (nested too deeply)") from None
     return _card_from_document(source, document)
 
 
@@ -124,7 +316,7 @@ def _card_from_document(source: Path, document: object) -> CardData:
         data = CardData.from_dict(card)
     except KeyError as exc:
         raise CardFileError(source, f"invalid card data: missing entry {exc}") from exc
-    except (ValueError, TypeError, AttributeError) as exc:
+    except (ValueError, TypeError, AttributeError, RecursionError) as exc:
         # Messages of CardData never carry PIN values.
         raise CardFileError(source, f"invalid card data: {exc}") from exc
     for name, max_tries in PIN_MAX_TRIES.items():

@@ -18,7 +18,12 @@ __all__ = ["open_card", "open_session"]
 @contextlib.contextmanager
 def open_card(ctx: CliContext) -> Iterator[Connection]:
     """The connection the global options name, held in one transaction for the whole command
-    and closed (card powered down) at the end."""
+    and closed at the end, on success, error and Ctrl-C alike.
+
+    Closing powers the card down (a reader's default disposition, the simulator's close): a
+    card keeps a verified PIN across disconnects until it loses power, so a command that
+    verified one must not leave it for the next program on the reader.
+    """
     connection = ctx.open_connection()
     with connection, connection.transaction():
         yield connection

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from jpki.texts import Msg, render
+
 from .card import open_card
 from .commands import summary
 from .context import CliContext
@@ -14,10 +16,10 @@ from .errors import CliError, ExitCode
 if TYPE_CHECKING:
     from apdu import ApduProtocol, CommandApdu
 
-__all__ = ["register"]
+__all__ = ["MAX_STDIN_CHARS", "register"]
 
-_INS_VERIFY = 0x20
-_INS_RESET_RETRY_COUNTER = 0x2C
+MAX_STDIN_CHARS = 1 << 20
+"""The most characters of APDUs read from standard input (``jpki apdu -``)."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,6 +57,7 @@ def _guard_pin_command(
     (or whose counter cannot be read) only with ``--force``.
     """
     from apdu import CommandApdu
+    from apdu.command import ReferenceDataIns
     from apdu.status import retries_from_sw
 
     if not protocol.connection.exclusive:
@@ -65,10 +68,11 @@ def _guard_pin_command(
             ),
             ExitCode.PIN_PROBLEM,
         )
-    if command.ins == _INS_RESET_RETRY_COUNTER:
+    resets = (ReferenceDataIns.RESET_RETRY_COUNTER, ReferenceDataIns.RESET_RETRY_COUNTER_BER)
+    if command.ins in resets:
         tries = None
     else:
-        query = CommandApdu(command.cla, _INS_VERIFY, 0x00, command.p2)
+        query = CommandApdu(command.cla, ReferenceDataIns.VERIFY, 0x00, command.p2)
         answer = protocol.send(query)
         tries = None if answer.ok else retries_from_sw(answer.sw)
         if answer.ok:
@@ -100,12 +104,19 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     PIN-carrying commands go through the same guard as ``jpki pin verify``.
     """
     from apdu import ApduProtocol, CommandApdu
-    from apdu.trace import SECRET_INS, format_command
+    from apdu.command import REFERENCE_DATA_INS
+    from apdu.trace import format_command
 
     texts: list[tuple[str, bool]] = []  # (hex, came from the command line)
     for text in args.apdus:
         if text == "-":
-            texts += [(line, False) for line in sys.stdin.read().splitlines() if line.strip()]
+            given = sys.stdin.read(MAX_STDIN_CHARS + 1)
+            if len(given) > MAX_STDIN_CHARS:
+                raise CliError(
+                    render(Msg("safety.stdin_too_long", limit=MAX_STDIN_CHARS), ctx.lang),
+                    ExitCode.USAGE,
+                )
+            texts += [(line, False) for line in given.splitlines() if line.strip()]
         else:
             texts.append((text, True))
     commands: list[CommandApdu] = []
@@ -117,7 +128,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             # The text is not echoed: it could hold a PIN typed by mistake.
             raise CliError(f"APDU #{position} is not hexadecimal", ExitCode.USAGE) from None
         command = CommandApdu.from_bytes(raw)
-        if from_argv and command.ins in SECRET_INS and command.data:
+        if from_argv and command.ins in REFERENCE_DATA_INS and command.data:
             raise CliError(
                 ctx.text(
                     f"APDU #{position} は暗証番号を含むため、コマンドラインでは受け付けません"
@@ -134,9 +145,19 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     with open_card(ctx) as connection:
         protocol = ApduProtocol(connection, extended=bool(args.extended))
         for command in commands:
-            if command.ins in SECRET_INS and command.data:
+            secret = command.ins in REFERENCE_DATA_INS and bool(command.data)
+            if secret:
                 _guard_pin_command(ctx, protocol, command, bool(args.force))
-            response = protocol.send(command)
+            try:
+                response = protocol.send(command)
+            except KeyboardInterrupt:
+                if not secret:
+                    raise
+                # The card may have spent a try: "interrupted" would hide that.
+                raise CliError(
+                    render(Msg("safety.raw_pin_interrupted", command="jpki pin status"), ctx.lang),
+                    ExitCode.PIN_PROBLEM,
+                ) from None
             last_sw = response.sw
             echo = format_command(command.to_bytes())
             results.append(

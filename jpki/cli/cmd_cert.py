@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from jpki.texts import Msg, render
+
 from .card import open_session
 from .commands import summary
 from .context import CliContext
@@ -83,7 +85,9 @@ def render_certificate(ctx: CliContext, info: CertificateInfo, today: date) -> l
         f"{ctx.text('発行日時', 'Not before')}: {info.not_before.isoformat()}",
         f"{ctx.text('有効期限', 'Not after')}: {info.not_after.isoformat()} "
         + (
-            ctx.text(f"(残り{days}日)", f"({days} days left)")
+            f"({render(Msg('safety.no_expiry'), ctx.lang)})"
+            if info.no_expiry
+            else ctx.text(f"(残り{days}日)", f"({days} days left)")
             if days >= 0
             else ctx.text("(期限切れ)", "(expired)")
         ),

@@ -4,7 +4,7 @@ Reads the card without any PIN (token when needed, certificate availability, the
 user-authentication certificate, the four PIN counters and the card's expiry record), applies
 the expiry rules (with ``--birth`` and ``--card-issued`` also to what the chip cannot show),
 and prints one finding per line, worst first, in Japanese or English; ``--json`` renders the
-same result (schema in :mod:`jpki.diagnosis.report`, codes in :mod:`jpki.diagnosis.findings`).
+same result (schema in :mod:`jpki.diagnosis.result`, codes in :mod:`jpki.diagnosis.findings`).
 
 Exit status: 0 when every finding is ok, 10 when some need attention and none needs action,
 11 when action is needed (a blocked PIN, an expired certificate or card, not a My Number
@@ -25,7 +25,8 @@ from .errors import CliError, ExitCode
 from .rule_options import add_rule_options, parse_date, parse_rule_dates
 
 if TYPE_CHECKING:
-    from jpki.diagnosis import Circumstances, Municipality
+    from jpki.diagnosis import GivenDates, Municipality
+    from jpki.rules import RulesInputError
 
 __all__ = ["register", "run"]
 
@@ -43,7 +44,8 @@ Finding codes (JSON "code"): not_a_my_number_card, smartphone_token, juki_card, 
 card_renewable, card_expired, card_expiry_unknown, card_expiry_mismatch,
 residence_period_limit, auth_cert_ok, auth_cert_renewable, auth_cert_expired,
 auth_cert_absent, auth_cert_unreadable, auth_cert_store_pending, sign_cert_present,
-sign_cert_ok, sign_cert_renewable, sign_cert_expired, sign_cert_absent, cert_expiry_mismatch,
+sign_cert_ok, sign_cert_renewable, sign_cert_expired, sign_cert_absent, sign_cert_pending,
+cert_expiry_mismatch,
 chain_ok, chain_not_production, chain_invalid, {auth,sign,card_info,juki}_pin_blocked,
 {auth,sign,card_info,juki}_pin_last_try, pins_ok, unconfirmed_rule.
 
@@ -104,7 +106,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     except CircumstancesError as exc:
         raise CliError(str(exc), ExitCode.USAGE) from exc
     except RulesInputError as exc:
-        raise CliError(ctx.text(exc.problem.label_ja, str(exc)), ExitCode.USAGE) from exc
+        raise CliError(_rules_error(exc, ctx), ExitCode.USAGE) from exc
     with open_card(ctx) as connection:
         facts = read_facts(
             connection, check_chain=args.check_chain, extended=bool(ctx.args.extended)
@@ -112,7 +114,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         diagnosis = diagnose(facts, today, circumstances=circumstances, municipality=municipality)
     except RulesInputError as exc:
-        raise CliError(ctx.text(exc.problem.label_ja, str(exc)), ExitCode.USAGE) from exc
+        raise CliError(_rules_error(exc, ctx), ExitCode.USAGE) from exc
     if ctx.json:
         ctx.print_json(diagnosis.to_json(ctx.lang))
     else:
@@ -129,24 +131,32 @@ def _municipality(path: str | None, ctx: CliContext) -> Municipality | None:
     try:
         return load_municipality(path)
     except MunicipalityError as exc:
-        raise CliError(
-            ctx.text(f"自治体の設定ファイルを使用できません: {exc}", str(exc)), ExitCode.USAGE
-        ) from exc
+        which = "error.municipality" if exc.key else "error.municipality_file"
+        said = _say(ctx, which, source=path, key=exc.key, problem=str(exc))
+        raise CliError(said, ExitCode.USAGE) from exc
 
 
-def _circumstances(args: argparse.Namespace, ctx: CliContext) -> Circumstances:
+def _say(ctx: CliContext, name: str, **values: object) -> str:
+    from jpki.texts import Msg, render
+
+    return render(Msg(f"diagnosis.{name}", **values), ctx.lang)
+
+
+def _rules_error(exc: RulesInputError, ctx: CliContext) -> str:
+    return _say(ctx, f"error.rules.{exc.problem.value}", detail=str(exc))
+
+
+def _circumstances(args: argparse.Namespace, ctx: CliContext) -> GivenDates:
+    """The rules' own inputs when the birth and card issue dates are given, else what is known.
+
+    :raises RulesInputError: the dates contradict each other.
+    """
     from jpki.diagnosis import Circumstances
-    from jpki.rules import AgeCounting, Feb29Policy
+    from jpki.rules import AgeCounting, ExpiryInputs, Feb29Policy
 
     dates = parse_rule_dates(args, ctx)
     if (dates["birth"] is None) != (dates["card_issued"] is None):
-        raise CliError(
-            ctx.text(
-                "生年月日（--birth）とカードの発行日（--card-issued）は両方指定してください。",
-                "--birth and --card-issued go together: give both or neither",
-            ),
-            ExitCode.USAGE,
-        )
+        raise CliError(_say(ctx, "error.birth_and_issue"), ExitCode.USAGE)
     lonely = [
         f"--{name.replace('_', '-')}"
         for name in _NEED_RULE_DATES
@@ -158,25 +168,28 @@ def _circumstances(args: argparse.Namespace, ctx: CliContext) -> Circumstances:
         if getattr(args, option.lstrip("-").replace("-", "_")) and dates["birth"] is None
     ]
     if lonely:
-        raise CliError(
-            ctx.text(
-                f"{'、'.join(lonely)} を使うには --birth と --card-issued も指定してください。",
-                f"{', '.join(lonely)} need --birth and --card-issued",
-            ),
-            ExitCode.USAGE,
-        )
+        raise CliError(_say(ctx, "error.needs_birth", options=lonely), ExitCode.USAGE)
     both = dates["cert_issued"]
-    return Circumstances(
-        birth=dates["birth"],
-        card_issued=dates["card_issued"],
+    birth, card_issued = dates["birth"], dates["card_issued"]
+    feb29, counting = Feb29Policy(args.feb29), AgeCounting(args.age_counting)
+    if birth is None or card_issued is None:
+        return Circumstances(
+            residence_until=dates["residence_until"],
+            face_auth=args.face_auth,
+            feb29=feb29,
+            age_counting=counting,
+        )
+    return ExpiryInputs(
+        birth=birth,
+        card_issued=card_issued,
         auth_cert_issued=dates["auth_cert_issued"] or both,
         sign_cert_issued=dates["sign_cert_issued"] or (None if args.face_auth else both),
         application_received=dates["application_received"],
-        residence_until=dates["residence_until"],
         special_extension=args.special_extension,
         renewed_in_window=args.renewed_in_window,
         certs_renewed_in_window=args.cert_renewed_in_window,
+        residence_until=dates["residence_until"],
         face_auth=args.face_auth,
-        feb29=Feb29Policy(args.feb29),
-        age_counting=AgeCounting(args.age_counting),
+        feb29=feb29,
+        age_counting=counting,
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jpki.texts import Msg, render
 
 from .card import open_session
 from .commands import summary
@@ -11,6 +13,9 @@ from .context import CliContext
 from .errors import CliError, ExitCode
 from .output import check_output, write_output
 from .pinentry import add_pin_source_options, read_pin
+
+if TYPE_CHECKING:
+    from jpki.chain import TrustAnchor
 
 __all__ = ["register"]
 
@@ -63,20 +68,39 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     verify.set_defaults(handler=run_verify)
 
 
-def _read_file(path: str) -> bytes:
+SIGNATURE_FILE_LIMIT = 1 << 20
+"""The largest signature file ``verify`` reads (1 MiB: a CMS with its certificate is ~5 kB)."""
+
+
+def _read_signature(path: str) -> bytes:
+    from apdu.errors import InputError
+    from jpki.files import read_limited
+
+    return read_limited(path, SIGNATURE_FILE_LIMIT, InputError)
+
+
+def _trust_anchors(ctx: CliContext, path: str) -> tuple[TrustAnchor, ...]:
+    """The anchors of ``--trust``; an unusable path is a usage error (exit 2), not a failed
+    verification."""
+    from jpki.chain import load_trust_anchors
+    from jpki.errors import CertificateError, ChainError
+
     try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror}", ExitCode.USAGE) from exc
+        return load_trust_anchors(path)
+    except (ChainError, CertificateError) as exc:
+        raise CliError(
+            render(Msg("safety.trust_unusable", option="--trust", reason=str(exc)), ctx.lang),
+            ExitCode.USAGE,
+        ) from exc
 
 
 def run_sign(args: argparse.Namespace, ctx: CliContext) -> int:
     """Sign a file on the card."""
     from jpki.cms import cms_to_pem, sign_cms_detached
-    from jpki.digest import HashAlgorithm
+    from jpki.digest import HashAlgorithm, MessageFile, digest_info
     from jpki.ids import KeyKind
 
-    message = _read_file(args.file)
+    message = MessageFile(args.file)  # hashed as a stream, never read whole
     check_output(ctx, args.output)
     key = KeyKind(args.key)
     algorithm = HashAlgorithm(args.hash)
@@ -85,7 +109,9 @@ def run_sign(args: argparse.Namespace, ctx: CliContext) -> int:
         session.verify_pin(key.pin, pin, force=bool(args.force))
         del pin
         if args.format == "raw":
-            output = session.sign(key, message, algorithm)
+            output = session.sign_digest_info(
+                key, digest_info(algorithm, digest=message.digest(algorithm))
+            )
         else:
             certificate = session.read_certificate(key.certificate).info
             output = sign_cms_detached(
@@ -105,14 +131,14 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> int:
     from datetime import UTC, datetime
 
     from jpki.certificate import load_certificate_file
-    from jpki.chain import load_trust_anchors, verify_chain
+    from jpki.chain import verify_chain
     from jpki.cms import verify_cms_detached
-    from jpki.digest import HashAlgorithm, verify_pkcs1_signature
+    from jpki.digest import HashAlgorithm, MessageFile, verify_pkcs1_signature
     from jpki.errors import CmsError
 
-    message = _read_file(args.file)
-    signature = _read_file(args.signature)
-    anchors = load_trust_anchors(args.trust) if args.trust else None
+    message = MessageFile(args.file)  # hashed as a stream, never read whole
+    signature = _read_signature(args.signature)
+    anchors = _trust_anchors(ctx, args.trust) if args.trust else None
     require_production = not args.allow_non_production
     fmt = args.format
     if fmt is None:
@@ -134,7 +160,10 @@ def run_verify(args: argparse.Namespace, ctx: CliContext) -> int:
         if not args.cert:
             raise CliError("a raw signature needs --cert PATH", ExitCode.USAGE)
         signer = load_certificate_file(args.cert)
-        verify_pkcs1_signature(signer, message, signature, HashAlgorithm(args.hash))
+        algorithm = HashAlgorithm(args.hash)
+        verify_pkcs1_signature(
+            signer, message.digest(algorithm), signature, algorithm, prehashed=True
+        )
         result["signer"] = signer.to_json()
         chain = None
         if anchors is not None:

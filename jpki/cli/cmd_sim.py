@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+
+from jpki.texts import Msg, render
 
 from .commands import summary
 from .errors import CliError, ExitCode
 from .sim_manage import register_management
 
 if TYPE_CHECKING:
-    from sim.model import CardModel
-    from sim.vpcd import VpcdServer
+    from sim.chip.model import CardModel
+    from sim.chip.vpcd import VpcdServer
 
     from .context import CliContext
 
@@ -27,6 +30,8 @@ __all__ = ["register"]
 #: Place in ``jpki --help``.
 
 _DEFAULT_PORT = 35963
+DEFAULT_CONNECT_TIMEOUT = 30.0
+"""How long ``sim serve`` waits for pcscd's vpcd driver to take the card (``--connect-timeout``)."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,6 +65,16 @@ def _atr(text: str) -> bytes:
     if not 2 <= len(atr) <= 33:
         raise argparse.ArgumentTypeError(f"an ATR has 2 to 33 bytes, not {len(atr)}")
     return atr
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("not a number of seconds") from None
+    if not 0 <= value <= 86_400:
+        raise argparse.ArgumentTypeError("must be 0 (wait forever) to 86400 seconds")
+    return value
 
 
 def _count(text: str) -> int:
@@ -121,10 +136,32 @@ def _register_serve(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]
         help="the echo card's ATR (default: older My Number Card)",
     )
     parser.add_argument(
+        "--reader-profile",
+        choices=("contact", "no-extended", "t0", "nfc"),
+        default="contact",
+        help="the reader the card sits behind: contact (T=1, extended APDUs; default), "
+        "no-extended (extended APDUs answered 6700), t0 (61xx/6Cxx, GET RESPONSE), "
+        "nfc (contactless ATR, slow signatures)",
+    )
+    parser.add_argument(
+        "--sign-delay-ms",
+        type=_count,
+        metavar="MS",
+        help="milliseconds each signature takes behind the reader (default 600 for nfc, else 0)",
+    )
+    parser.add_argument(
         "--remove-after",
         type=_count,
         metavar="N",
         help="pull the card out after answering N commands, then exit (for tests)",
+    )
+    parser.add_argument(
+        "--connect-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        default=DEFAULT_CONNECT_TIMEOUT,
+        help=f"give up when pcscd's vpcd driver has not taken the card after SECONDS "
+        f"(default {DEFAULT_CONNECT_TIMEOUT:g}; 0 waits forever)",
     )
     parser.set_defaults(handler=_run_serve)
 
@@ -141,16 +178,16 @@ def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, str]]:
     if args.echo:
         if card_file is not None or profile is not None:
             raise CliError("--echo serves the echo card: drop --card/--profile", ExitCode.USAGE)
-        from sim.echo import OLD_JPKI_ATR, EchoCard
+        from sim.chip.echo import OLD_JPKI_ATR, EchoCard
 
         card = EchoCard(args.atr if args.atr is not None else OLD_JPKI_ATR)
         yield card, f"the echo card (ATR {card.atr.hex(' ').upper()})"
         return
     if args.atr is not None:
         raise CliError("--atr applies to --echo only", ExitCode.USAGE)
-    from sim.opening import open_simulated_card
+    from sim.factory.opening import open_simulated_card
 
-    # A card file is written back as its counters change (and once more at close).
+    # A card file is written as its counters change, before each answer that depends on it.
     connection = open_simulated_card(profile=profile, card_file=card_file)
     try:
         yield connection.card, connection.name
@@ -158,8 +195,22 @@ def _load_card(args: argparse.Namespace) -> Iterator[tuple[CardModel, str]]:
         connection.close()
 
 
+def _behind_reader(card: CardModel, args: argparse.Namespace) -> CardModel:
+    """*card* behind the reader ``--reader-profile`` names (the card itself for contact)."""
+    from sim.chip.readers import ReaderKind, ReaderPath, ReaderProfile
+
+    kind = ReaderKind(args.reader_profile)
+    if kind is ReaderKind.CONTACT and not args.sign_delay_ms:
+        return card
+    try:
+        profile = ReaderProfile(kind, args.sign_delay_ms)
+    except ValueError as exc:
+        raise CliError(f"--sign-delay-ms: {exc}", ExitCode.USAGE) from None
+    return ReaderPath(card, profile)
+
+
 def _run_serve(args: argparse.Namespace, ctx: CliContext) -> int:
-    from sim.vpcd import VpcdServer, reader_name_for_port, stop_on_signals
+    from sim.chip.vpcd import VpcdServer, reader_name_for_port, stop_on_signals
 
     reader = reader_name_for_port(args.port)
     where = f"reader '{reader}'" if reader else "a reader of a non-default vpcd slot"
@@ -173,12 +224,49 @@ def _run_serve(args: argparse.Namespace, ctx: CliContext) -> int:
                 ctx.message(f"serving {label} on vpcd port {args.port} ({where})")
 
         server = VpcdServer(
-            card,
+            _behind_reader(card, args),
             host=args.host,
             port=args.port,
             on_connected=connected,
             remove_after_apdus=args.remove_after,
         )
+        timeout = float(args.connect_timeout)
+        where_to: dict[str, object] = {
+            "host": args.host,
+            "port": args.port,
+            "driver": "vsmartcard-vpcd",
+            "option": "--connect-timeout",
+        }
+        ctx.message(
+            render(
+                Msg("safety.serve_waiting", seconds=f"{timeout:g}", **where_to)
+                if timeout
+                else Msg("safety.serve_waiting_forever", **where_to),
+                ctx.lang,
+            )
+        )
+        gave_up = threading.Event()
+
+        def give_up_unless_connected() -> None:
+            if not server.wait_connected(timeout) and not server.stopping:
+                gave_up.set()
+                server.stop()
+
+        if timeout:
+            threading.Thread(target=give_up_unless_connected, daemon=True).start()
         with stop_on_signals(server):
             server.serve_forever()
+        if gave_up.is_set():
+            raise CliError(
+                render(
+                    Msg(
+                        "safety.serve_gave_up",
+                        seconds=f"{timeout:g}",
+                        where="--host/--port",
+                        **where_to,
+                    ),
+                    ctx.lang,
+                ),
+                ExitCode.NO_CARD_OR_READER,
+            )
     return 0

@@ -34,48 +34,44 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def render_status(ctx: CliContext, status: CardStatus, today: date) -> list[str]:
     """The status as lines of text in the context's language."""
+    from jpki.diagnosis.facts import Problem
+    from jpki.texts import Msg, render
+
+    lang = ctx.lang
+    token = status.token
+
+    def say(key: str, **values: object) -> str:
+        return render(Msg(f"diagnosis.status.{key}", **values), lang)
+
     lines = [
-        ctx.text("トークン", "Token")
-        + f": {status.token.name or '-'}"
-        + (
-            ctx.text(" (スマートフォン用電子証明書)", " (smartphone)")
-            if status.token.kind.is_smartphone
-            else ""
-        ),
-    ]
-    for present, ja, en in (
-        (
-            status.availability.auth_certificate,
-            "利用者証明用電子証明書",
-            "User-authentication certificate",
-        ),
-        (status.availability.sign_certificate, "署名用電子証明書", "Signature certificate"),
-    ):
-        lines.append(
-            f"{ctx.text(ja, en)}: "
-            + (ctx.text("あり", "present") if present else ctx.text("なし", "absent"))
+        say(
+            "token_smartphone" if token.kind.is_smartphone else "token",
+            name=token.name or "-",
         )
+    ]
+    for key, present in (
+        ("auth_certificate", status.availability.auth_certificate),
+        ("sign_certificate", status.availability.sign_certificate),
+    ):
+        state = Msg("diagnosis.status.present" if present else "diagnosis.status.absent")
+        lines.append(say(key, state=state))
     cert = status.auth_certificate
     if cert is not None:
         days = cert.days_left(today)
         expiry = cert.expiry_date.isoformat()
-        if days < 0:
-            state = ctx.text(f"{expiry} に有効期限切れ", f"expired on {expiry}")
+        if cert.no_expiry:
+            lines.append(say("auth_no_expiry"))
+        elif days < 0:
+            lines.append(say("auth_expired", expiry=expiry))
         else:
-            state = ctx.text(
-                f"有効期限 {expiry} (残り{days}日)", f"valid until {expiry} ({days} days left)"
-            )
-        lines.append(
-            ctx.text("利用者証明用電子証明書の有効期限", "Auth certificate") + f": {state}"
-        )
-    elif status.auth_certificate_problem == "pin_required":
-        lines.append(
-            ctx.text(
-                "利用者証明用電子証明書: 読み取りに暗証番号が必要です",
-                "Auth certificate: needs the PIN to be read on this token",
-            )
-        )
-    lines.extend(format_pin_status(ctx, pin) for pin in status.pins)
+            lines.append(say("auth_valid", expiry=expiry, days=days))
+    elif status.auth_certificate_problem == Problem.PIN_REQUIRED:
+        lines.append(say("auth_pin_required"))
+    for fact in status.pins:
+        if fact.status is not None:
+            lines.append(format_pin_status(ctx, fact.status))
+        else:
+            lines.append(say("pin_unknown", pin=Msg(f"diagnosis.pin.{fact.kind.json_key}")))
     return lines
 
 

@@ -65,6 +65,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "expiry dates, renewal windows and states of the card and certificates (no card)",
         uses_card=False,
     ),
+    CommandEntry("pdf", "cmd_pdf", "sign PDFs with the card (PAdES) and check signed PDFs offline"),
     CommandEntry(
         "counter", "cmd_counter", "the counter desk: a local web page that diagnoses cards"
     ),

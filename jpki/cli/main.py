@@ -13,15 +13,21 @@ import argparse
 import contextlib
 import importlib
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from jpki.texts import Msg, render
 
 from .commands import COMMANDS
-from .context import CliContext
+from .context import CliContext, default_language
 from .errors import CliError, ExitCode
 from .messages import describe_error
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __all__ = ["build_parser", "main"]
 
@@ -34,6 +40,16 @@ class _Parser(argparse.ArgumentParser):
     ``jpki pin verify auth 1234`` must not print the 1234 back: a PIN typed on the command line
     by mistake would otherwise end up on the screen and in logs of the terminal.
     """
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse swallows a failed write (a closed pipe): --help would then "succeed" with
+        # its text lost. Let main() see it instead.
+        if message:
+            stream = file or sys.stderr
+            stream.write(message)
+            flush = getattr(stream, "flush", None)
+            if flush is not None:
+                flush()
 
     def error(self, message: str) -> NoReturn:
         message = re.sub(r"invalid choice: '.*?'", "invalid choice", message)
@@ -215,7 +231,15 @@ def _logging_for(args: argparse.Namespace) -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``jpki`` with *argv* (default: the process arguments) and return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser(arguments).parse_args(arguments)
+    parser = build_parser(arguments)
+    try:
+        args = parser.parse_args(arguments)
+    except BrokenPipeError:  # --help or --version into a closed pipe
+        _discard_stdout()
+        print(f"jpki: {render(Msg('safety.output_lost'), default_language())}", file=sys.stderr)
+        return int(ExitCode.FAILURE)
+    if args.card is not None and getattr(args, "profile", None) is not None:
+        parser.error("--profile and --card both choose the simulated card: give one of them")
     if args.card is not None:
         args.sim = True
     ctx = CliContext(args)
@@ -223,9 +247,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, ctx)
 
 
+def _discard_stdout() -> None:
+    """Point file descriptor 1 at /dev/null so that nothing more can fail on it."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def _run(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
-        return int(args.handler(args, ctx))
+        code = int(args.handler(args, ctx))
+        ctx.out.flush()  # a closed stdout shows here, not in the interpreter's exit
+        return code
     except CliError as exc:
         ctx.message(f"jpki: {exc}")
         return int(exc.exit_code)
@@ -233,7 +267,11 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.message("jpki: interrupted")
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
-        return int(ExitCode.OK)
+        # The reader of our output went away (`jpki diagnose | head -c1`): what was written
+        # is lost, which is no success. Later writes (and the final flush) go nowhere.
+        _discard_stdout()
+        ctx.message(f"jpki: {render(Msg('safety.output_lost'), ctx.lang)}")
+        return int(ExitCode.FAILURE)
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exit codes
         described = describe_error(exc, ctx.lang)
         if described is None:

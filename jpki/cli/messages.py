@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
+
+from jpki.texts import Msg, render
 
 from .errors import ExitCode
 
@@ -54,6 +57,8 @@ def _pin_message(exc: PinError, lang: str) -> str:
                 "(--shared は付けないでください)。"
             )
         return str(exc)
+    if isinstance(exc, PinOutcomeUnknownError) and isinstance(exc.__cause__, KeyboardInterrupt):
+        return render(Msg("safety.pin_interrupted", pin=label, command="jpki pin status"), lang)
     if isinstance(exc, PinOutcomeUnknownError):
         if lang == "ja":
             return (
@@ -90,6 +95,10 @@ def describe_error(exc: BaseException, lang: str) -> tuple[str, ExitCode] | None
     )
 
     ja = lang == "ja"
+    store = sys.modules.get("sim.store")  # only loaded when a card file is in use
+    if store is not None and isinstance(exc, store.CardInUseError):
+        text = render(Msg("safety.card_in_use", path=str(exc.path), waited=f"{exc.waited:g}"), lang)
+        return text, ExitCode.NO_CARD_OR_READER
     if isinstance(exc, PinError):
         return _pin_message(exc, lang), ExitCode.PIN_PROBLEM
     if isinstance(exc, NotAMyNumberCardError):

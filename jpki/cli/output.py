@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from jpki.atomic import write_atomically
+from jpki.texts import Msg, render
 
 from .context import CliContext
 from .errors import CliError, ExitCode
@@ -15,12 +16,14 @@ __all__ = ["check_output", "write_output"]
 
 def check_output(ctx: CliContext, output: str | None) -> None:
     """Refuse an output file that cannot be written, before any PIN is asked or sent."""
-    if not output or output == "-":
+    if output is None or output == "-":
         return
+    if not output.strip():
+        raise CliError(render(Msg("safety.output_empty", option="-o"), ctx.lang), ExitCode.USAGE)
     target = Path(output)
     parent = target.resolve().parent
     problem = None
-    if target.is_dir():
+    if target.is_dir() or output.endswith(("/", os.sep)):
         problem = ctx.text("ディレクトリです", "is a directory")
     elif not parent.is_dir():
         problem = ctx.text("ディレクトリがありません", "its directory does not exist")
@@ -32,7 +35,8 @@ def check_output(ctx: CliContext, output: str | None) -> None:
 
 def write_output(ctx: CliContext, data: bytes, output: str | None, *, binary: bool) -> None:
     """Write *data* to *output*, or to stdout ('-' or no file) unless that is a terminal."""
-    if output and output != "-":
+    if output is not None and output != "-":
+        check_output(ctx, output)
         write_atomically(output, data)
         ctx.message(ctx.text(f"{output} に書き込みました。", f"wrote {output}"))
         return

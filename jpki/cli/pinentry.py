@@ -13,11 +13,15 @@ import os
 import sys
 
 from jpki.ids import PinKind
+from jpki.texts import Msg, render
 
 from .context import CliContext
 from .errors import CliError, ExitCode
 
-__all__ = ["add_pin_source_options", "read_pin"]
+__all__ = ["MAX_PIN_LINE", "add_pin_source_options", "read_pin"]
+
+MAX_PIN_LINE = 256
+"""The most characters read for one PIN from standard input (a PIN has at most 16)."""
 
 
 def add_pin_source_options(parser: argparse.ArgumentParser) -> None:
@@ -42,7 +46,13 @@ def read_pin(ctx: CliContext, kind: PinKind, *, purpose: str = "", new: bool = F
         if from_env is not None:
             return from_env
     if getattr(ctx.args, "pin_stdin", False):
-        line = sys.stdin.readline()
+        line = sys.stdin.readline(MAX_PIN_LINE + 1)
+        if len(line.rstrip("\r\n")) > MAX_PIN_LINE:
+            # Not a PIN (e.g. a file or /dev/zero given by mistake): never echoed.
+            raise CliError(
+                render(Msg("safety.pin_line_too_long", limit=MAX_PIN_LINE), ctx.lang),
+                ExitCode.USAGE,
+            )
         if not line:
             raise CliError(
                 ctx.text("標準入力から暗証番号を読めませんでした。", "no PIN on standard input"),
@@ -61,4 +71,8 @@ def read_pin(ctx: CliContext, kind: PinKind, *, purpose: str = "", new: bool = F
         )
     label = kind.label_ja if ctx.lang == "ja" else kind.label_en
     prefix = f"{purpose} " if purpose else ""
-    return getpass.getpass(f"{prefix}{label}: ")
+    try:
+        return getpass.getpass(f"{prefix}{label}: ")
+    except EOFError:
+        # Ctrl-D at the prompt: nothing was typed, nothing is sent.
+        raise CliError(render(Msg("safety.no_pin_given"), ctx.lang), ExitCode.USAGE) from None

@@ -21,7 +21,7 @@ from .errors import CliError, ExitCode
 if TYPE_CHECKING:
     from jpki.models import PinStatus
     from sim.carddata import CardData
-    from sim.profiles import CardSpec
+    from sim.factory.profiles import CardSpec
 
 __all__ = [
     "CardSummary",
@@ -336,10 +336,20 @@ def _register_new(sim_sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         action="store_true",
         help="smartphone certificate: reading the auth certificate needs the auth PIN",
     )
-    card.add_argument(
-        "--keep-verified-on-select",
+    logout = card.add_mutually_exclusive_group()
+    logout.add_argument(
+        "--logout-on-select",
         action="store_true",
-        help="re-selecting an application keeps its verified PINs (default: clears them)",
+        help="re-selecting an application clears its verified PINs: NOT observed on real "
+        "cards (which keep them until power-off or reset); for clients that expect it",
+    )
+    # The real cards' behaviour is the default now; the old option stays accepted.
+    logout.add_argument("--keep-verified-on-select", action="store_true", help=argparse.SUPPRESS)
+    card.add_argument(
+        "--test-card-basic-info",
+        action="store_true",
+        help="write the basic-info EF with the minimal header FF 20 LL of J-LIS test cards "
+        "(default: FF 20 82 HH LL, as on production cards)",
     )
     pins = parser.add_argument_group("PINs")
     for option, dest, text in _TRIES_OPTIONS:
@@ -402,8 +412,12 @@ def _overrides(args: argparse.Namespace, base: CardSpec, ctx: CliContext) -> dic
         values["token_name"] = TokenName(args.token)
     if args.smartphone:
         values["smartphone"] = True
+    if args.logout_on_select:
+        values["clear_verified_on_select"] = True
     if args.keep_verified_on_select:
         values["clear_verified_on_select"] = False
+    if args.test_card_basic_info:
+        values["basic_info_long_form"] = False
     values.update(_new_pins(args, ctx))
     return values
 
@@ -432,8 +446,8 @@ def _new_pins(args: argparse.Namespace, ctx: CliContext) -> dict[str, str]:
 
 def run_new(args: argparse.Namespace, ctx: CliContext) -> int:
     """Build the card, write it to ``--output``, print its summary."""
-    from sim.profiles import DEFAULT_PROFILE, ProfileError, card_data_from_spec, card_spec
-    from sim.store import save_card_data
+    from sim.factory.profiles import DEFAULT_PROFILE, ProfileError, card_data_from_spec, card_spec
+    from sim.store import lock_card_file, save_card_data
 
     output = Path(args.output)
     if output.exists() and not args.force:
@@ -454,7 +468,8 @@ def run_new(args: argparse.Namespace, ctx: CliContext) -> int:
             ctx.text(f"カードを作成できません: {exc}", f"cannot make the card: {exc}"),
             ExitCode.USAGE,
         ) from exc
-    save_card_data(data, output)
+    with lock_card_file(output):  # never under a process that is using the card
+        save_card_data(data, output)
     ctx.message(ctx.text(f"{output} に書き込みました。", f"wrote {output} (profile {profile})"))
     _emit(summarize_card(data), ctx)
     return int(ExitCode.OK)
@@ -521,7 +536,7 @@ def _register_profiles(sim_sub: argparse._SubParsersAction[argparse.ArgumentPars
 
 def run_profiles(args: argparse.Namespace, ctx: CliContext) -> int:
     """Print each profile's name and description (``--json``: with its expiry dates)."""
-    from sim.profiles import DEFAULT_PROFILE, PROFILES, REFERENCE_DATE, CardExpiries
+    from sim.factory.profiles import DEFAULT_PROFILE, PROFILES, REFERENCE_DATE, CardExpiries
 
     if not ctx.json:
         width = max(len(name) for name in PROFILES)

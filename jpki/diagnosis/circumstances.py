@@ -1,15 +1,18 @@
 """What staff know about the holder beyond the chip, and how it becomes rules input.
 
-All of it is optional: without it a diagnosis works from the card alone. With the birth date
-and the card issue date the expiry rules run, and the dates the chip holds are compared with
-the computed ones. The user-authentication certificate's issue date, unless given, is taken
-from the certificate on the chip (its notBefore, as a JST date).
+All of it is optional: without it a diagnosis works from the card alone. What staff know is the
+rules' own input, :class:`jpki.rules.ExpiryInputs`, given to :func:`jpki.diagnosis.diagnose`
+as it is; the diagnosis only fills in the certificate issue dates the chip shows (the
+user-authentication certificate's notBefore, as a JST date) when they were not given.
+:class:`Circumstances` is for what ``ExpiryInputs`` cannot hold yet: a period of stay or a
+face-auth card without the birth date and card issue date that start the rules.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import TypeAlias
 
 from jpki.errors import JpkiError
 from jpki.rules import AgeCounting, ExpiryInputs, Feb29Policy, evaluate
@@ -19,6 +22,7 @@ from .facts import CardFacts, ChipKind
 __all__ = [
     "Circumstances",
     "CircumstancesError",
+    "GivenDates",
     "RuleInputs",
     "check_circumstances",
     "rule_inputs",
@@ -31,7 +35,11 @@ class CircumstancesError(JpkiError):
 
 @dataclass(frozen=True, slots=True)
 class Circumstances:
-    """Dates and flags staff can add to a diagnosis (see :class:`jpki.rules.ExpiryInputs`).
+    """Dates and flags staff can add to a diagnosis, by the names of
+    :class:`jpki.rules.ExpiryInputs` (which a diagnosis also takes as it is).
+
+    Kept only while ``ExpiryInputs`` needs the birth date and the card issue date; once the
+    rules accept any subset of dates, this is ``ExpiryInputs``.
 
     :param birth: date of birth; needs *card_issued*.
     :param card_issued: the day J-LIS issued (made) the card; needs *birth*.
@@ -91,6 +99,10 @@ class Circumstances:
         return self.birth is not None and self.card_issued is not None
 
 
+GivenDates: TypeAlias = "Circumstances | ExpiryInputs"
+"""What a diagnosis may be told: the rules' inputs, or partial circumstances."""
+
+
 @dataclass(frozen=True, slots=True)
 class RuleInputs:
     """The rules input built from circumstances and the chip, and where its dates came from.
@@ -107,7 +119,7 @@ class RuleInputs:
     sign_issued_assumed: bool
 
 
-def rule_inputs(circumstances: Circumstances, facts: CardFacts) -> RuleInputs | None:
+def rule_inputs(circumstances: GivenDates, facts: CardFacts) -> RuleInputs | None:
     """The rules input, or None without a birth date and card issue date.
 
     :raises RulesInputError: the dates contradict each other.
@@ -128,6 +140,10 @@ def rule_inputs(circumstances: Circumstances, facts: CardFacts) -> RuleInputs | 
     assumed = False
     if sign is None and not c.face_auth and auth is not None:
         sign, assumed = auth, True
+    if isinstance(c, ExpiryInputs):
+        return RuleInputs(
+            replace(c, auth_cert_issued=auth, sign_cert_issued=sign), from_chip, assumed
+        )
     inputs = ExpiryInputs(
         birth=c.birth,
         card_issued=c.card_issued,
@@ -145,7 +161,7 @@ def rule_inputs(circumstances: Circumstances, facts: CardFacts) -> RuleInputs | 
     return RuleInputs(inputs, from_chip, assumed)
 
 
-def check_circumstances(circumstances: Circumstances, today: date) -> None:
+def check_circumstances(circumstances: GivenDates, today: date) -> None:
     """Check the dates given before any card is read (the chip can only add its own dates).
 
     :raises RulesInputError: the dates contradict each other or no card can have them.

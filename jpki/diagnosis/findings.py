@@ -7,7 +7,8 @@ Card and token:
 
 - ``not_a_my_number_card`` [action_needed]: the JPKI application cannot be selected.
 - ``smartphone_token`` [attention]: a smartphone certificate (スマホ用電子証明書), not a card;
-  PIN resets, suspension and revocation work differently.
+  PIN resets, suspension and revocation work differently, and its PIN counters are not shown
+  (a phone keeps its own).
 - ``juki_card`` [action needed]: an old Basic Resident Register card (住基カード).
 - ``card_ok`` [ok], ``card_renewable`` [attention], ``card_expired`` [action_needed]: the card's
   expiry (from the chip's common application) against the day.
@@ -23,7 +24,10 @@ Certificates:
   [action_needed]: the user-authentication certificate (read from the chip) against the day.
 - ``auth_cert_absent`` [attention], ``auth_cert_unreadable`` [attention].
 - ``auth_cert_store_pending`` [attention]: newly issued; convenience stores accept it only from
-  06:30 of a later day.
+  06:30 of a later day (never said to face-auth cards and holders under 15, who cannot use the
+  convenience-store service).
+- ``sign_cert_pending`` [attention]: a signature certificate issued less than a day ago works
+  online only once 24 hours have passed.
 - ``sign_cert_present`` [ok]: the signature certificate is on the card; its expiry cannot be read
   without the signature password and no dates were given (it never outlasts the
   user-authentication certificate).
@@ -46,6 +50,10 @@ PINs (暗証番号):
   ``juki_pin_last_try`` [attention]: one try left.
 - ``pins_ok`` [ok]: every PIN the card has is neither blocked nor on its last try.
 
+Every finding names its remedy (:class:`Remedy`): when the card and its certificates end
+together, every finding's remedy is a new card; a card that ends with a period of stay is
+handled by extending the stay first.
+
 Rules:
 
 - ``unconfirmed_rule`` [attention]: some values shown rest on a reading of the rules that the
@@ -56,14 +64,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum, unique
+from datetime import date, datetime
+from enum import Enum, StrEnum, unique
 
 from jpki.ids import PinKind
 from jpki.rules import Decision, JsonValue
 
-from .text import Lang, Text
-
-__all__ = ["Finding", "FindingCode", "Severity"]
+__all__ = ["Basis", "Detail", "Finding", "FindingCode", "Remedy", "Severity", "StoreRoute"]
 
 
 @unique
@@ -84,19 +91,69 @@ class Severity(StrEnum):
         """The exit status of ``jpki diagnose``: 0, 10 (attention) or 11 (action needed)."""
         return _EXIT_STATUS[self]
 
-    @property
-    def label(self) -> Text:
-        """The tag printed in front of a finding: ``[要対応]`` / ``[ACTION NEEDED]``."""
-        return _LABEL[self]
-
 
 _RANK = {Severity.OK: 0, Severity.ATTENTION: 1, Severity.ACTION_NEEDED: 2}
 _EXIT_STATUS = {Severity.OK: 0, Severity.ATTENTION: 10, Severity.ACTION_NEEDED: 11}
-_LABEL = {
-    Severity.OK: Text("正常", "OK"),
-    Severity.ATTENTION: Text("注意", "ATTENTION"),
-    Severity.ACTION_NEEDED: Text("要対応", "ACTION NEEDED"),
-}
+
+
+@unique
+class Remedy(StrEnum):
+    """What the resident is told to do (the ``remedy`` of a finding in JSON)."""
+
+    READ_AGAIN = "read_again"
+    """Put the card on the reader again; it may be another card."""
+    SMARTPHONE_SUPPORT = "smartphone_support"
+    """A smartphone certificate: the Digital Agency's pages or the free dial."""
+    APPLY_FOR_MY_NUMBER_CARD = "apply_for_my_number_card"
+    """An old Juki card: apply for a My Number Card."""
+    NEW_CARD = "new_card"
+    """Apply for a new card (post, online, photo booth); certificates come with it."""
+    EXTEND_STAY = "extend_stay"
+    """Extend the period of stay, then come to the counter with the new residence card."""
+    REISSUE_AFTER_STAY = "reissue_after_stay"
+    """The card lapsed with the period of stay: re-issue for a fee, with the residence card."""
+    RENEW_CERTIFICATES = "renew_certificates"
+    """Renew the certificates at the counter, free, in person."""
+    ISSUE_CERTIFICATES = "issue_certificates"
+    """Issue new certificates at the counter (after expiry, or none on the card), free."""
+    CHECK_CARD_FACE = "check_card_face"
+    """Read the expiry printed on the card."""
+    CHECK_DATES = "check_dates"
+    """The chip's date is the real one: check the dates given."""
+    ASK_AT_COUNTER = "ask_at_counter"
+    """Read again; if it keeps failing the chip may be faulty (re-issue, possibly express)."""
+    CHECK_OWNER = "check_owner"
+    """A test or simulated card: check it is the resident's own."""
+    RESET_PIN = "reset_pin"
+    """Reset a blocked PIN at the counter (or through a convenience store, see the route)."""
+    DO_NOT_GUESS = "do_not_guess"
+    """One try left: do not enter a PIN that is not known for certain."""
+    CONFIRM_WITH_JLIS = "confirm_with_jlis"
+    """Check values resting on unconfirmed readings before telling the resident."""
+
+
+@unique
+class StoreRoute(StrEnum):
+    """Whether a JPKI PIN can be reset through a convenience store (it needs the other one)."""
+
+    POSSIBLE = "possible"
+    OTHER_BLOCKED = "other_blocked"
+    OTHER_MISSING = "other_missing"
+    NOT_APPLICABLE = "not_applicable"
+
+
+@unique
+class Basis(StrEnum):
+    """Where a date of a finding comes from."""
+
+    CHIP = "chip"
+    """Read from the chip."""
+    COMPUTED = "computed"
+    """Computed by the expiry rules from the dates given."""
+    CAPPED_BY_AUTH = "capped_by_auth"
+    """Not readable; bounded by the user-authentication certificate's expiry."""
+    UNKNOWN = "unknown"
+    """Neither read nor computable."""
 
 
 @unique
@@ -123,6 +180,7 @@ class FindingCode(StrEnum):
     SIGN_CERT_RENEWABLE = "sign_cert_renewable"
     SIGN_CERT_EXPIRED = "sign_cert_expired"
     SIGN_CERT_ABSENT = "sign_cert_absent"
+    SIGN_CERT_PENDING = "sign_cert_pending"
     CERT_EXPIRY_MISMATCH = "cert_expiry_mismatch"
     CHAIN_OK = "chain_ok"
     CHAIN_NOT_PRODUCTION = "chain_not_production"
@@ -149,23 +207,28 @@ class FindingCode(StrEnum):
         return cls(f"{kind.json_key}_pin_last_try")
 
 
+Detail = date | datetime | int | bool | str | Enum | None | tuple["Detail", ...]
+"""A typed value behind a finding: a date, a count, a flag, an identifier."""
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One line of a diagnosis: what is the case, what it means, what to do and where.
+    """One line of a diagnosis: a judgment, its remedy and the values behind it; no words.
+
+    Words are chosen when the finding is shown (:mod:`jpki.diagnosis.words`), from the code,
+    the remedy, the details, the municipality and the language.
 
     :param code: the stable code.
     :param severity: ok, attention or action needed.
-    :param message: what is the case and what it means for the resident.
-    :param action: what to do, where and from when; None when nothing is to be done.
-    :param details: the dates and counts behind the finding, as JSON values.
+    :param remedy: what the resident is to do; None when nothing is to be done.
+    :param details: the dates, counts and identifiers behind the finding, typed.
     :param decisions: the unconfirmed readings of the rules the finding rests on.
     """
 
     code: FindingCode
     severity: Severity
-    message: Text
-    action: Text | None = None
-    details: Mapping[str, JsonValue] = field(default_factory=dict, hash=False)
+    remedy: Remedy | None = None
+    details: Mapping[str, Detail] = field(default_factory=dict, hash=False)
     decisions: frozenset[Decision] = frozenset()
 
     @property
@@ -173,15 +236,19 @@ class Finding:
         """Whether the finding rests on a reading staff should double-check."""
         return bool(self.decisions)
 
-    def to_json(self, lang: Lang | str) -> dict[str, JsonValue]:
-        """``code``, ``severity``, ``message``, ``action`` (null when none), ``unconfirmed``,
-        ``decisions`` and ``details``; the wording in *lang*."""
-        return {
-            "code": self.code.value,
-            "severity": self.severity.value,
-            "message": self.message.get(lang),
-            "action": None if self.action is None else self.action.get(lang),
-            "unconfirmed": self.unconfirmed,
-            "decisions": [decision.value for decision in sorted(self.decisions)],
-            "details": dict(self.details),
-        }
+    def details_json(self) -> dict[str, JsonValue]:
+        """The details as plain JSON: dates ``YYYY-MM-DD``, instants ISO 8601, enums by value."""
+        return {key: _json(value) for key, value in self.details.items()}
+
+
+def _json(value: Detail) -> JsonValue:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        result: JsonValue = value.value
+        return result
+    if isinstance(value, tuple):
+        return [_json(item) for item in value]
+    return value

@@ -5,13 +5,23 @@ guidebook). Any other municipality is a JSON file with the same keys:
 
 - ``id``: a short name (``bunkyo``).
 - ``name``, ``office``, ``counter``, ``location``, ``address``, ``counter_hours``,
-  ``convenience_store_hours``: objects ``{"ja": ..., "en": ...}`` with non-empty strings.
+  ``convenience_store_hours``: objects from a language to a non-empty string; ``ja`` and ``en``
+  are required, any other language the toolkit has texts in may be added (``{"ja": ...,
+  "en": ..., "vi": ...}``) and is used for reports in that language.
 - ``phone``: the office's main number (digits and hyphens).
 - ``call_centre``, ``free_dial``: ``{"name": {"ja", "en"}, "phone": ..., "hours": {"ja", "en"}}``
   (the municipality's My Number card call centre; the national free dial, also for suspending a
   lost card).
 - ``reissue_fee_yen``, ``reissue_fee_without_certificates_yen``: whole yen, the re-issue fees
   when a card was lost by the holder's own fault (with and without certificates).
+
+Optional keys (the notes that use them are shorter without them):
+
+- ``abroad_dial``: a contact, the line for suspending a lost card of a resident who moved
+  abroad (国外転出者向け専用ダイヤル, guidebook 15-4).
+- ``foreign_language_dial``: a contact, the free dial in foreign languages (guidebook p.19).
+- ``express_reissue_fee_yen``, ``express_reissue_fee_without_certificates_yen``: the re-issue
+  fees with express issuance (特急発行); both or neither.
 
 Keys starting with ``_`` are comments and ignored; any other unknown key is an error, so a typo
 cannot silently drop a value.
@@ -30,12 +40,12 @@ from typing import Any
 from jpki.errors import JpkiError
 from jpki.files import read_limited
 from jpki.rules import JsonValue
-
-from .text import Text
+from jpki.texts import DEFAULT_LANGUAGE, Msg, languages, render
 
 __all__ = [
     "DEFAULT_MUNICIPALITY",
     "Contact",
+    "Localized",
     "Municipality",
     "MunicipalityError",
     "default_municipality",
@@ -61,12 +71,57 @@ _TEXT_KEYS = (
 )
 _CONTACT_KEYS = ("call_centre", "free_dial")
 _FEE_KEYS = ("reissue_fee_yen", "reissue_fee_without_certificates_yen")
-_KEYS = frozenset(("id", "phone", *_TEXT_KEYS, *_CONTACT_KEYS, *_FEE_KEYS))
+_OPTIONAL_CONTACT_KEYS = ("abroad_dial", "foreign_language_dial")
+_OPTIONAL_FEE_KEYS = ("express_reissue_fee_yen", "express_reissue_fee_without_certificates_yen")
+_KEYS = frozenset(
+    (
+        "id",
+        "phone",
+        *_TEXT_KEYS,
+        *_CONTACT_KEYS,
+        *_FEE_KEYS,
+        *_OPTIONAL_CONTACT_KEYS,
+        *_OPTIONAL_FEE_KEYS,
+    )
+)
+_REQUIRED_LANGUAGES = ("ja", "en")
 
 
 class MunicipalityError(JpkiError):
     """A municipality configuration that cannot be read or is not valid (the message names
-    the file and the key)."""
+    the file and the key).
+
+    :param key: the key at fault, when one is (``counter.ja``), for callers that word their
+        own message.
+    """
+
+    def __init__(self, message: str, *, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+@dataclass(frozen=True, slots=True)
+class Localized:
+    """A municipality's own words (a name, opening hours) in the languages its file gives.
+
+    :param values: ``(language, text)`` pairs; Japanese and English are always there.
+    """
+
+    values: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, **texts: str) -> Localized:
+        """``Localized.of(ja="文京区", en="Bunkyo City")``."""
+        return cls(tuple(sorted(texts.items())))
+
+    def get(self, lang: str) -> str:
+        """The text in *lang*, else in English."""
+        found = dict(self.values)
+        return found.get(lang) or found[DEFAULT_LANGUAGE]
+
+    def to_json(self) -> dict[str, JsonValue]:
+        """``{language: text}``."""
+        return dict(self.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +133,13 @@ class Contact:
     :param hours: when it answers.
     """
 
-    name: Text
+    name: Localized
     phone: str
-    hours: Text
+    hours: Localized
 
     def to_json(self) -> dict[str, JsonValue]:
-        """``name`` and ``hours`` as ``{"ja", "en"}``, and ``phone``."""
-        return {"name": _text_json(self.name), "phone": self.phone, "hours": _text_json(self.hours)}
+        """``name`` and ``hours`` by language, and ``phone``."""
+        return {"name": self.name.to_json(), "phone": self.phone, "hours": self.hours.to_json()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,41 +147,51 @@ class Municipality:
     """The municipal office a diagnosis sends residents to (see the module documentation)."""
 
     id: str
-    name: Text
-    office: Text
-    counter: Text
-    location: Text
-    address: Text
+    name: Localized
+    office: Localized
+    counter: Localized
+    location: Localized
+    address: Localized
     phone: str
-    counter_hours: Text
+    counter_hours: Localized
     call_centre: Contact
     free_dial: Contact
     reissue_fee_yen: int
     reissue_fee_without_certificates_yen: int
-    convenience_store_hours: Text
+    convenience_store_hours: Localized
+    abroad_dial: Contact | None = None
+    foreign_language_dial: Contact | None = None
+    express_reissue_fee_yen: int | None = None
+    express_reissue_fee_without_certificates_yen: int | None = None
 
-    @property
-    def counter_place(self) -> Text:
+    def counter_place(self, lang: str) -> str:
         """The counter and where it is: ``戸籍住民課窓口（文京シビックセンター2階）``."""
-        return Text(
-            f"{self.counter.ja}窓口（{self.location.ja}）",
-            f"the {self.counter.en} counter ({self.location.en})",
+        return render(
+            Msg(
+                "diagnosis.counter_place",
+                counter=self.counter.get(lang),
+                location=self.location.get(lang),
+            ),
+            lang,
         )
 
     def to_json(self) -> dict[str, JsonValue]:
-        """The configuration with the same keys as its JSON file."""
+        """The configuration with the same keys as its JSON file (optional keys when set)."""
         result: dict[str, JsonValue] = {"id": self.id, "phone": self.phone}
         for key in _TEXT_KEYS:
-            result[key] = _text_json(getattr(self, key))
+            result[key] = getattr(self, key).to_json()
         for key in _CONTACT_KEYS:
             result[key] = getattr(self, key).to_json()
         for key in _FEE_KEYS:
             result[key] = getattr(self, key)
+        for key in _OPTIONAL_CONTACT_KEYS:
+            contact = getattr(self, key)
+            if contact is not None:
+                result[key] = contact.to_json()
+        for key in _OPTIONAL_FEE_KEYS:
+            if getattr(self, key) is not None:
+                result[key] = getattr(self, key)
         return result
-
-
-def _text_json(text: Text) -> dict[str, JsonValue]:
-    return {"ja": text.ja, "en": text.en}
 
 
 def default_municipality() -> Municipality:
@@ -179,6 +244,9 @@ def parse_municipality(values: object, source: str = "municipality") -> Municipa
     identifier = checker.string(top, "id")
     if not _ID.fullmatch(identifier):
         raise checker.error("id", "must be 1-40 of a-z, 0-9, '-' and '_'", identifier)
+    express = [key for key in _OPTIONAL_FEE_KEYS if key in top]
+    if len(express) == 1:
+        raise MunicipalityError(f"{source}: {' and '.join(_OPTIONAL_FEE_KEYS)} go together")
     return Municipality(
         id=identifier,
         name=checker.text(top, "name"),
@@ -195,6 +263,16 @@ def parse_municipality(values: object, source: str = "municipality") -> Municipa
             top, "reissue_fee_without_certificates_yen"
         ),
         convenience_store_hours=checker.text(top, "convenience_store_hours"),
+        abroad_dial=checker.contact(top, "abroad_dial") if "abroad_dial" in top else None,
+        foreign_language_dial=(
+            checker.contact(top, "foreign_language_dial")
+            if "foreign_language_dial" in top
+            else None
+        ),
+        express_reissue_fee_yen=checker.fee(top, "express_reissue_fee_yen") if express else None,
+        express_reissue_fee_without_certificates_yen=(
+            checker.fee(top, "express_reissue_fee_without_certificates_yen") if express else None
+        ),
     )
 
 
@@ -206,7 +284,7 @@ class _Checker:
 
     def error(self, key: str, problem: str, value: object = None) -> MunicipalityError:
         shown = "" if value is None else f", got {json.dumps(value, ensure_ascii=False)[:60]}"
-        return MunicipalityError(f"{self._source}: key '{key}' {problem}{shown}")
+        return MunicipalityError(f"{self._source}: key '{key}' {problem}{shown}", key=key)
 
     def mapping(self, value: object, key: str) -> Mapping[str, Any]:
         if not isinstance(value, dict):
@@ -218,7 +296,7 @@ class _Checker:
 
     def _get(self, values: Mapping[str, Any], key: str, path: str) -> object:
         if key not in values:
-            raise MunicipalityError(f"{self._source}: missing key '{path}'")
+            raise MunicipalityError(f"{self._source}: missing key '{path}'", key=path)
         return values[key]
 
     def string(self, values: Mapping[str, Any], key: str, prefix: str = "") -> str:
@@ -228,13 +306,21 @@ class _Checker:
             raise self.error(path, "must be a non-empty string", value)
         return value.strip()
 
-    def text(self, values: Mapping[str, Any], key: str, prefix: str = "") -> Text:
+    def text(self, values: Mapping[str, Any], key: str, prefix: str = "") -> Localized:
         path = f"{prefix}{key}"
         inner = self.mapping(self._get(values, key, path), path)
-        extra = sorted(set(inner) - {"ja", "en"})
+        extra = sorted(set(inner) - set(languages()))
         if extra:
-            raise self.error(path, f"has unknown language(s) {', '.join(extra)}; use ja and en")
-        return Text(self.string(inner, "ja", f"{path}."), self.string(inner, "en", f"{path}."))
+            raise self.error(
+                path,
+                f"has unknown language(s) {', '.join(extra)}; use {', '.join(languages())}",
+            )
+        given = [lang for lang in (*_REQUIRED_LANGUAGES, *sorted(inner)) if lang in inner]
+        for lang in _REQUIRED_LANGUAGES:
+            self.string(inner, lang, f"{path}.")  # a missing required language names its key
+        return Localized.of(
+            **{lang: self.string(inner, lang, f"{path}.") for lang in dict.fromkeys(given)}
+        )
 
     def phone(self, values: Mapping[str, Any], key: str, prefix: str = "") -> str:
         number = self.string(values, key, prefix)

@@ -23,7 +23,7 @@ from bench.apdus import (
 from bench.report import TARGETS, BenchResult, RunInfo, evaluate_targets, to_json
 from jpki.ids import KeyKind, PinKind
 from jpki.session import JpkiSession
-from sim.card import SimulatedCard
+from sim.chip.card import SimulatedCard
 
 REAL_CERT_SIZE = 1573
 OPERATION_KEYS = (

@@ -6,7 +6,7 @@ import argparse
 import io
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,8 @@ from cryptography import x509
 from jpki.cli.context import CliContext
 from jpki.cli.errors import CliError, ExitCode
 from jpki.cli.sim_manage import register_management
-from sim.profiles import PROFILES, build_card_data
+from sim.carddata import PIN_FIELDS, CardData
+from sim.factory.profiles import PROFILES, build_card_data
 from sim.store import load_card_data, save_card_data
 
 NAME_OID = x509.ObjectIdentifier("1.2.392.200149.8.5.5.1")
@@ -32,6 +33,17 @@ class Run:
 
     def json(self) -> Any:
         return json.loads(self.out)
+
+
+def assert_stored(path: Path, expected: CardData) -> None:
+    """The card file holds *expected*, its PINs as salted hashes of the same values."""
+    stored = load_card_data(path)
+    pins = {name: getattr(expected, name) for name in PIN_FIELDS}
+    assert replace(stored, **pins) == expected
+    for name, pin in pins.items():
+        assert getattr(stored, name).value is None
+        assert getattr(stored, name).tries_left == pin.tries_left
+        assert getattr(stored, name).matches(pin.value.encode("ascii"))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -102,7 +114,7 @@ def test_new_writes_the_profile(tmp_path: Path) -> None:
     run = jpki("--json", "sim", "new", "--profile", "blocked", "-o", str(path))
     assert run.code == 0
     assert str(path) in run.err
-    assert load_card_data(path) == build_card_data("blocked")
+    assert_stored(path, build_card_data("blocked"))
     summary = run.json()
     pins = summary["pins"]
     assert pins["sign"] == {"remaining": 0, "max": 5, "blocked": True}
@@ -111,9 +123,9 @@ def test_new_writes_the_profile(tmp_path: Path) -> None:
 
 def test_new_defaults_to_adult_and_honours_the_global_profile(tmp_path: Path) -> None:
     jpki("sim", "new", "-o", str(tmp_path / "a.json"))
-    assert load_card_data(tmp_path / "a.json") == build_card_data("adult")
+    assert_stored(tmp_path / "a.json", build_card_data("adult"))
     jpki("--profile", "minor", "sim", "new", "-o", str(tmp_path / "m.json"))
-    assert load_card_data(tmp_path / "m.json") == build_card_data("minor")
+    assert_stored(tmp_path / "m.json", build_card_data("minor"))
 
 
 def test_new_with_holder_options(tmp_path: Path) -> None:
@@ -213,9 +225,9 @@ def test_new_sets_pins_from_stdin_without_echoing_them(
         str(path),
     )
     data = load_card_data(path)
-    assert data.auth_pin.value == "8642"
-    assert data.sign_password.value == "QW12ER34"
-    assert data.card_info_pin.value == "1234"
+    assert data.auth_pin.matches(b"8642")
+    assert data.sign_password.matches(b"QW12ER34")
+    assert data.card_info_pin.matches(b"1234")
     for secret in ("8642", "QW12ER34"):
         assert secret not in run.out
         assert secret not in run.err
@@ -235,9 +247,9 @@ def test_new_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     path = tmp_path / "card.json"
     save_card_data(build_card_data("blocked"), path)
     assert "--force" in str(usage_error("sim", "new", "-o", str(path)))
-    assert load_card_data(path) == build_card_data("blocked")
+    assert_stored(path, build_card_data("blocked"))
     jpki("sim", "new", "--force", "-o", str(path))
-    assert load_card_data(path) == build_card_data("adult")
+    assert_stored(path, build_card_data("adult"))
 
 
 @pytest.mark.parametrize(
@@ -341,3 +353,25 @@ def test_show_errors(tmp_path: Path) -> None:
     document["card"]["auth_certificate"] = "3003020100"
     broken.write_text(json.dumps(document), encoding="utf-8")
     assert "certificate" in str(usage_error("sim", "show", str(broken)))
+
+
+def test_new_logout_on_select_and_test_card_basic_info(tmp_path: Path) -> None:
+    default = tmp_path / "default.json"
+    jpki("sim", "new", "-o", str(default))
+    data = load_card_data(default)
+    assert not data.clear_verified_on_select and data.basic_info_long_form
+    options = tmp_path / "options.json"
+    jpki("sim", "new", "--logout-on-select", "--test-card-basic-info", "-o", str(options))
+    data = load_card_data(options)
+    assert data.clear_verified_on_select and not data.basic_info_long_form
+
+
+def test_logout_and_keep_verified_contradict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "card.json"
+    with pytest.raises(SystemExit) as caught:
+        jpki("sim", "new", "--logout-on-select", "--keep-verified-on-select", "-o", str(path))
+    assert caught.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+    assert not path.exists()

@@ -1,6 +1,6 @@
 """Shared helpers of the diagnosis tests: hand-made card facts, certificates, the CLI runner.
 
-Certificates come from the simulated CAs of :mod:`sim.pki` with the published test keys (no
+Certificates come from the simulated CAs of :mod:`sim.factory.pki` with the published test keys (no
 key is generated); the real production certificate and the J-LIS roots are read from
 ``tests/data`` (public certificates copied into the repository).
 """
@@ -24,7 +24,7 @@ from jpki.diagnosis import CardFacts, ChipKind, PinFact
 from jpki.ids import PinKind
 from jpki.jst import JST
 from jpki.models import Availability, CardRecord, PinStatus
-from sim import pki, testkeys
+from sim.factory import pki, testkeys
 
 TODAY = date(2026, 11, 22)
 """The day every test judges (the simulator profiles' reference date)."""

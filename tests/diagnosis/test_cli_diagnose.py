@@ -67,6 +67,8 @@ def test_json_schema(run_cli: Runner) -> None:
         "unconfirmed",
         "municipality",
         "notes",
+        "note_codes",
+        "timeline",
     }
     assert result["schema"] == SCHEMA
     assert result["today"] == TODAY
@@ -79,6 +81,7 @@ def test_json_schema(run_cli: Runner) -> None:
             "severity",
             "message",
             "action",
+            "remedy",
             "unconfirmed",
             "decisions",
             "details",
@@ -110,7 +113,35 @@ def test_json_schema(run_cli: Runner) -> None:
     assert card["apdu_count"] == 16
     assert result["expected"] is None
     assert result["municipality"]["id"] == "bunkyo"
-    assert len(result["notes"]) == 3
+    # Lost card, express re-issue, moving abroad (no period of stay given), whom to call, where.
+    assert result["note_codes"] == [
+        "lost_card",
+        "express_issuance",
+        "moving_abroad",
+        "call_centre",
+        "counter",
+    ]
+    assert len(result["notes"]) == len(result["note_codes"])
+    # The key dates a timeline is drawn from, as ISO dates.
+    assert result["timeline"] == {
+        "today": TODAY,
+        "card": {
+            "expiry": "2032-12-01",
+            "renewal_from": "2032-09-02",
+            "renewal_until": "2032-12-01",
+            "basis": "chip",
+        },
+        "auth_cert": {
+            "expiry": "2027-12-01",
+            "renewal_from": "2027-09-02",
+            "renewal_until": "2027-12-01",
+            "basis": "chip",
+        },
+        "sign_cert": None,
+    }
+    remedies = {finding["code"]: finding["remedy"] for finding in result["findings"]}
+    assert remedies["sign_pin_blocked"] == "reset_pin"
+    assert remedies["auth_pin_last_try"] == "do_not_guess"
 
 
 def test_json_wording_follows_lang(run_cli: Runner) -> None:
@@ -305,6 +336,40 @@ def test_broken_municipality_file(run_cli: Runner, tmp_path: Path) -> None:
     assert run.code == 2
     assert "missing key" in run.err
     assert len(run.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ('{"id": "x"}', "「name」の値を確認してください"),
+        ("not json", "読み込めません"),
+    ],
+)
+def test_broken_municipality_file_in_japanese(
+    run_cli: Runner, tmp_path: Path, content: str, said: str
+) -> None:
+    path = tmp_path / "city.json"
+    path.write_text(content, encoding="utf-8")
+    run = run_cli("--sim", "diagnose", "--lang", "ja", "--municipality", str(path))
+    assert run.code == 2
+    assert said in run.err
+    # The path is the only Latin text: no English explanation in a Japanese error.
+    assert "missing" not in run.err and "JSON" not in run.err.replace(str(path), "")
+    assert len(run.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--birth", "2000-01-01"], "生年月日とカードの発行日は両方指定してください"),
+        (["--cert-issued", "2020-01-01"], "--cert-issued を使うには、生年月日とカードの発行日"),
+    ],
+)
+def test_option_errors_in_japanese(run_cli: Runner, options: list[str], said: str) -> None:
+    run = run_cli("--sim", "diagnose", "--lang", "ja", *options)
+    assert run.code == 2
+    assert said in run.err
+    assert "need" not in run.err and "together" not in run.err
 
 
 def test_not_a_my_number_card(run_cli: Runner, monkeypatch: pytest.MonkeyPatch) -> None:

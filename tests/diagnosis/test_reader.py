@@ -15,7 +15,7 @@ from jpki.diagnosis import ChipKind, Problem, read_facts
 from jpki.errors import ChainError
 from jpki.ids import PinKind, TokenKind
 from sim import CardData, Faults, SimConnection, SimulatedCard, open_simulated_card
-from sim.profiles import build_card_data
+from sim.factory.profiles import build_card_data
 
 SELECT_JPKI = "00A4040C0AD392F000260100000001"
 
@@ -207,3 +207,61 @@ def test_real_production_certificate_chain(testdata_dir: Path) -> None:
         facts = read_facts(connection, check_chain=True)
     assert facts.chain is not None and facts.chain.verified
     assert facts.chain.issuer_class is IssuerClass.PRODUCTION
+
+
+def test_status_reads_through_the_facts_reader() -> None:
+    from jpki.session import JpkiSession
+    from jpki.status import read_status
+
+    with open_simulated_card(profile="blocked") as connection:
+        start = connection.apdu_count
+        status = read_status(JpkiSession(connection))
+        # SELECT, availability, the certificate, token, 4 PIN queries (6): no common AP read.
+        assert connection.apdu_count - start == 1 + 1 + 6 + 1 + 6
+        card = connection.card
+        assert isinstance(card, SimulatedCard)
+        assert all(len(command) == 4 for command in _verify_commands(connection))
+        assert not any(command[1] == 0xB2 for command in card.received)  # no READ RECORD
+    assert status.token.name == "JPKIAPICCTOKEN2"
+    blocked = status.pin(PinKind.SIGN)
+    assert blocked is not None and blocked.blocked
+    assert status.to_json()["pins"]["auth"]["remaining"] == 1
+    assert status.auth_certificate_problem is None
+
+
+def test_status_of_a_smartphone_token_says_why_there_is_no_certificate() -> None:
+    from jpki.session import JpkiSession
+    from jpki.status import read_status
+
+    with open_simulated_card(profile="android") as connection:
+        status = read_status(JpkiSession(connection))
+    assert status.auth_certificate is None
+    assert status.auth_certificate_problem is Problem.PIN_REQUIRED
+    assert status.to_json()["auth_certificate_problem"] == "pin_required"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("ja", "残り回数を確認できません"), ("en", "cannot be queried")]
+)
+def test_status_shows_a_counter_that_cannot_be_queried(lang: str, said: str) -> None:
+    import argparse
+
+    from jpki.cli.cmd_status import render_status
+    from jpki.cli.context import CliContext
+    from jpki.diagnosis import PinFact
+    from jpki.models import PinStatus
+    from jpki.session import JpkiSession
+    from jpki.status import CardStatus, read_status
+
+    with open_simulated_card(profile="adult") as connection:
+        status = read_status(JpkiSession(connection))
+    pins = (
+        *status.pins[:3],
+        PinFact(PinKind.JUKI, None, Problem.UNREADABLE),
+    )
+    odd = CardStatus(status.token, status.availability, pins, status.auth_certificate, None)
+    lines = render_status(CliContext(argparse.Namespace(lang=lang)), odd, date(2026, 11, 22))
+    assert said in lines[-1]
+    assert odd.pin(PinKind.JUKI) is None
+    assert odd.pin(PinKind.AUTH) == PinStatus(PinKind.AUTH, 3)
+    assert odd.to_json()["pins"]["juki"] == {"problem": "unreadable"}

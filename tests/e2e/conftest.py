@@ -129,7 +129,8 @@ def served_card(pcsc_stack: PcscStack, tmp_path: Path) -> Iterator[ServeCard]:
     """Start ``python -m jpki sim serve`` on a vpcd port; returns the running card.
 
     Call it as ``served_card(port=35963, echo=True)`` (or ``profile=...``, ``card=...``,
-    ``atr=HEX``, ``remove_after=N``). It returns once pcscd reports the card present in the
+    ``atr=HEX``, ``remove_after=N``, ``reader_profile=NAME``, ``sign_delay_ms=N``). It
+    returns once pcscd reports the card present in the
     port's reader (unless ``wait_present=False``). At teardown every card still served is
     stopped and its reader checked empty.
     """
@@ -146,6 +147,8 @@ def served_card(pcsc_stack: PcscStack, tmp_path: Path) -> Iterator[ServeCard]:
         card: str | Path | None = None,
         atr: str | None = None,
         remove_after: int | None = None,
+        reader_profile: str | None = None,
+        sign_delay_ms: int | None = None,
         wait_present: bool = True,
     ) -> ServedCard:
         reader = VPCD_READERS[port]
@@ -162,6 +165,10 @@ def served_card(pcsc_stack: PcscStack, tmp_path: Path) -> Iterator[ServeCard]:
             command += ["--atr", atr]
         if remove_after is not None:
             command += ["--remove-after", str(remove_after)]
+        if reader_profile is not None:
+            command += ["--reader-profile", reader_profile]
+        if sign_delay_ms is not None:
+            command += ["--sign-delay-ms", str(sign_delay_ms)]
         log = tmp_path / f"serve-{port}-{len(started)}.log"
         with log.open("wb") as stderr:
             process = subprocess.Popen(

@@ -211,7 +211,7 @@ def _finding_codes(report: dict[str, Any]) -> set[str]:
 
 
 def test_diagnose(served_card: Any, tools: ModuleType) -> None:
-    from sim.profiles import REFERENCE_DATE
+    from sim.factory.profiles import REFERENCE_DATE
 
     served_card(35963, profile=PROFILE)
     served_card(35964, profile="blocked")

@@ -143,28 +143,27 @@ def test_card_recognised_and_pins_listed(opensc: OpenSC) -> None:
     assert _tries_left(listing.out) == expected, listing.describe()
 
 
-def test_certificate_and_signatures(opensc: OpenSC) -> None:
+def _held_powered(tools: ModuleType) -> Any:
+    """A shared connection that keeps pcscd from powering the idle card down between runs.
+
+    pcscd powers a card down 0.4 s after its last program leaves; holding a connection makes
+    "the next program right after" deterministic. It is closed with a power-down.
+    """
+    from apdu.pcsc import open_reader
+
+    return open_reader(tools.READER_0, exclusive=False)
+
+
+def _power_down(tools: ModuleType) -> None:
+    """What the toolkit does at the end of every command: the card forgets verified PINs."""
+    with _held_powered(tools):
+        pass
+
+
+def _signing_key_flow(opensc: OpenSC, auth_certificate: str) -> None:
+    """The sign key, on the token of the signature password, checked with openssl."""
     tools = opensc.tools
     card = tools.card_data(opensc.variant.profile)
-    auth_certificate = tools.jpki("cert", "read", "auth").ok().out
-    read = opensc.run("pkcs15-tool", "--read-certificate", "01").ok()
-    assert tools.certificate_der(read.out.encode()) == card.auth_certificate, read.describe()
-    assert tools.certificate_der(auth_certificate.encode()) == card.auth_certificate
-
-    # The auth key (slot 0), twice in a row: the second run finds the PIN the first one
-    # verified unless the card clears it when the AP is selected again (PCSC.md 4.4).
-    data = opensc.workdir / "data.bin"
-    data.write_bytes(b"log in to the portal\n")
-    signatures = [opensc.workdir / "auth-1.sig", opensc.workdir / "auth-2.sig"]
-    login = ("--login", "--pin", card.auth_pin.value)
-    for signature in signatures:
-        opensc.pkcs11(*login, *_SIGN_SHA256, "--id", "01", "-i", data, "-o", signature).ok()
-    for signature in signatures:
-        _verify(opensc, auth_certificate, signature, data)
-    # PKCS#1 v1.5 is deterministic: both runs signed the same DigestInfo with the same key.
-    assert signatures[0].read_bytes() == signatures[1].read_bytes()
-
-    # The sign key, on the token of the signature password.
     slots = opensc.pkcs11("--list-slots").ok()
     slot = _slot_of(slots.out, "JPKI (Digital Signature PIN)")
     document = opensc.workdir / "return.xml"
@@ -177,3 +176,126 @@ def test_certificate_and_signatures(opensc: OpenSC) -> None:
     ).ok()
     assert tools.certificate_der(sign_certificate.out.encode()) == card.sign_certificate
     _verify(opensc, sign_certificate.out, signature, document)
+
+
+def _token_not_recognised(run: Any) -> None:
+    # OpenSC's jpki driver queries the PIN, expects 63Cx and gives up on 9000 (CARD.md 4).
+    assert run.code != 0, run.describe()
+    assert "CKR_TOKEN_NOT_RECOGNIZED" in run.err, run.describe()
+
+
+def test_certificate_and_signatures(opensc: OpenSC) -> None:
+    tools = opensc.tools
+    card = tools.card_data(opensc.variant.profile)
+    auth_certificate = tools.jpki("cert", "read", "auth").ok().out
+    read = opensc.run("pkcs15-tool", "--read-certificate", "01").ok()
+    assert tools.certificate_der(read.out.encode()) == card.auth_certificate, read.describe()
+    assert tools.certificate_der(auth_certificate.encode()) == card.auth_certificate
+
+    data = opensc.workdir / "data.bin"
+    data.write_bytes(b"log in to the portal\n")
+    first, second = opensc.workdir / "auth-1.sig", opensc.workdir / "auth-2.sig"
+    login = ("--login", "--pin", card.auth_pin.value)
+    with _held_powered(tools):
+        opensc.pkcs11(*login, *_SIGN_SHA256, "--id", "01", "-i", data, "-o", first).ok()
+        _verify(opensc, auth_certificate, first, data)
+        # OpenSC leaves the card powered with the PIN verified, as a real card keeps it:
+        # the next OpenSC run right after fails, on a real card too (CARD.md section 4).
+        again = opensc.pkcs11(*login, *_SIGN_SHA256, "--id", "01", "-i", data, "-o", second)
+        _token_not_recognised(again)
+        assert not second.exists() or second.read_bytes() == b""
+        # The toolkit reads the same state as "verified", without spending a try.
+        status = tools.jpki("--shared", "pin", "status", "--json").ok().json()
+        assert status["auth"]["verified"] and status["auth"]["remaining"] == 3, status
+        assert not status["sign"]["verified"], status
+    # The holder closed with a power-down: the card forgot the PIN, OpenSC works again.
+    opensc.pkcs11(*login, *_SIGN_SHA256, "--id", "01", "-i", data, "-o", second).ok()
+    assert second.read_bytes() == first.read_bytes()  # PKCS#1 v1.5 is deterministic
+    # That run left the auth PIN verified again; after a power-down the sign token is usable.
+    _power_down(tools)
+    _signing_key_flow(opensc, auth_certificate)
+
+
+def _assert_login_test_fails_on_the_query(tools: ModuleType, tested: Any) -> None:
+    """``pkcs11-tool --login --test`` failed because a PIN query after the login got 9000.
+
+    OpenSC's jpki driver reads the PIN's state with ``00 20 00 80`` and takes anything but
+    ``63Cx`` as an error ("VERIFY GET_INFO error"); a real card answers ``9000`` on a verified
+    PIN (CARD.md section 4), so the same run fails against a real card.
+    """
+    assert tested.code != 0, tested.describe()
+    assert "CKR_SESSION_HANDLE_INVALID" in tested.err, tested.describe()
+    # OpenSC keeps the login VERIFY itself out of its log; the query after it shows.
+    exchanges = tools.opensc_apdus(tested.err)
+    query = bytes.fromhex("00200080")
+    assert [r for c, r in exchanges if c == query][-1:] == [b"\x90\x00"], tested.describe()
+    # The run's last exchange with the card is that query: nothing after it was attempted.
+    assert exchanges[-1] == (query, b"\x90\x00"), tested.describe()
+
+
+def test_pkcs11_tool_login_test_fails_as_on_a_real_card(opensc: OpenSC) -> None:
+    # Asserted, not skipped: the simulator follows the card, not OpenSC.
+    card = opensc.tools.card_data(opensc.variant.profile)
+    tested = opensc.run(
+        "pkcs11-tool",
+        "--module",
+        opensc.module,
+        "--login",
+        "--pin",
+        card.auth_pin.value,
+        "--test",
+        env={"OPENSC_DEBUG": "3"},
+    )
+    _assert_login_test_fails_on_the_query(opensc.tools, tested)
+
+
+@pytest.fixture
+def logout_card(served_card: Any, tools: ModuleType, tmp_path: Path, require_program: Any) -> Path:
+    """A card made with the named option that re-selecting logs out (not a real card's way)."""
+    for program in ("pkcs11-tool", "openssl"):
+        require_program(program)
+    path = tmp_path / "logout.json"
+    tools.jpki(
+        "sim", "new", "--profile", "new-atr", "--logout-on-select", "-o", path, reader=None
+    ).ok()
+    served_card(35963, card=path)
+    return path
+
+
+def test_the_logout_on_select_option_gives_opensc_what_it_expects(
+    logout_card: Path, tools: ModuleType, opensc_pkcs11_module: Path, tmp_path: Path
+) -> None:
+    from sim.store import load_card_data
+
+    card = load_card_data(logout_card)
+    data = tmp_path / "data.bin"
+    data.write_bytes(b"log in to the portal\n")
+    login = ("--login", "--pin", card.auth_pin.value)
+    with _held_powered(tools):
+        for name in ("one.sig", "two.sig"):
+            tools.run(
+                [
+                    "pkcs11-tool",
+                    "--module",
+                    opensc_pkcs11_module,
+                    *login,
+                    *_SIGN_SHA256,
+                    "--id",
+                    "01",
+                    "-i",
+                    data,
+                    "-o",
+                    tmp_path / name,
+                ],
+                env={"OPENSC_DRIVER": "jpki"},
+                cwd=tmp_path,
+            ).ok()
+        # The option does not rescue --test: OpenSC queries the PIN after logging in without
+        # re-selecting the AP (SELECT EF 0018 only), gets 9000 and fails, as on a real card.
+        tested = tools.run(
+            ["pkcs11-tool", "--module", opensc_pkcs11_module, *login, "--test"],
+            env={"OPENSC_DRIVER": "jpki", "OPENSC_DEBUG": "3"},
+            cwd=tmp_path,
+        )
+    assert (tmp_path / "one.sig").read_bytes() == (tmp_path / "two.sig").read_bytes()
+    _assert_login_test_fails_on_the_query(tools, tested)

@@ -267,7 +267,7 @@ def test_simulated_card_through_pcscd(served_card: ServeCard) -> None:
 
 
 def test_card_file_keeps_a_wrong_pin_across_serving(served_card: ServeCard, tmp_path: Path) -> None:
-    from sim.profiles import build_card_data
+    from sim.factory.profiles import build_card_data
     from sim.store import load_card_data, save_card_data
 
     path = tmp_path / "card.json"

@@ -158,7 +158,7 @@ def card_data(profile: str) -> Any:
     Profiles are deterministic, so the expected certificates, PINs and holder data come from
     here instead of being copied into the tests.
     """
-    from sim.profiles import build_card_data
+    from sim.factory.profiles import build_card_data
 
     return build_card_data(profile)
 

@@ -43,6 +43,7 @@ CARD_EXAMPLES = [
     "sign_and_verify.py",
     "cms_signature.py",
     "card_info.py",
+    "sign_pdf.py",
 ]
 ALL_EXAMPLES = sorted(path.name for path in EXAMPLES.glob("*.py"))
 SERVE_PORT = 35964
@@ -238,6 +239,27 @@ def test_cms_signature_with_the_signature_key(tmp_path: Path) -> None:
     assert "JPKI for digital signature" in done.stdout
     result = json.loads(jpki("verify", content, f"{content}.p7s", "--json").stdout)
     assert result["valid"] is True and result["signer"]["kind"] == "sign"
+
+
+def test_sign_pdf_is_accepted_by_pdfsig_and_jpki_pdf_verify(tmp_path: Path) -> None:
+    pdfsig = shutil.which("pdfsig")
+    assert pdfsig is not None, "pdfsig is installed by scripts/bootstrap (poppler-utils)"
+    signed = tmp_path / "signed.pdf"
+    done = example("sign_pdf.py", "-o", signed, "--text", "署名 番号花子")
+    assert "check: valid" in done.stdout and "PAdES B-B" in done.stdout
+    report = run([pdfsig, signed]).stdout
+    assert "Signature Validation: Signature is Valid." in report
+    assert "Total document signed" in report
+    trust = tmp_path / "trust"
+    trust.mkdir()
+    jpki("--sim", "cert", "read", "sign-ca", "-o", trust / "sign-ca.pem")
+    verified = jpki("pdf", "verify", signed, "--trust", trust, "--allow-non-production")
+    assert "Result: valid" in verified.stdout
+    wrong = example(
+        "sign_pdf.py", "-o", tmp_path / "wrong.pdf", env=environment(JPKI_SIGN_PIN="WRONG999"),
+        expect=1,
+    )  # fmt: skip
+    assert "incorrect" in wrong.stderr and not (tmp_path / "wrong.pdf").exists()
 
 
 def test_card_info_masks_the_my_number_unless_asked(tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 """Shared fixtures of the offline JPKI tests: the real certificates and simulated PKIs.
 
 The real certificates are the public ones in ``tests/data`` (the ``testdata_dir`` fixture of the
-root conftest). Simulated certificates come from :mod:`sim.pki` with the public test keys of
-:mod:`sim.testkeys`, so no key is generated for them.
+root conftest). Simulated certificates come from :mod:`sim.factory.pki` with the public test keys of
+:mod:`sim.factory.testkeys`, so no key is generated for them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
-from sim import pki, testkeys
+from sim.factory import pki, testkeys
 
 AUTH_CA_NAMES = ("authca01", "authca02", "authca03")
 SIGN_CA_NAMES = ("signca01", "signca02", "signca03")

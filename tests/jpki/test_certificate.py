@@ -32,7 +32,7 @@ from jpki.certificate import (
 )
 from jpki.errors import CertificateError, JpkiError
 from jpki.ids import CertKind
-from sim import pki
+from sim.factory import pki
 
 PRODUCTION_SUBJECT = "CN=840444E37PAFHN08220003A,C=JP"
 AUTH_CA_NAME = (

@@ -23,7 +23,7 @@ from jpki.chain import (
     verify_chain,
 )
 from jpki.errors import CertificateError, ChainError
-from sim import pki
+from sim.factory import pki
 
 NEW_YEAR_2022 = datetime(2022, 1, 1, tzinfo=UTC)  # openssl -attime 1640995200
 GATHERED = datetime(2026, 11, 22, 12, 0, tzinfo=JST)
@@ -214,7 +214,7 @@ def test_production_leaf_with_test_policy_is_refused(
     make_cert: Callable[..., Any],
 ) -> None:
     """A root named like production that issued a test-policy certificate is not production."""
-    from sim import testkeys
+    from sim.factory import testkeys
 
     name = [
         (NameOID.COUNTRY_NAME, "JP"),

@@ -25,7 +25,7 @@ from jpki.cms import (
 from jpki.digest import HashAlgorithm
 from jpki.errors import ChainError, CmsError, SignatureInvalidError
 from jpki.ids import CertKind
-from sim import pki, testkeys
+from sim.factory import pki, testkeys
 
 MESSAGE = "申請書の本文\n".encode() * 20
 SIGNING_TIME = datetime(2025, 6, 1, 9, 30, tzinfo=JST)

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from jpki.certificate import CertificateInfo
 from jpki.digest import HashAlgorithm, digest_info, parse_digest_info, verify_pkcs1_signature
 from jpki.errors import SignatureInvalidError
-from sim import pki, testkeys
+from sim.factory import pki, testkeys
 
 # The DER prefixes RFC 8017 lists (§9.2, note 1); the digest follows them.
 PREFIXES = {

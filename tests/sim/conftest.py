@@ -1,7 +1,7 @@
 """Shared fixtures for the simulated-card tests: one test PKI per session, a fresh card per test.
 
-Keys come from the published pool in :mod:`sim.testkeys` (never generated here); the
-certificates are issued once per session by the simulated CAs of :mod:`sim.pki`.
+Keys come from the published pool in :mod:`sim.factory.testkeys` (never generated here); the
+certificates are issued once per session by the simulated CAs of :mod:`sim.factory.pki`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from apdu.response import ResponseApdu
-from sim import pki, testkeys
-from sim.card import SimulatedCard
 from sim.carddata import CardData, CardHolder, SexCode
+from sim.chip.card import SimulatedCard
+from sim.factory import pki, testkeys
 
 AUTH_KEY_INDEX = 0
 SIGN_KEY_INDEX = 1

@@ -9,10 +9,10 @@ import pytest
 from apdu.errors import CardRemovedError, TransportError
 from apdu.protocol import ApduProtocol
 from sim import CardData, Faults, SimConnection, SimulatedCard
-from sim.applets.ids import Application
 from sim.carddata import AtrKind
-from sim.echo import EchoCard
-from sim.model import CardModel
+from sim.chip.applets.ids import Application
+from sim.chip.echo import EchoCard
+from sim.chip.model import CardModel
 
 SELECT_JPKI = bytes.fromhex(f"00A4040C0A{Application.JPKI.value.hex()}")
 

@@ -11,16 +11,16 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
 
-from sim import testkeys
-from sim.applets.base import Applet
-from sim.applets.files import BinaryFile, KeyFile, RecordFile, padded
-from sim.applets.ids import Application
-from sim.applets.jpki import CERTIFICATE_EF_SIZE, certificate_file, token_info
-from sim.applets.keys import RsaSigner
-from sim.applets.pins import Pin, PinFormat
-from sim.applets.tlv import encode_length, tlv
-from sim.card import SimulatedCard
 from sim.carddata import CardData, CardHolder, PinSetting, SexCode, load_private_key
+from sim.chip.applets.base import Applet
+from sim.chip.applets.files import BinaryFile, KeyFile, RecordFile, padded
+from sim.chip.applets.ids import Application
+from sim.chip.applets.jpki import CERTIFICATE_EF_SIZE, certificate_file, token_info
+from sim.chip.applets.keys import RsaSigner
+from sim.chip.applets.pins import Pin, PinFormat
+from sim.chip.applets.tlv import encode_length, tlv
+from sim.chip.card import SimulatedCard
+from sim.factory import testkeys
 
 
 def test_card_data_round_trips_through_json(card_data: CardData) -> None:

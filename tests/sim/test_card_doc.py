@@ -18,9 +18,9 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from apdu.ber import iter_tlv, parse_header
 from apdu.response import ResponseApdu
-from sim.applets.ids import Application
-from sim.card import SimulatedCard
 from sim.carddata import CardData, CardHolder, SexCode, TokenName, load_private_key
+from sim.chip.applets.ids import Application
+from sim.chip.card import SimulatedCard
 
 Send = Callable[[str], ResponseApdu]
 
@@ -111,8 +111,9 @@ def test_unknown_partial_and_foreign_aids_are_not_found(
     assert card.current_application is Application.JPKI  # a failed SELECT changes nothing
 
 
-def test_opensc_probe_get_data_is_an_unknown_instruction(send: Send) -> None:
-    assert send("00CADF3005").sw == 0x6D00
+def test_opensc_probe_get_data_finds_no_such_object(send: Send) -> None:
+    # CARD.md 4a: GET DATA is implemented at the MF level; an absent object is 6A88.
+    assert send("00CADF3005").sw == 0x6A88
     assert send("00CB3FFF035C017E08").sw == 0x6D00
 
 
@@ -274,6 +275,7 @@ def jlis_test_card(card_data: CardData) -> Send:
             card_serial="400000012719843",
             municipality_code="13221",
             card_expiry=date(2035, 2, 17),
+            basic_info_long_form=False,  # J-LIS test cards: FF 20 LL
         )
     )
 
@@ -456,8 +458,11 @@ def test_verify_counts_down_and_success_resets(send: Send, card_data: CardData) 
     assert send("00200080" + lc_data("0000")).sw == 0x63C2
     assert send("00200080" + lc_data(card_data.auth_pin.value)).sw == 0x9000
     assert send("00200080").sw == 0x9000  # query when verified: already verified
-    send(select(JPKI))  # re-selecting logs out (clear_verified_on_select)
-    assert send("00200098").sw == 0x63C3  # success put the counter back to max
+    send(select(JPKI))  # re-selecting keeps it verified (CARD.md section 4)
+    assert send("00200098").sw == 0x9000
+    assert send("00200098" + lc_data("0000")).sw == 0x63C2  # a wrong PIN un-verifies
+    assert send("00200098" + lc_data(card_data.auth_pin.value)).sw == 0x9000
+    assert send("00200098").sw == 0x9000
 
 
 def test_change_reference_data_needs_a_verified_pin(send: Send, card_data: CardData) -> None:
@@ -575,7 +580,7 @@ def test_security_state_survives_selects_but_not_power_off(
     assert run("00200098") == 0x63C3
 
 
-def test_reselecting_an_application_clears_only_its_own_verified_state(
+def test_reselecting_an_application_keeps_every_verified_state(
     send: Send, card_data: CardData
 ) -> None:
     send(select(JPKI))
@@ -583,8 +588,22 @@ def test_reselecting_an_application_clears_only_its_own_verified_state(
     send(select(CARD_INFO))
     send("00200091" + lc_data(card_data.card_info_pin.value))
     send(select(JPKI))
-    assert send("00200098").sw == 0x63C3  # JPKI re-selected: logged out
+    assert send("00200098").sw == 0x9000  # JPKI re-selected: still verified
     send(select_ef(0x0001))
+    send(select(CARD_INFO))
+    assert send("00200091").sw == 0x9000  # CARD_INFO re-selected: still verified
+
+
+def test_the_not_observed_option_logs_out_on_reselect(card_data: CardData) -> None:
+    # The old behaviour, named as not observed on real cards: re-selecting an application
+    # clears its own verified PINs, and only its own.
+    send = fresh(replace(card_data, clear_verified_on_select=True))
+    send(select(JPKI))
+    send("00200098" + lc_data(card_data.auth_pin.value))
+    send(select(CARD_INFO))
+    send("00200091" + lc_data(card_data.card_info_pin.value))
+    send(select(JPKI))
+    assert send("00200098").sw == 0x63C3  # JPKI re-selected: logged out
     send(select(CARD_INFO))
     assert send("00200091").sw == 0x63C3  # CARD_INFO re-selected: logged out too
 

@@ -6,15 +6,15 @@ from collections.abc import Callable
 
 import pytest
 
-import sim.card as sim_card_module
+import sim.chip.card as sim_card_module
 from apdu.errors import CardRemovedError
 from apdu.protocol import ApduProtocol
 from apdu.response import ResponseApdu
-from sim.applets.ids import Application
-from sim.card import SimulatedCard
 from sim.carddata import CardData
-from sim.connection import SimConnection
-from sim.faults import Faults
+from sim.chip.applets.ids import Application
+from sim.chip.card import SimulatedCard
+from sim.chip.connection import SimConnection
+from sim.chip.faults import Faults
 
 Send = Callable[[str], ResponseApdu]
 SELECT_JPKI = f"00A4040C0A{Application.JPKI.value.hex()}"

@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apdu.command import CommandApdu
-from sim.applets.ids import Application
-from sim.applets.keys import RsaSigner
-from sim.card import SimulatedCard
 from sim.carddata import CardData
-from sim.faults import Faults
+from sim.chip.applets.ids import Application
+from sim.chip.applets.keys import RsaSigner
+from sim.chip.card import SimulatedCard
+from sim.chip.faults import Faults
 
 ITERATIONS = 120_000
 FRESH_CARD_EVERY = 2_000

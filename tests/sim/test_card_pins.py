@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 
 from apdu.response import ResponseApdu
-from sim.applets.ids import Application
-from sim.card import SimulatedCard
 from sim.carddata import CardData, PinSetting
-from sim.connection import SimConnection
+from sim.chip.applets.ids import Application
+from sim.chip.card import SimulatedCard
+from sim.chip.connection import SimConnection
 
 Send = Callable[[str], ResponseApdu]
 
@@ -74,11 +74,16 @@ def test_blocked_auth_pin_leaves_the_auth_key_unusable(send: Send) -> None:
     assert send(f"802A009733{digest_info}00").sw == 0x6982
 
 
-def test_success_resets_the_counter_to_max(send: Send, card_data: CardData) -> None:
+def test_success_resets_the_counter_to_max(
+    send: Send, card: SimulatedCard, card_data: CardData
+) -> None:
     send(select(Application.JPKI))
     assert send("0020009B" + lc_data("WRONG1")).sw == 0x63C4
     assert send("0020009B" + lc_data("WRONG2")).sw == 0x63C3
     assert send("0020009B" + lc_data(card_data.sign_password.value)).sw == 0x9000
+    send(select(Application.JPKI))
+    assert send("0020009B").sw == 0x9000  # verified: the query answers 9000, not 63Cx
+    card.reset()  # only a reset (or power-off) clears the verified state
     send(select(Application.JPKI))
     assert send("0020009B").sw == 0x63C5
 

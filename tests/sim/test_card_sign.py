@@ -12,11 +12,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 
 from apdu.response import ResponseApdu
-from sim import testkeys
-from sim.applets.ids import Application
-from sim.applets.keys import RsaSigner, SignScheme
-from sim.card import SimulatedCard
 from sim.carddata import CardData
+from sim.chip.applets.ids import Application
+from sim.chip.applets.keys import RsaSigner, SignScheme
+from sim.chip.card import SimulatedCard
+from sim.factory import testkeys
 
 Send = Callable[[str], ResponseApdu]
 

@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from jpki.mynumber import is_valid_my_number
 from jpki.rules import JST, ExpiryInputs, ItemState, evaluate
-from sim import profiles
-from sim.card import SimulatedCard
 from sim.carddata import AtrKind, CardData, SexCode, TokenName
-from sim.profiles import (
+from sim.chip.card import SimulatedCard
+from sim.factory import profiles
+from sim.factory.profiles import (
     DEFAULT_PIN,
     DEFAULT_SIGN_PASSWORD,
     PROFILES,
@@ -206,7 +206,8 @@ def test_adult_defaults() -> None:
     assert data.atr is AtrKind.NEW
     assert data.token_name == TokenName.MY_NUMBER_CARD.value
     assert not data.smartphone_token
-    assert data.clear_verified_on_select
+    assert not data.clear_verified_on_select  # real cards keep verified PINs across SELECT
+    assert data.basic_info_long_form  # production cards: FF 20 82 HH LL
     assert data.auth_pin.value == data.card_info_pin.value == data.juki_pin.value == DEFAULT_PIN
     assert data.sign_password.value == DEFAULT_SIGN_PASSWORD
     assert all(

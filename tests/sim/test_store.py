@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,12 @@ import pytest
 
 from apdu import ApduProtocol, CommandApdu, ToolkitError
 from apdu.connection import Connection
-from sim import opening
-from sim.carddata import AtrKind, CardData
-from sim.connection import SimConnection
-from sim.model import CardModel
-from sim.opening import CardFileConnection, PersistentCard, open_simulated_card
-from sim.profiles import ProfileError, UnknownProfileError, build_card_data
+from sim.carddata import PIN_FIELDS, AtrKind, CardData
+from sim.chip.connection import SimConnection
+from sim.chip.model import CardModel
+from sim.factory import opening
+from sim.factory.opening import CardFileConnection, PersistentCard, open_simulated_card
+from sim.factory.profiles import ProfileError, UnknownProfileError, build_card_data
 from sim.store import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -58,7 +59,14 @@ def test_round_trip(tmp_path: Path, name: str) -> None:
     data = build_card_data(name)
     path = tmp_path / "card.json"
     save_card_data(data, path)
-    assert load_card_data(path) == data
+    loaded = load_card_data(path)
+    assert replace(loaded, **{name: getattr(data, name) for name in PIN_FIELDS}) == data
+    for name in PIN_FIELDS:
+        stored, original = getattr(loaded, name), getattr(data, name)
+        assert stored.value is None  # a hash only
+        assert stored.tries_left == original.tries_left
+        assert stored.matches(original.value.encode("ascii"))
+        assert not stored.matches(b"0000" if original.value != "0000" else b"0001")
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["format"] == FORMAT_NAME
     assert document["version"] == FORMAT_VERSION
@@ -212,7 +220,10 @@ def test_changed_pin_survives_reopening(card_file: Path) -> None:
         assert ApduProtocol(connection).send(change).sw == 0x9000
     with open_simulated_card(card_file=card_file) as connection:
         assert verify(connection, CommandApdu(0x00, 0x20, 0x00, 0x98, b"5678")) == 0x9000
-    assert load_card_data(card_file).auth_pin.value == "5678"
+    stored = load_card_data(card_file).auth_pin
+    assert stored.value is None
+    assert stored.matches(b"5678")
+    assert not stored.matches(b"1234")
 
 
 def test_blocked_card_stays_blocked(tmp_path: Path) -> None:
@@ -249,18 +260,27 @@ def test_persistent_card_is_a_card_model_that_saves(card_file: Path) -> None:
         assert model.card.internal_errors == 0
 
 
-def test_save_failure_is_logged_then_raised_at_close(
+def test_save_failure_answers_nothing_about_the_pin(
     card_file: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A try that cannot be written is never answered: the VERIFY fails with the reason."""
+
     def failing_save(data: CardData, path: str | os.PathLike[str]) -> None:
         raise CardFileError(path, "cannot write it: disk full")
 
+    before = card_file.read_bytes()
     connection = open_simulated_card(card_file=card_file)
     monkeypatch.setattr(opening, "save_card_data", failing_save)
-    with caplog.at_level(logging.ERROR, logger="sim.opening"):
-        assert verify(connection, WRONG_AUTH_PIN) == 0x63C2  # the card still answers
-    assert "not saved" in caplog.text
-    assert "9999" not in caplog.text
-    with pytest.raises(CardFileError, match="disk full"):
-        connection.close()
+    with caplog.at_level(logging.ERROR):
+        with pytest.raises(CardFileError, match="disk full.*answered nothing about the PIN"):
+            verify(connection, WRONG_AUTH_PIN)
+        with pytest.raises(CardFileError, match="disk full"):
+            verify(connection, RIGHT_AUTH_PIN)
+    assert "9999" not in caplog.text and "1234" not in caplog.text
+    # The card's memory was not changed either: the counter is still full.
+    assert verify(connection, QUERY_AUTH_PIN) == 0x63C3
+    assert isinstance(connection.card, PersistentCard)
+    assert connection.card.card.internal_errors == 0
+    connection.close()
     assert connection.closed
+    assert card_file.read_bytes() == before

@@ -1,4 +1,4 @@
-"""sim.vpcd against a fake vpcd: a real TCP listener in the test speaking vpcd's side."""
+"""sim.chip.vpcd against a fake vpcd: a real TCP listener in the test speaking vpcd's side."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from sim.echo import NEW_JPKI_ATR, OLD_JPKI_ATR, EchoCard
-from sim.model import CardModel
-from sim.vpcd import (
+from sim.chip.echo import NEW_JPKI_ATR, OLD_JPKI_ATR, EchoCard
+from sim.chip.model import CardModel
+from sim.chip.vpcd import (
     ControlCode,
     VpcdServer,
     encode_frame,
