@@ -1,8 +1,9 @@
 """The timeline picture: the card, the two certificates, their renewal windows and today, as SVG.
 
-Drawn on the server from the report JSON (:meth:`jpki.diagnosis.Diagnosis.to_json`): the chip's
-dates (``card``), the rules' dates when the birth and issue dates were given (``expected``),
-and the dates the clerk read off the card face. Colours and fonts come from the page's
+Drawn on the server from the report JSON (:meth:`jpki.diagnosis.Diagnosis.to_json`): its key
+dates (``timeline``: each item's expiry and renewal window), the start dates from the chip
+(``card``) and the rules (``expected``, when the birth and issue dates were given), and the
+dates the clerk read off the card face. Colours and fonts come from the page's
 stylesheet through classes (the page's Content-Security-Policy allows no inline style).
 """
 
@@ -72,31 +73,42 @@ def timeline_bars(report: Mapping[str, Any], inputs: CounterInputs) -> tuple[Bar
     """The rows to draw, from the report JSON and the clerk's inputs."""
     card: Mapping[str, Any] = report.get("card") or {}
     expected: Mapping[str, Any] = report.get("expected") or {}
+    keys: Mapping[str, Any] = report.get("timeline") or {}
     auth: Mapping[str, Any] = card.get("auth_certificate") or {}
     availability: Mapping[str, Any] = card.get("availability") or {}
     rules_card = expected.get("card") or {}
     rules_sign = expected.get("sign_cert") or {}
+
+    def issued(item: object) -> date | None:
+        return _day(item.get("issued")) if isinstance(item, Mapping) else None
+
+    def key(item: str, name: str) -> date | None:
+        dates = keys.get(item)
+        return _day(dates.get(name)) if isinstance(dates, Mapping) else None
+
     card_bar = Bar(
         "card",
-        start=_day(rules_card.get("issued")) if isinstance(rules_card, Mapping) else None,
-        end=_day(card.get("card_expiry")) or _value(rules_card, "expiry"),
-        renewal_from=_day(card.get("card_renewal_from")) or _value(rules_card, "renewal_from"),
+        start=issued(rules_card),
+        end=key("card", "expiry") or _day(card.get("card_expiry")) or _value(rules_card, "expiry"),
+        renewal_from=key("card", "renewal_from")
+        or _day(card.get("card_renewal_from"))
+        or _value(rules_card, "renewal_from"),
         marker=inputs.card_expiry_printed,
     )
     auth_bar = Bar(
         "auth",
         start=_day(auth.get("not_before")),
-        end=_day(auth.get("expiry_date")),
-        renewal_from=_day(auth.get("renewal_from")),
+        end=key("auth_cert", "expiry") or _day(auth.get("expiry_date")),
+        renewal_from=key("auth_cert", "renewal_from") or _day(auth.get("renewal_from")),
         absent=card.get("auth_certificate_problem") == "absent",
     )
-    sign_end = _value(rules_sign, "expiry")
+    sign_end = key("sign_cert", "expiry") or _value(rules_sign, "expiry")
     if sign_end is not None:
         sign_bar = Bar(
             "sign",
-            start=_day(rules_sign.get("issued")) if isinstance(rules_sign, Mapping) else None,
+            start=issued(rules_sign),
             end=sign_end,
-            renewal_from=_value(rules_sign, "renewal_from"),
+            renewal_from=key("sign_cert", "renewal_from") or _value(rules_sign, "renewal_from"),
             marker=inputs.cert_expiry_written,
         )
     elif availability.get("sign_certificate") is False:

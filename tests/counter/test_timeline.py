@@ -104,3 +104,18 @@ def test_no_timeline_for_a_card_that_is_not_a_my_number_card() -> None:
 def _facts_of(profile: str) -> object:
     with open_simulated_card(profile=profile) as card:
         return read_facts(card)
+
+
+def test_the_diagnosis_key_dates_come_first() -> None:
+    report = _report("blocked")
+    assert report["timeline"]["card"]["expiry"] == "2032-12-01"  # type: ignore[index]
+    report["timeline"] = {
+        "today": "2026-11-22",
+        "card": {"expiry": "2031-01-01", "renewal_from": "2030-10-02", "basis": "computed"},
+        "auth_cert": None,
+        "sign_cert": {"expiry": "2027-06-30", "renewal_from": "2027-04-01", "basis": "computed"},
+    }
+    card, auth, sign = timeline_bars(report, CounterInputs())
+    assert (card.end, card.renewal_from) == (date(2031, 1, 1), date(2030, 10, 2))
+    assert auth.end == date(2027, 12, 1)  # no key dates: the chip's certificate
+    assert sign == Bar("sign", None, date(2027, 6, 30), date(2027, 4, 1))
