@@ -36,6 +36,11 @@ class Texts:
         """The ``counter`` text *key* with *params*."""
         return render(Msg(f"counter.{key}", **params), self.lang)
 
+    def key(self, key: str, **params: object) -> str:
+        """The text *key* of any domain (``diagnosis.severity.ok``): words the page shares
+        with the text report come from the report's own catalog."""
+        return render(Msg(key, **params), self.lang)
+
     def msg(self, message: Msg) -> str:
         """Any message, in this language."""
         return render(message, self.lang)

@@ -42,6 +42,12 @@ def test_the_page_shows_each_finding_in_the_diagnosis_own_words(rig: Rig) -> Non
             if finding["action"]:
                 assert finding["action"] in page
         assert 'class="verdict verdict-action_needed"' in page
+        # The severity tags are the text report's own words (one catalog for both).
+        tags = re.findall(r'<span class="tag">([^<]*)</span>', page)
+        assert tags == [
+            render(Msg(f"diagnosis.severity.{finding['severity']}"), lang)
+            for finding in report["findings"]
+        ]
         assert _text("verdict.action_needed", lang) in page
 
 
