@@ -39,7 +39,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from jpki.texts import languages, render
+from jpki.texts import Msg, languages, render
 
 from .desk import Desk, DeskEvent, ReaderView, SlotState
 from .form import FIELDS, FormError, FormProblem, parse_form
@@ -117,8 +117,6 @@ def create_app(desk: Desk, watcher: Watcher, settings: DeskSettings) -> ASGIApp:
         }
 
     def render_language(code: str) -> str:
-        from jpki.texts import Msg
-
         return render(Msg("common.language_name"), code)
 
     def panel(
@@ -187,7 +185,7 @@ def create_app(desk: Desk, watcher: Watcher, settings: DeskSettings) -> ASGIApp:
         values = await checked_form(request)
         lang = lang_of(request)
         ident = request.path_params["ident"]
-        reader = reader_or_404(ident)
+        reader_or_404(ident)
         try:
             parsed = parse_form(values, desk.today())
             desk.apply_inputs(ident, parsed)
@@ -200,8 +198,7 @@ def create_app(desk: Desk, watcher: Watcher, settings: DeskSettings) -> ASGIApp:
             ]
             return html("page.html", page_context(request, lang, panels=panels), status=400)
         except LookupError:
-            del reader
-            raise RefusedError(409, "no_report") from None
+            pass  # the card went away meanwhile: the page shows the reader as it is now
         return back(lang, ident)
 
     async def clear(request: Request) -> Response:

@@ -184,3 +184,12 @@ def test_the_inputs_map_to_the_diagnosis_circumstances() -> None:
         date(2022, 12, 1),
         date(2030, 1, 1),
     )
+
+
+def test_dates_sent_after_the_card_left_are_not_kept(rig: Rig) -> None:
+    rig.post("/sim/card", {"present": "0"})
+    rig.wait_for(lambda r: r.state is SlotState.EMPTY)
+    answer = rig.post("/readers/r0/inputs", {"birth": "1978-12-01", "card_issued": "2022-12-01"})
+    assert answer.status_code == 303  # type: ignore[attr-defined]
+    assert rig.reader().inputs.empty and rig.reader().diagnosis is None
+    assert "1978-12-01" not in rig.client.get("/").text
