@@ -15,7 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.print_page_options import PrintOptions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -52,9 +56,15 @@ def desk(
         assert code in (0, 130), server.output()
 
 
+_SWAPPED = (NoSuchElementException, StaleElementReferenceException)
+
+
 def _wait(browser: Any, condition: Any, what: str) -> Any:
     try:
-        return WebDriverWait(browser, START).until(condition, message=what)
+        # The page script swaps panels in as events arrive: an element found a moment ago
+        # may be gone; look again.
+        patient = WebDriverWait(browser, START, ignored_exceptions=_SWAPPED)
+        return patient.until(condition, message=what)
     except TimeoutException:
         browser.save_screenshot(str(ARTIFACTS / "failure.png"))
         print(browser.current_url, browser.page_source, browser.get_log("browser"))
