@@ -74,6 +74,9 @@ class ReaderWatcher:
     def __enter__(self) -> ReaderWatcher:
         self._scard = _scard()
         self._context = _establish_context(self._scard)
+        # A watcher opened again (after pcscd came back) starts from what pcscd says now.
+        self._states, self._last, self._listed = {}, {}, False
+        self._pnp_state = _STATE_UNAWARE
         return self
 
     def __exit__(self, *exc_info: object) -> None:

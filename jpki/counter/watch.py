@@ -52,16 +52,33 @@ class Watcher:
         self._stopping = threading.Event()
         self._requests: queue.SimpleQueue[tuple[str, int]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._started = False
+        self._failing = False
 
     def start(self) -> None:
         """Read the readers' state now and follow it in a daemon thread.
 
-        :raises ToolkitError: the source cannot start (e.g. pcscd is not running).
+        When the source cannot start (pcscd not running), the page shows no reader and the
+        thread tries again until it can.
         """
-        snapshots = self.source.start()
-        self._read_all(self.desk.update(snapshots))
+        self._started = self._start_source()
         self._thread = threading.Thread(target=self._run, name="counter-readers", daemon=True)
         self._thread.start()
+
+    def _start_source(self) -> bool:
+        try:
+            snapshots = self.source.start()
+        except ToolkitError as exc:
+            # Said once; the retries every few seconds stay quiet until it works again.
+            log = logger.debug if self._failing else logger.warning
+            log("the readers cannot be watched: %s; trying again", exc)
+            self._failing = True
+            self.source.close()
+            self.desk.update([])
+            return False
+        self._failing = False
+        self._read_all(self.desk.update(snapshots))
+        return True
 
     def stop(self) -> None:
         """End the thread and release the source."""
@@ -85,12 +102,17 @@ class Watcher:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
+            if not self._started:
+                self._stopping.wait(_RETRY_SECONDS)
+                self._started = not self._stopping.is_set() and self._start_source()
+                continue
             try:
                 snapshots = self.source.wait(_WAIT_SECONDS)
             except ToolkitError as exc:
                 logger.warning("reader watch failed: %s; trying again", exc)
+                self.source.close()
                 self.desk.update([])
-                self._stopping.wait(_RETRY_SECONDS)
+                self._started = False
                 continue
             to_read = [] if snapshots is None else self.desk.update(snapshots)
             while True:

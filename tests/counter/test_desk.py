@@ -193,3 +193,37 @@ def test_dates_sent_after_the_card_left_are_not_kept(rig: Rig) -> None:
     assert answer.status_code == 303  # type: ignore[attr-defined]
     assert rig.reader().inputs.empty and rig.reader().diagnosis is None
     assert "1978-12-01" not in rig.client.get("/").text
+
+
+def test_readers_appear_once_the_service_comes_back() -> None:
+    import threading
+
+    from apdu.errors import PcscUnavailableError
+    from jpki.counter.sources import SimulatedSource
+    from jpki.counter.watch import Watcher
+
+    class ServiceStartingLate(SimulatedSource):
+        """The simulated reader behind a service that is not up at the first try."""
+
+        starts = 0
+
+        def start(self) -> tuple[ReaderSnapshot, ...]:
+            self.starts += 1
+            if self.starts == 1:
+                raise PcscUnavailableError("the PC/SC service is not available")
+            return super().start()
+
+    with open_simulated_card(profile="adult") as card:
+        atr = card.atr
+    source = ServiceStartingLate("R", lambda: open_simulated_card(profile="adult"), atr)
+    desk = _desk(FakeClock())
+    ready = threading.Event()
+    desk.listen(lambda event: ready.set() if event.kind is EventKind.REPORT_READY else None)
+    watcher = Watcher(source, desk)
+    watcher.start()  # no exception: the page shows no reader meanwhile
+    try:
+        assert desk.readers() == ()
+        assert ready.wait(30), "the reader never appeared"
+        assert source.starts == 2 and desk.reader("r0").state is SlotState.READY
+    finally:
+        watcher.stop()
