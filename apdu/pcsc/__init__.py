@@ -1,10 +1,11 @@
 """PC/SC readers through pyscard: the only package of the toolkit that imports ``smartcard``.
 
-Three modules: ``_codes`` (PC/SC return codes and the translation of pyscard's exceptions),
-``_readers`` (listing, choosing and waiting for readers and cards) and ``_connection``
-(:class:`PcscConnection` and :func:`open_reader`). pyscard is imported on first use, so the
-package (its value types, the reader-matching rules and the error translation) loads
-without it. The PC/SC API is used directly
+Four modules: ``_codes`` (PC/SC return codes and the translation of pyscard's exceptions),
+``_readers`` (listing, choosing and waiting for readers and cards), ``_watch``
+(:class:`ReaderWatcher`: every reader and card change, from pcscd's notifications) and
+``_connection`` (:class:`PcscConnection` and :func:`open_reader`). pyscard is imported on
+first use, so the package (its value types, the reader-matching rules and the error
+translation) loads without it. The PC/SC API is used directly
 (``smartcard.scard``): one context per connection, released by :meth:`PcscConnection.close`,
 never by a finalizer. Every PC/SC failure becomes a :class:`~apdu.errors.TransportError`
 subclass, whichever of pyscard's two exception roots (or plain return codes) it came from.
@@ -33,11 +34,15 @@ from ._readers import (
     wait_for_card,
     wait_for_card_removal,
 )
+from ._watch import PNP_NOTIFICATION, ReaderSnapshot, ReaderWatcher
 
 __all__ = [
+    "PNP_NOTIFICATION",
     "Disposition",
     "PcscConnection",
     "ReaderInfo",
+    "ReaderSnapshot",
+    "ReaderWatcher",
     "choose_reader",
     "error_for_code",
     "list_readers",

@@ -72,6 +72,9 @@ COMMANDS: tuple[CommandEntry, ...] = (
         uses_card=False,
     ),
     CommandEntry("pdf", "cmd_pdf", "sign PDFs with the card (PAdES) and check signed PDFs offline"),
+    CommandEntry(
+        "counter", "cmd_counter", "the counter desk: a local web page that diagnoses cards"
+    ),
     CommandEntry("sim", "cmd_sim", "run the simulated My Number Card (serve it to PC/SC programs)"),
 )
 
