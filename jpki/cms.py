@@ -16,6 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from asn1crypto import algos, cms, core, pem
+
+# asn1crypto.tsp adds attribute names (signing_certificate_v2, ...) to cms' OID map; the map's
+# reverse is built once, on first use, so it must be complete before then: otherwise a PDF
+# signed later in the same process cannot name its signing-certificate attribute.
+from asn1crypto import tsp  # noqa: F401  # isort: skip
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 

@@ -118,9 +118,10 @@ def _require_pyhanko() -> None:
     try:
         import pyhanko  # noqa: F401
     except ImportError as exc:
-        raise CliError(
-            "PDF commands need pyHanko: pip install 'jpki-toolkit[pdf]'", ExitCode.USAGE
-        ) from exc
+        from jpki.texts import Msg
+
+        install = "pip install 'jpki-toolkit[pdf]'"
+        raise CliError(Msg("pdf.cli.needs_pyhanko", command=install), ExitCode.USAGE) from exc
 
 
 def _read(path: str, limit: int) -> bytes:
@@ -151,7 +152,10 @@ def _sign_options(args: argparse.Namespace) -> SignOptions:
             font=Path(args.font) if args.font else None,
         )
     elif args.text or args.font:
-        raise CliError("--text and --font need --visible", ExitCode.USAGE)
+        from jpki.texts import Msg
+
+        needs = Msg("pdf.cli.needs_visible", options="--text, --font", visible="--visible")
+        raise CliError(needs, ExitCode.USAGE)
     return SignOptions(
         key=KeyKind(args.key),
         tsa_url=args.tsa,

@@ -9,7 +9,7 @@ __all__ = ["ALLOWED_LATIN", "COMMAND_LINE", "latin_words"]
 # Words that Japanese staff texts legitimately keep in Latin letters: product and service names,
 # command names and options, units and codes. Anything else in ASCII letters is untranslated.
 ALLOWED_LATIN = re.compile(
-    r"^(e-Tax|NFC|PC/SC|pcscd|vpcd|jpki|JPKI|PIN|PDF|PAdES|CAdES|CMS|SHA|RSA|ATR|APDU|AP|ID|"
+    r"^(e-Tax|pyHanko|NFC|PC/SC|pcscd|vpcd|jpki|JPKI|PIN|PDF|PAdES|CAdES|CMS|SHA|RSA|ATR|APDU|AP|ID|"
     r"IC|URL|CSV|JSON|A-Z|DER|PEM|SW|OK|QR|SFI|EF|DF|CA|TSA|OCSP|CRL|[A-Za-z]+\.(json|csv|pem|pdf)|"
     r"--?[a-z][a-z0-9-]*(?:/--?[a-z][a-z0-9-]*)*|[A-Z0-9_]+)$"
 )
