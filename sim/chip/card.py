@@ -46,7 +46,7 @@ from apdu.errors import MalformedApduError
 from apdu.trace import SECRET_INS
 from sim.carddata import AtrKind, CardData
 
-from .applets import Applet, Application, CardInfoFile, JpkiFile, JukiFile, build_applets, sw
+from .applets import Applet, Application, ChipFile, build_applets, sw
 from .faults import Faults
 
 # Readers and middleware send the same few commands over and over (SELECT, VERIFY queries,
@@ -93,11 +93,11 @@ class _StoreFailedError(Exception):
 
 
 # Which CardData field each PIN is stored in, for the persistent snapshot.
-_PIN_FIELDS: tuple[tuple[str, Application, int], ...] = (
-    ("auth_pin", Application.JPKI, JpkiFile.AUTH_PIN),
-    ("sign_password", Application.JPKI, JpkiFile.SIGN_PIN),
-    ("card_info_pin", Application.CARD_INFO, CardInfoFile.PIN),
-    ("juki_pin", Application.JUKI, JukiFile.PIN),
+_PIN_FIELDS: tuple[tuple[str, ChipFile], ...] = (
+    ("auth_pin", ChipFile.JPKI_AUTH_PIN),
+    ("sign_password", ChipFile.JPKI_SIGN_PIN),
+    ("card_info_pin", ChipFile.CARD_INFO_PIN),
+    ("juki_pin", ChipFile.JUKI_PIN),
 )
 
 
@@ -275,8 +275,8 @@ class SimulatedCard:
     def card_data(self) -> CardData:
         """The card data with the persistent state as it is now (PIN values, tries left)."""
         changes: dict[str, Any] = {}
-        for field_name, application, fid in _PIN_FIELDS:
-            changes[field_name] = self.applet(application).pin(fid).setting
+        for field_name, pin_file in _PIN_FIELDS:
+            changes[field_name] = self.applet(pin_file.application).pin(pin_file.fid).setting
         return replace(self._data, **changes)
 
     @property
@@ -293,8 +293,10 @@ class SimulatedCard:
     @on_store.setter
     def on_store(self, hook: Callable[[CardData], None] | None) -> None:
         self._on_store = hook
-        for _, application, fid in _PIN_FIELDS:
-            self.applet(application).pin(fid).on_store = None if hook is None else self._store
+        for _, pin_file in _PIN_FIELDS:
+            self.applet(pin_file.application).pin(pin_file.fid).on_store = (
+                None if hook is None else self._store
+            )
 
     def _store(self) -> None:
         hook = self._on_store
