@@ -41,8 +41,9 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from apdu.command import CommandApdu, decode_command
+from apdu.command import CommandApdu, ReferenceDataIns, decode_command
 from apdu.errors import MalformedApduError
+from apdu.ins import Ins
 from apdu.trace import SECRET_INS
 from sim.carddata import AtrKind, CardData
 
@@ -63,14 +64,6 @@ DEFAULT_LOG_LIMIT = 10_000
 
 _CLA_ISO = 0x00
 _CLA_PROPRIETARY = 0x80
-_INS_SELECT = 0xA4
-_INS_READ_BINARY = 0xB0
-_INS_READ_RECORD = 0xB2
-_INS_VERIFY = 0x20
-_INS_CHANGE_REFERENCE_DATA = 0x24
-_INS_SIGN = 0x2A
-_INS_GET_CHALLENGE = 0x84
-_INS_GET_RESPONSE = 0xC0
 _INS_GET_DATA = 0xCA
 _INS_LAST_COMMAND = 0xFC
 _CHAIN_BIT = 0x10
@@ -78,7 +71,7 @@ _MAX_CHAINED_DATA = 65535
 _TAG_MUNICIPALITY = 0x00F0
 _TAG_EXPIRY = 0x00F2
 _TAG_ATR = 0x5F51
-_GET_RESPONSE_INS_BYTE = bytes((_INS_GET_RESPONSE,))
+_GET_RESPONSE_INS_BYTE = bytes((Ins.GET_RESPONSE,))
 _SELECT_BY_NAME = 0x04
 _SELECT_EF = 0x02
 _SELECT_MF = 0x00
@@ -166,14 +159,14 @@ class SimulatedCard:
         if faults is not None:
             self.faults = faults
         self._routes: dict[int, tuple[int, Callable[[CommandApdu], bytes]]] = {
-            _INS_SELECT: (_CLA_ISO, self._select),
-            _INS_READ_BINARY: (_CLA_ISO, self._read_binary),
-            _INS_READ_RECORD: (_CLA_ISO, self._read_record),
-            _INS_VERIFY: (_CLA_ISO, self._verify),
-            _INS_CHANGE_REFERENCE_DATA: (_CLA_ISO, self._change_reference_data),
-            _INS_GET_CHALLENGE: (_CLA_ISO, self._get_challenge),
-            _INS_GET_RESPONSE: (_CLA_ISO, self._get_response),
-            _INS_SIGN: (_CLA_PROPRIETARY, self._compute_signature),
+            Ins.SELECT: (_CLA_ISO, self._select),
+            Ins.READ_BINARY: (_CLA_ISO, self._read_binary),
+            Ins.READ_RECORD: (_CLA_ISO, self._read_record),
+            ReferenceDataIns.VERIFY: (_CLA_ISO, self._verify),
+            ReferenceDataIns.CHANGE_REFERENCE_DATA: (_CLA_ISO, self._change_reference_data),
+            Ins.GET_CHALLENGE: (_CLA_ISO, self._get_challenge),
+            Ins.GET_RESPONSE: (_CLA_ISO, self._get_response),
+            Ins.PERFORM_SECURITY_OPERATION: (_CLA_PROPRIETARY, self._compute_signature),
             _INS_GET_DATA: (_CLA_ISO, self._get_data),
             _INS_LAST_COMMAND: (_CLA_PROPRIETARY, self._last_command),
         }
@@ -359,7 +352,7 @@ class SimulatedCard:
                 return linked
             apdu = linked
         response = route[1](apdu)
-        if self._faulty and ins != _INS_GET_RESPONSE:
+        if self._faulty and ins != Ins.GET_RESPONSE:
             response = self._after_command(ins, response)
         return response
 
@@ -402,7 +395,11 @@ class SimulatedCard:
 
     def _after_command(self, ins: int, response: bytes) -> bytes:
         faults = self._faults
-        if faults.sign_latency and ins == _INS_SIGN and response.endswith(sw.OK):
+        if (
+            faults.sign_latency
+            and ins == Ins.PERFORM_SECURITY_OPERATION
+            and response.endswith(sw.OK)
+        ):
             time.sleep(faults.sign_latency)
         chunk = faults.get_response_chunk
         if chunk is not None and len(response) - 2 > chunk:

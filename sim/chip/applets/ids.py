@@ -2,8 +2,8 @@
 
 The chip keeps its own copy of these numbers rather than sharing ``jpki.ids``: the card is the
 reference the client is tested against, so the two must not share a mistake. They are written
-the way the card's documentation lays them out: a table of applications by AID, then one table
-of files, each row naming its application and its file identifier (FID).
+the way the card's documentation lays them out: a table of applications by AID (RID + PIX),
+then one table of files, each row naming its application and its file identifier (FID).
 """
 
 from __future__ import annotations
@@ -13,19 +13,26 @@ from enum import Enum, unique
 __all__ = ["Application", "ChipFile"]
 
 
+_JPKI_RID = bytes.fromhex("D392F00026")
+"""The registered provider part (RID, ISO 7816-5) of the JPKI application's AID."""
+_CARD_RID = bytes.fromhex("D392100031")
+"""The RID the four card applications of the chip share."""
+
+
 @unique
 class Application(bytes, Enum):
-    """The five applications of the chip, valued by the full AID a SELECT by DF name carries."""
+    """The five applications of the chip, valued by the full AID a SELECT by DF name carries:
+    the provider's RID, then the application's own part (PIX)."""
 
-    JPKI = bytes.fromhex("D392F000260100000001")
+    JPKI = _JPKI_RID + bytes.fromhex("0100000001")
     """公的個人認証AP: certificates, private keys, the auth PIN and the sign password."""
-    CARD_INFO = bytes.fromhex("D3921000310001010408")
+    CARD_INFO = _CARD_RID + bytes.fromhex("0001010408")
     """券面事項入力補助AP (the text AP): My Number, the four basic attributes."""
-    SURFACE = bytes.fromhex("D3921000310001010402")
+    SURFACE = _CARD_RID + bytes.fromhex("0001010402")
     """券面事項確認AP (the visual AP): no files simulated."""
-    JUKI = bytes.fromhex("D3921000310001010401")
+    JUKI = _CARD_RID + bytes.fromhex("0001010401")
     """住基AP: the juki PIN."""
-    COMMON = bytes.fromhex("D3921000310001010100")
+    COMMON = _CARD_RID + bytes.fromhex("0001010100")
     """共通カードAP: the card record."""
 
 
