@@ -78,6 +78,17 @@ def _no_pins_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture
+def card_file(tmp_path: Path) -> Path:
+    """A card file of the ``adult`` profile (full PINs, both certificates) in *tmp_path*."""
+    from sim.factory.profiles import build_card_data
+    from sim.store import save_card_data
+
+    path = tmp_path / "card.json"
+    save_card_data(build_card_data("adult"), path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def testdata_dir() -> Path:
     """The public real certificates copied into ``tests/data`` (provenance in its README)."""
