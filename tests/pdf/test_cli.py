@@ -23,11 +23,9 @@ def card(jpki: Any, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def source(blank_pdf: bytes, tmp_path: Path) -> Path:
-    """A one-page unsigned PDF."""
-    path = tmp_path / "in.pdf"
-    path.write_bytes(blank_pdf)
-    return path
+def source(blank_pdf_file: Path) -> Path:
+    """The PDF the tests sign."""
+    return blank_pdf_file
 
 
 def _sign(
