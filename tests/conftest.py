@@ -9,11 +9,14 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from jpki.cli.main import main
+
+if TYPE_CHECKING:
+    from sim.factory.pki import SimulatedCa
 
 
 @dataclass
@@ -87,6 +90,22 @@ def card_file(tmp_path: Path) -> Path:
     path = tmp_path / "card.json"
     save_card_data(build_card_data("adult"), path)
     return path
+
+
+@pytest.fixture(scope="session")
+def sim_sign_ca() -> SimulatedCa:
+    """The simulated signature CA (``O=JPKI-SIM``); its DER is the same on every build."""
+    from sim.factory import pki
+
+    return pki.build_ca(pki.CaKind.SIGN)
+
+
+@pytest.fixture(scope="session")
+def sim_auth_ca() -> SimulatedCa:
+    """The simulated user-authentication CA (``O=JPKI-SIM``)."""
+    from sim.factory import pki
+
+    return pki.build_ca(pki.CaKind.AUTH)
 
 
 @pytest.fixture(scope="session")
