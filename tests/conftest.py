@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from jpki.cli.main import main
+from tests.runs import JpkiRun
 
 if TYPE_CHECKING:
     from sim.factory.pki import SimulatedCa
-
-
-@dataclass
-class JpkiRun:
-    """The outcome of one in-process ``jpki`` run."""
-
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        """stdout parsed as JSON."""
-        return json.loads(self.out)
 
 
 @pytest.hookimpl(hookwrapper=True)
