@@ -41,7 +41,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from apdu.command import CommandApdu, ReferenceDataIns, decode_command
+from apdu.command import MAX_LE_SHORT, CommandApdu, ReferenceDataIns, decode_command
 from apdu.errors import MalformedApduError
 from apdu.ins import Ins
 from apdu.trace import SECRET_INS
@@ -76,7 +76,6 @@ _SELECT_BY_NAME = 0x04
 _SELECT_EF = 0x02
 _SELECT_MF = 0x00
 _SELECT_P2_ALLOWED = (0x00, 0x0C)  # 0C: no FCI; 00 is answered the same way (no FCI exists)
-_MAX_SHORT_LE = 256
 _REDACTED = 0x2A  # '*'
 _MEMORY_FAILURE = b"\x65\x81"  # ISO 7816-4 6581: memory failure (the state was not stored)
 
@@ -412,7 +411,7 @@ class SimulatedCard:
         if not rest:
             return piece + final_sw
         self._pending, self._pending_sw = rest, final_sw
-        chunk = self._faults.get_response_chunk or _MAX_SHORT_LE
+        chunk = self._faults.get_response_chunk or MAX_LE_SHORT
         return piece + sw.more_data(min(len(rest), chunk))
 
     def _select(self, command: CommandApdu) -> bytes:
