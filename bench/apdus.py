@@ -26,10 +26,8 @@ from jpki.ids import CertKind, KeyKind, PinKind
 from jpki.session import JpkiSession
 from jpki.status import read_status
 from sim.carddata import CardData
-from sim.chip.applets import Applet
+from sim.chip.applets import Applet, ChipFile
 from sim.chip.applets import Application as SimApplication
-from sim.chip.applets import CardInfoFile as SimCardInfoFile
-from sim.chip.applets import JpkiFile as SimJpkiFile
 from sim.chip.applets.files import BinaryFile
 from sim.chip.card import SimulatedCard
 from sim.chip.connection import SimConnection
@@ -135,12 +133,12 @@ class ObjectSizes:
             return parse_header(ef.content).total_length
 
         return cls(
-            auth_cert=size(jpki, SimJpkiFile.AUTH_CERT),
-            auth_ca_cert=size(jpki, SimJpkiFile.AUTH_CA_CERT),
-            sign_cert=size(jpki, SimJpkiFile.SIGN_CERT),
-            sign_ca_cert=size(jpki, SimJpkiFile.SIGN_CA_CERT),
-            my_number=size(card_info, SimCardInfoFile.MY_NUMBER),
-            basic_info=size(card_info, SimCardInfoFile.BASIC_INFO),
+            auth_cert=size(jpki, ChipFile.JPKI_AUTH_CERT.fid),
+            auth_ca_cert=size(jpki, ChipFile.JPKI_AUTH_CA_CERT.fid),
+            sign_cert=size(jpki, ChipFile.JPKI_SIGN_CERT.fid),
+            sign_ca_cert=size(jpki, ChipFile.JPKI_SIGN_CA_CERT.fid),
+            my_number=size(card_info, ChipFile.CARD_INFO_MY_NUMBER.fid),
+            basic_info=size(card_info, ChipFile.CARD_INFO_BASIC_INFO.fid),
         )
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "ChainResult",
     "TrustAnchor",
     "Validity",
+    "as_certificate_info",
     "load_trust_anchors",
     "validity_at",
     "verify_chain",
@@ -173,7 +174,7 @@ def verify_chain(
     :raises CertificateError: ``certificate`` given as bytes that are not a certificate.
     :raises ValueError: ``at`` is naive.
     """
-    info = _as_info(certificate)
+    info = as_certificate_info(certificate)
     instant = _aware(at)
     candidates = [_as_anchor(anchor) for anchor in anchors]
     named = [a for a in candidates if a.info.certificate.subject == info.certificate.issuer]
@@ -212,7 +213,8 @@ def _aware(at: datetime) -> datetime:
     return at.astimezone(JST)
 
 
-def _as_info(certificate: CertificateInfo | x509.Certificate | bytes) -> CertificateInfo:
+def as_certificate_info(certificate: CertificateInfo | x509.Certificate | bytes) -> CertificateInfo:
+    """*certificate* parsed, whether given parsed, as a ``cryptography`` object or as DER."""
     if isinstance(certificate, CertificateInfo):
         return certificate
     if isinstance(certificate, x509.Certificate):

@@ -25,7 +25,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 
 from .certificate import JST, CertificateInfo
-from .chain import ChainResult, TrustAnchor, verify_chain
+from .chain import ChainResult, TrustAnchor, as_certificate_info, verify_chain
 from .digest import HashAlgorithm, MessageFile, digest_info, verify_pkcs1_signature
 from .errors import CmsError, SignatureInvalidError
 
@@ -109,7 +109,7 @@ def sign_cms_detached(
         (wrong key, wrong PIN slot, corrupted answer); nothing is returned then.
     :raises ValueError: a naive ``signing_time``.
     """
-    info = _certificate_info(certificate)
+    info = as_certificate_info(certificate)
     algorithm = HashAlgorithm(algorithm)
     when = datetime.now(UTC) if signing_time is None else signing_time
     if when.utcoffset() is None:
@@ -224,7 +224,7 @@ def verify_cms_detached(
     if data.lstrip().startswith(b"-----BEGIN"):
         data = cms_from_pem(data)
     view = _read_signer(data)
-    signer = _certificate_info(view.certificate_der)
+    signer = as_certificate_info(view.certificate_der)
     digest = view.algorithm.hash(_message(message))
     if view.has_signed_attrs:
         if not view.content_type_ok:
@@ -255,14 +255,6 @@ def verify_cms_detached(
 def _message(message: bytes | MessageFile) -> bytes | MessageFile:
     """*message* as :meth:`HashAlgorithm.hash` takes it (a bytearray copied to bytes)."""
     return message if isinstance(message, MessageFile) else bytes(message)
-
-
-def _certificate_info(certificate: CertificateInfo | x509.Certificate | bytes) -> CertificateInfo:
-    if isinstance(certificate, CertificateInfo):
-        return certificate
-    if isinstance(certificate, x509.Certificate):
-        return CertificateInfo.from_certificate(certificate)
-    return CertificateInfo.from_der(certificate)
 
 
 def _cms_time(when: datetime) -> cms.Time:

@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from jpki.cli.main import main
+from tests.runs import JpkiRun
 
-
-@dataclass
-class JpkiRun:
-    """The outcome of one in-process ``jpki`` run."""
-
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        """stdout parsed as JSON."""
-        return json.loads(self.out)
+if TYPE_CHECKING:
+    from sim.factory.pki import SimulatedCa
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -89,6 +78,33 @@ def _no_pins_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests start with no PIN variables, whatever the developer's shell has."""
     for name in ("JPKI_AUTH_PIN", "JPKI_SIGN_PIN", "JPKI_CARD_INFO_PIN", "JPKI_JUKI_PIN"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def card_file(tmp_path: Path) -> Path:
+    """A card file of the ``adult`` profile (full PINs, both certificates) in *tmp_path*."""
+    from sim.factory.profiles import build_card_data
+    from sim.store import save_card_data
+
+    path = tmp_path / "card.json"
+    save_card_data(build_card_data("adult"), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def sim_sign_ca() -> SimulatedCa:
+    """The simulated signature CA (``O=JPKI-SIM``); its DER is the same on every build."""
+    from sim.factory import pki
+
+    return pki.build_ca(pki.CaKind.SIGN)
+
+
+@pytest.fixture(scope="session")
+def sim_auth_ca() -> SimulatedCa:
+    """The simulated user-authentication CA (``O=JPKI-SIM``)."""
+    from sim.factory import pki
+
+    return pki.build_ca(pki.CaKind.AUTH)
 
 
 @pytest.fixture(scope="session")

@@ -41,12 +41,13 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from apdu.command import CommandApdu, decode_command
+from apdu.command import MAX_LE_SHORT, CommandApdu, ReferenceDataIns, decode_command
 from apdu.errors import MalformedApduError
+from apdu.ins import Ins
 from apdu.trace import SECRET_INS
 from sim.carddata import AtrKind, CardData
 
-from .applets import Applet, Application, CardInfoFile, JpkiFile, JukiFile, build_applets, sw
+from .applets import Applet, Application, ChipFile, build_applets, sw
 from .faults import Faults
 
 # Readers and middleware send the same few commands over and over (SELECT, VERIFY queries,
@@ -63,14 +64,6 @@ DEFAULT_LOG_LIMIT = 10_000
 
 _CLA_ISO = 0x00
 _CLA_PROPRIETARY = 0x80
-_INS_SELECT = 0xA4
-_INS_READ_BINARY = 0xB0
-_INS_READ_RECORD = 0xB2
-_INS_VERIFY = 0x20
-_INS_CHANGE_REFERENCE_DATA = 0x24
-_INS_SIGN = 0x2A
-_INS_GET_CHALLENGE = 0x84
-_INS_GET_RESPONSE = 0xC0
 _INS_GET_DATA = 0xCA
 _INS_LAST_COMMAND = 0xFC
 _CHAIN_BIT = 0x10
@@ -78,12 +71,11 @@ _MAX_CHAINED_DATA = 65535
 _TAG_MUNICIPALITY = 0x00F0
 _TAG_EXPIRY = 0x00F2
 _TAG_ATR = 0x5F51
-_GET_RESPONSE_INS_BYTE = bytes((_INS_GET_RESPONSE,))
+_GET_RESPONSE_INS_BYTE = bytes((Ins.GET_RESPONSE,))
 _SELECT_BY_NAME = 0x04
 _SELECT_EF = 0x02
 _SELECT_MF = 0x00
 _SELECT_P2_ALLOWED = (0x00, 0x0C)  # 0C: no FCI; 00 is answered the same way (no FCI exists)
-_MAX_SHORT_LE = 256
 _REDACTED = 0x2A  # '*'
 _MEMORY_FAILURE = b"\x65\x81"  # ISO 7816-4 6581: memory failure (the state was not stored)
 
@@ -93,11 +85,11 @@ class _StoreFailedError(Exception):
 
 
 # Which CardData field each PIN is stored in, for the persistent snapshot.
-_PIN_FIELDS: tuple[tuple[str, Application, int], ...] = (
-    ("auth_pin", Application.JPKI, JpkiFile.AUTH_PIN),
-    ("sign_password", Application.JPKI, JpkiFile.SIGN_PIN),
-    ("card_info_pin", Application.CARD_INFO, CardInfoFile.PIN),
-    ("juki_pin", Application.JUKI, JukiFile.PIN),
+_PIN_FIELDS: tuple[tuple[str, ChipFile], ...] = (
+    ("auth_pin", ChipFile.JPKI_AUTH_PIN),
+    ("sign_password", ChipFile.JPKI_SIGN_PIN),
+    ("card_info_pin", ChipFile.CARD_INFO_PIN),
+    ("juki_pin", ChipFile.JUKI_PIN),
 )
 
 
@@ -166,14 +158,14 @@ class SimulatedCard:
         if faults is not None:
             self.faults = faults
         self._routes: dict[int, tuple[int, Callable[[CommandApdu], bytes]]] = {
-            _INS_SELECT: (_CLA_ISO, self._select),
-            _INS_READ_BINARY: (_CLA_ISO, self._read_binary),
-            _INS_READ_RECORD: (_CLA_ISO, self._read_record),
-            _INS_VERIFY: (_CLA_ISO, self._verify),
-            _INS_CHANGE_REFERENCE_DATA: (_CLA_ISO, self._change_reference_data),
-            _INS_GET_CHALLENGE: (_CLA_ISO, self._get_challenge),
-            _INS_GET_RESPONSE: (_CLA_ISO, self._get_response),
-            _INS_SIGN: (_CLA_PROPRIETARY, self._compute_signature),
+            Ins.SELECT: (_CLA_ISO, self._select),
+            Ins.READ_BINARY: (_CLA_ISO, self._read_binary),
+            Ins.READ_RECORD: (_CLA_ISO, self._read_record),
+            ReferenceDataIns.VERIFY: (_CLA_ISO, self._verify),
+            ReferenceDataIns.CHANGE_REFERENCE_DATA: (_CLA_ISO, self._change_reference_data),
+            Ins.GET_CHALLENGE: (_CLA_ISO, self._get_challenge),
+            Ins.GET_RESPONSE: (_CLA_ISO, self._get_response),
+            Ins.PERFORM_SECURITY_OPERATION: (_CLA_PROPRIETARY, self._compute_signature),
             _INS_GET_DATA: (_CLA_ISO, self._get_data),
             _INS_LAST_COMMAND: (_CLA_PROPRIETARY, self._last_command),
         }
@@ -275,8 +267,8 @@ class SimulatedCard:
     def card_data(self) -> CardData:
         """The card data with the persistent state as it is now (PIN values, tries left)."""
         changes: dict[str, Any] = {}
-        for field_name, application, fid in _PIN_FIELDS:
-            changes[field_name] = self.applet(application).pin(fid).setting
+        for field_name, pin_file in _PIN_FIELDS:
+            changes[field_name] = self.applet(pin_file.application).pin(pin_file.fid).setting
         return replace(self._data, **changes)
 
     @property
@@ -293,8 +285,10 @@ class SimulatedCard:
     @on_store.setter
     def on_store(self, hook: Callable[[CardData], None] | None) -> None:
         self._on_store = hook
-        for _, application, fid in _PIN_FIELDS:
-            self.applet(application).pin(fid).on_store = None if hook is None else self._store
+        for _, pin_file in _PIN_FIELDS:
+            self.applet(pin_file.application).pin(pin_file.fid).on_store = (
+                None if hook is None else self._store
+            )
 
     def _store(self) -> None:
         hook = self._on_store
@@ -357,7 +351,7 @@ class SimulatedCard:
                 return linked
             apdu = linked
         response = route[1](apdu)
-        if self._faulty and ins != _INS_GET_RESPONSE:
+        if self._faulty and ins != Ins.GET_RESPONSE:
             response = self._after_command(ins, response)
         return response
 
@@ -400,7 +394,11 @@ class SimulatedCard:
 
     def _after_command(self, ins: int, response: bytes) -> bytes:
         faults = self._faults
-        if faults.sign_latency and ins == _INS_SIGN and response.endswith(sw.OK):
+        if (
+            faults.sign_latency
+            and ins == Ins.PERFORM_SECURITY_OPERATION
+            and response.endswith(sw.OK)
+        ):
             time.sleep(faults.sign_latency)
         chunk = faults.get_response_chunk
         if chunk is not None and len(response) - 2 > chunk:
@@ -413,7 +411,7 @@ class SimulatedCard:
         if not rest:
             return piece + final_sw
         self._pending, self._pending_sw = rest, final_sw
-        chunk = self._faults.get_response_chunk or _MAX_SHORT_LE
+        chunk = self._faults.get_response_chunk or MAX_LE_SHORT
         return piece + sw.more_data(min(len(rest), chunk))
 
     def _select(self, command: CommandApdu) -> bytes:

@@ -6,10 +6,9 @@ import argparse
 import io
 import json
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from asn1crypto import core
@@ -22,18 +21,9 @@ from jpki.texts import render
 from sim.carddata import PIN_FIELDS, CardData
 from sim.factory.profiles import PROFILES, build_card_data
 from sim.store import load_card_data, save_card_data
+from tests.runs import JpkiRun
 
 NAME_OID = x509.ObjectIdentifier("1.2.392.200149.8.5.5.1")
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
 
 
 def assert_stored(path: Path, expected: CardData) -> None:
@@ -59,11 +49,11 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def jpki(*argv: str) -> Run:
+def jpki(*argv: str) -> JpkiRun:
     args = parser().parse_args(argv)
     out, err = io.StringIO(), io.StringIO()
     code = args.handler(args, CliContext(args, out=out, err=err))
-    return Run(code, out.getvalue(), err.getvalue())
+    return JpkiRun(code, out.getvalue(), err.getvalue())
 
 
 def usage_error(*argv: str) -> CliError:

@@ -39,18 +39,6 @@ def jlis_ca_dir(testdata_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sim_sign_ca() -> pki.SimulatedCa:
-    """The simulated signature CA (``O=JPKI-SIM``)."""
-    return pki.build_ca(pki.CaKind.SIGN)
-
-
-@pytest.fixture(scope="session")
-def sim_auth_ca() -> pki.SimulatedCa:
-    """The simulated user-authentication CA (``O=JPKI-SIM``)."""
-    return pki.build_ca(pki.CaKind.AUTH)
-
-
-@pytest.fixture(scope="session")
 def testorg_sign_ca() -> pki.SimulatedCa:
     """A signature CA named like a J-LIS test CA (``O=JPKI-TEST``)."""
     return pki.build_ca(pki.CaKind.SIGN, organization=pki.TEST_ORGANIZATION)

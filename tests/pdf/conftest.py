@@ -96,6 +96,14 @@ def blank_pdf() -> bytes:
     return one_page_pdf("Application form for testing")
 
 
+@pytest.fixture
+def blank_pdf_file(blank_pdf: bytes, tmp_path: Path) -> Path:
+    """:func:`blank_pdf` written to ``in.pdf`` in the test's directory."""
+    path = tmp_path / "in.pdf"
+    path.write_bytes(blank_pdf)
+    return path
+
+
 SignOnSim = Callable[..., "SignResult"]
 
 

@@ -22,18 +22,40 @@ def card(jpki: Any, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def source(blank_pdf_file: Path) -> Path:
+    """The PDF the tests sign."""
+    return blank_pdf_file
+
+
+def _sign(
+    jpki: Any,
+    card: Path,
+    source: Path,
+    out: Path,
+    *options: str,
+    lang: str | None = None,
+    stdin: str | None = None,
+) -> Any:
+    """``jpki --card CARD [--lang LANG] pdf sign SOURCE -o OUT OPTIONS``."""
+    language = ("--lang", lang) if lang else ()
+    return jpki(
+        "--card", str(card), *language, "pdf", "sign", str(source), "-o", str(out), *options,
+        stdin=stdin,
+    )  # fmt: skip
+
+
 def _sign_tries(jpki: Any, card: Path) -> int:
     return int(jpki("--card", str(card), "--json", "pin", "status").json()["sign"]["remaining"])
 
 
 def test_sign_verify_preflight(
-    jpki: Any, card: Path, blank_pdf: bytes, sim_trust_dir: Path, tmp_path: Path, pdfsig: Any
+    jpki: Any, card: Path, source: Path, sim_trust_dir: Path, tmp_path: Path, pdfsig: Any
 ) -> None:
-    source, signed = tmp_path / "in.pdf", tmp_path / "signed.pdf"
-    source.write_bytes(blank_pdf)
-    run = jpki(
-        "--card", str(card), "--lang", "en", "pdf", "sign", str(source), "-o", str(signed),
-        "--pin-stdin", "--reason", "test", stdin="ABCD1234\n",
+    signed = tmp_path / "signed.pdf"
+    run = _sign(
+        jpki, card, source, signed, "--pin-stdin", "--reason", "test", lang="en",
+        stdin="ABCD1234\n",
     )  # fmt: skip
     assert run.code == 0, run.err
     assert "Signed Signature1 as PAdES B-B with the signature key." in run.err
@@ -67,10 +89,9 @@ def test_sign_verify_preflight(
 
 
 def test_json_of_a_signing(
-    jpki: Any, card: Path, blank_pdf: bytes, tmp_path: Path, pins_env: Callable[..., None]
+    jpki: Any, card: Path, source: Path, tmp_path: Path, pins_env: Callable[..., None]
 ) -> None:
-    source, signed = tmp_path / "in.pdf", tmp_path / "signed.pdf"
-    source.write_bytes(blank_pdf)
+    signed = tmp_path / "signed.pdf"
     pins_env(sign="ABCD1234")
     run = jpki("--card", str(card), "--json", "pdf", "sign", str(source), "-o", str(signed))
     assert run.code == 0, run.err
@@ -80,46 +101,30 @@ def test_json_of_a_signing(
 
 
 def test_bad_input_is_refused_before_any_pin(
-    jpki: Any, card: Path, tmp_path: Path, blank_pdf: bytes
+    jpki: Any, card: Path, tmp_path: Path, source: Path
 ) -> None:
     not_pdf, out = tmp_path / "note.txt", tmp_path / "out.pdf"
     not_pdf.write_text("hello")
-    run = jpki(
-        "--card", str(card), "pdf", "sign", str(not_pdf), "-o", str(out), "--pin-stdin",
-        stdin="ABCD1234\n",
-    )  # fmt: skip
+    pin = "ABCD1234\n"
+    run = _sign(jpki, card, not_pdf, out, "--pin-stdin", stdin=pin)
     assert run.code == 2 and "not a PDF" in run.err and "Traceback" not in run.err
     assert not out.exists()
-    source = tmp_path / "in.pdf"
-    source.write_bytes(blank_pdf)
-    box = jpki(
-        "--card", str(card), "pdf", "sign", str(source), "-o", str(out), "--visible", "0/9,9,1,1",
-        "--pin-stdin", stdin="ABCD1234\n",
-    )  # fmt: skip
+    box = _sign(jpki, card, source, out, "--visible", "0/9,9,1,1", "--pin-stdin", stdin=pin)
     assert box.code == 2 and "signature box" in box.err
-    page = jpki(
-        "--card", str(card), "pdf", "sign", str(source), "-o", str(out), "--visible",
-        "3/72,600,300,680", "--text", "x", "--pin-stdin", stdin="ABCD1234\n",
+    page = _sign(
+        jpki, card, source, out, "--visible", "3/72,600,300,680", "--text", "x", "--pin-stdin",
+        stdin=pin,
     )  # fmt: skip
     assert page.code == 2 and "1 page(s)" in page.err
-    no_tsa = jpki(
-        "--card", str(card), "pdf", "sign", str(source), "-o", str(out), "--crl", str(source),
-        "--pin-stdin", stdin="ABCD1234\n",
-    )  # fmt: skip
+    no_tsa = _sign(jpki, card, source, out, "--crl", str(source), "--pin-stdin", stdin=pin)
     assert no_tsa.code == 2 and "time-stamp" in no_tsa.err
     assert _sign_tries(jpki, card) == 5
     assert not out.exists()
 
 
-def test_a_wrong_pin_writes_nothing(
-    jpki: Any, card: Path, blank_pdf: bytes, tmp_path: Path
-) -> None:
-    source, out = tmp_path / "in.pdf", tmp_path / "out.pdf"
-    source.write_bytes(blank_pdf)
-    run = jpki(
-        "--card", str(card), "--lang", "en", "pdf", "sign", str(source), "-o", str(out),
-        "--pin-stdin", stdin="WRONG999\n",
-    )  # fmt: skip
+def test_a_wrong_pin_writes_nothing(jpki: Any, card: Path, source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.pdf"
+    run = _sign(jpki, card, source, out, "--pin-stdin", lang="en", stdin="WRONG999\n")
     assert run.code == 5 and "4 tries left" in run.err
     assert "WRONG999" not in run.err + run.out
     assert not out.exists()
@@ -132,13 +137,9 @@ def test_a_pin_on_the_command_line_is_refused_and_not_echoed(jpki: Any, tmp_path
     assert exited.value.code == 2
 
 
-def test_the_auth_key_warns(jpki: Any, card: Path, blank_pdf: bytes, tmp_path: Path) -> None:
-    source, out = tmp_path / "in.pdf", tmp_path / "out.pdf"
-    source.write_bytes(blank_pdf)
-    run = jpki(
-        "--card", str(card), "--lang", "ja", "pdf", "sign", str(source), "-o", str(out),
-        "--key", "auth", "--pin-stdin", stdin="1234\n",
-    )  # fmt: skip
+def test_the_auth_key_warns(jpki: Any, card: Path, source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.pdf"
+    run = _sign(jpki, card, source, out, "--key", "auth", "--pin-stdin", lang="ja", stdin="1234\n")
     assert run.code == 0, run.err
     assert "文書への署名用ではありません" in run.err
     reasons = jpki("--json", "pdf", "preflight", str(out)).json()
@@ -177,12 +178,11 @@ def test_other_commands_do_not_import_pyhanko() -> None:
 
 
 def test_pyhanko_cli_plugin_signs_on_the_simulated_card(
-    blank_pdf: bytes, tmp_path: Path, pdfsig: Any, sim_trust_dir: Path
+    source: Path, tmp_path: Path, pdfsig: Any, sim_trust_dir: Path
 ) -> None:
     pyhanko = Path(sys.executable).with_name("pyhanko")
     assert pyhanko.exists(), "pyhanko-cli is part of the pdf extra"
-    source, out = tmp_path / "in.pdf", tmp_path / "out.pdf"
-    source.write_bytes(blank_pdf)
+    out = tmp_path / "out.pdf"
     command = [
         str(pyhanko), "sign", "addsig", "--field", "Sig1", "--use-pades",
         "jpki", "--sim", "--pin-stdin", str(source), str(out),

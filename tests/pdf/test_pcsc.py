@@ -41,11 +41,10 @@ def _check(path: Path, trust: Path) -> Any:
 
 
 def test_jpki_pdf_sign_through_pcscd(
-    served_card: Any, blank_pdf: bytes, tmp_path: Path, pdfsig: Any, sim_trust_dir: Path
+    served_card: Any, blank_pdf_file: Path, tmp_path: Path, pdfsig: Any, sim_trust_dir: Path
 ) -> None:
     served_card(PORT, profile="adult")
-    source, signed = tmp_path / "in.pdf", tmp_path / "signed.pdf"
-    source.write_bytes(blank_pdf)
+    source, signed = blank_pdf_file, tmp_path / "signed.pdf"
     done = subprocess.run(
         [sys.executable, "-m", "jpki", "--reader", READER, "--lang", "en", "--json",
          "pdf", "sign", str(source), "-o", str(signed)],
@@ -60,11 +59,10 @@ def test_jpki_pdf_sign_through_pcscd(
 
 
 def test_pyhanko_plugin_through_pcscd(
-    served_card: Any, blank_pdf: bytes, tmp_path: Path, pdfsig: Any, sim_trust_dir: Path
+    served_card: Any, blank_pdf_file: Path, tmp_path: Path, pdfsig: Any, sim_trust_dir: Path
 ) -> None:
     served_card(PORT, profile="adult")
-    source, signed = tmp_path / "in.pdf", tmp_path / "signed.pdf"
-    source.write_bytes(blank_pdf)
+    source, signed = blank_pdf_file, tmp_path / "signed.pdf"
     pyhanko = Path(sys.executable).with_name("pyhanko")
     done = subprocess.run(
         [str(pyhanko), "sign", "addsig", "--field", "Sig1", "--use-pades", "jpki",

@@ -109,15 +109,14 @@ def test_b_lt_with_nothing_to_fetch_fails_cleanly(
 
 def test_the_command_line_makes_b_t_and_b_lt(
     jpki: Any,
-    blank_pdf: bytes,
+    blank_pdf_file: Path,
     tsa: Any,
     tsa_trust_dir: Path,
     sign_ca_crl: bytes,
     tmp_path: Path,
     pins_env: Callable[..., None],
 ) -> None:
-    source, crl, tsa_root = tmp_path / "in.pdf", tmp_path / "sign-ca.crl", tmp_path / "tsa.pem"
-    source.write_bytes(blank_pdf)
+    source, crl, tsa_root = blank_pdf_file, tmp_path / "sign-ca.crl", tmp_path / "tsa.pem"
     crl.write_bytes(sign_ca_crl)
     tsa_root.write_bytes(tsa.root_pem)
     pins_env(sign="ABCD1234")

@@ -82,13 +82,6 @@ def run_child(path: Path, mode: str = "plain") -> subprocess.Popen[str]:
     )
 
 
-@pytest.fixture
-def card_file(tmp_path: Path) -> Path:
-    path = tmp_path / "card.json"
-    save_card_data(build_card_data("adult"), path)
-    return path
-
-
 def send(connection: Connection, command: CommandApdu) -> int:
     protocol = ApduProtocol(connection)
     protocol.select_application(JPKI_AID)
@@ -373,11 +366,10 @@ def test_sim_new_does_not_replace_a_card_in_use(
     assert jpki("sim", "new", "-o", str(card_file), "--force").code == 0
 
 
-def _read_only_mount_runs(directory: Path, *command: str) -> subprocess.CompletedProcess[str]:
-    """Run *command* with *directory* bind-mounted read-only (a private mount namespace)."""
-    script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+def _in_private_mounts(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``sh -c SCRIPT ARGS`` in a private mount namespace, a wrong auth PIN in its environment."""
     return subprocess.run(  # noqa: S603 - fixed tools and our own interpreter
-        ["unshare", "-m", "sh", "-c", script, "sh", str(directory), *command],  # noqa: S607
+        ["unshare", "-m", "sh", "-c", script, *args],  # noqa: S607
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO), "JPKI_AUTH_PIN": "9999"},
@@ -385,6 +377,12 @@ def _read_only_mount_runs(directory: Path, *command: str) -> subprocess.Complete
         timeout=120,
         check=False,
     )
+
+
+def _read_only_mount_runs(directory: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    """Run *command* with *directory* bind-mounted read-only (a private mount namespace)."""
+    script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+    return _in_private_mounts(script, "sh", str(directory), *command)
 
 
 def test_card_file_on_a_read_only_mount(card_file: Path) -> None:
@@ -429,15 +427,7 @@ def test_card_file_on_a_full_disk(tmp_path: Path) -> None:
         "verify",
         "auth",
     ]
-    result = subprocess.run(  # noqa: S603 - fixed tools and our own interpreter
-        ["unshare", "-m", "sh", "-c", script, str(mount), str(mount), str(source), *command],  # noqa: S607
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO), "JPKI_AUTH_PIN": "9999"},
-        cwd=REPO,
-        timeout=120,
-        check=False,
-    )
+    result = _in_private_mounts(script, str(mount), str(mount), str(source), *command)
     if "mount:" in result.stderr or "unshare:" in result.stderr:
         pytest.skip(f"no private mount namespace here (unshare -m): {result.stderr.strip()}")
     assert result.returncode == 2, result.stderr

@@ -35,10 +35,9 @@ class CardPki:
 
 
 @pytest.fixture(scope="session")
-def card_pki() -> CardPki:
+def card_pki(sim_auth_ca: pki.SimulatedCa, sim_sign_ca: pki.SimulatedCa) -> CardPki:
     """A simulated JPKI hierarchy and the two end-entity certificates of one holder."""
-    auth_ca = pki.build_ca(pki.CaKind.AUTH)
-    sign_ca = pki.build_ca(pki.CaKind.SIGN)
+    auth_ca, sign_ca = sim_auth_ca, sim_sign_ca
     issued_at = datetime(2024, 4, 1, 1, 2, 3, tzinfo=UTC)
     expires_on = date(2029, 1, 7)
     auth = pki.issue_auth_certificate(

@@ -49,16 +49,6 @@ HOLDER = pki.Holder(
 )
 
 
-@pytest.fixture(scope="module")
-def auth_ca() -> pki.SimulatedCa:
-    return pki.build_ca(pki.CaKind.AUTH)
-
-
-@pytest.fixture(scope="module")
-def sign_ca() -> pki.SimulatedCa:
-    return pki.build_ca(pki.CaKind.SIGN)
-
-
 def _auth(ca: pki.SimulatedCa, **overrides: Any) -> pki.IssuedCertificate:
     args: dict[str, Any] = {
         "subject_id": AUTH_ID,
@@ -233,23 +223,23 @@ def test_ca_is_reproducible() -> None:
     assert first.certificate.serial_number == second.certificate.serial_number
 
 
-def test_ca_repr_does_not_show_the_private_key(auth_ca: pki.SimulatedCa) -> None:
-    assert "private_key" not in repr(auth_ca)
+def test_ca_repr_does_not_show_the_private_key(sim_auth_ca: pki.SimulatedCa) -> None:
+    assert "private_key" not in repr(sim_auth_ca)
 
 
 def test_test_organization_ca_shares_the_key_but_not_the_name(
-    auth_ca: pki.SimulatedCa, sign_ca: pki.SimulatedCa
+    sim_auth_ca: pki.SimulatedCa, sim_sign_ca: pki.SimulatedCa
 ) -> None:
     test_auth = pki.build_ca(pki.CaKind.AUTH, organization=pki.TEST_ORGANIZATION)
     assert test_auth.organization == "JPKI-TEST"
     org = test_auth.certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
     assert [a.value for a in org] == ["JPKI-TEST"]
-    assert test_auth.certificate.public_key() == auth_ca.certificate.public_key()
-    assert test_auth.certificate.serial_number != auth_ca.certificate.serial_number
+    assert test_auth.certificate.public_key() == sim_auth_ca.certificate.public_key()
+    assert test_auth.certificate.serial_number != sim_auth_ca.certificate.serial_number
     leaf = _auth(test_auth)
     leaf.certificate.verify_directly_issued_by(test_auth.certificate)
     with pytest.raises(ValueError):
-        leaf.certificate.verify_directly_issued_by(auth_ca.certificate)
+        leaf.certificate.verify_directly_issued_by(sim_auth_ca.certificate)
     ocsp = leaf.certificate.extensions.get_extension_for_class(x509.AuthorityInformationAccess)
     assert ocsp.value[0].access_location.value == "http://ocspauthnorm.jpki-test.invalid"
 
@@ -299,15 +289,15 @@ def _crl_dp_name(leaf: x509.Certificate) -> list[tuple[str, str, str]]:
     return [(a.oid.dotted_string, a.rfc4514_attribute_name, str(a.value)) for a in full_name.value]
 
 
-def test_auth_certificate_follows_the_real_profile(auth_ca: pki.SimulatedCa) -> None:
-    issued = _auth(auth_ca)
+def test_auth_certificate_follows_the_real_profile(sim_auth_ca: pki.SimulatedCa) -> None:
+    issued = _auth(sim_auth_ca)
     cert = issued.certificate
-    cert.verify_directly_issued_by(auth_ca.certificate)
+    cert.verify_directly_issued_by(sim_auth_ca.certificate)
     assert issued.der == cert.public_bytes(serialization.Encoding.DER)
     assert issued.private_key is testkeys.pool_key(0)
     assert cert.public_key() == testkeys.pool_key(0).public_key()
     assert cert.signature_algorithm_oid == SignatureAlgorithmOID.RSA_WITH_SHA256
-    assert cert.issuer == auth_ca.certificate.subject
+    assert cert.issuer == sim_auth_ca.certificate.subject
     assert _name_types(issued.der, "subject") == [
         ("2.5.4.6", "PrintableString", "JP"),
         ("2.5.4.3", "UTF8String", AUTH_ID),
@@ -334,12 +324,12 @@ def test_auth_certificate_follows_the_real_profile(auth_ca: pki.SimulatedCa) -> 
     (ian,) = cert.extensions.get_extension_for_class(x509.IssuerAlternativeName).value
     assert isinstance(ian, x509.DirectoryName)
     assert [a.value for a in ian.value] == ["JP", "公的個人認証サービス（JPKI-SIM）"]
-    _check_aki_ski(cert, auth_ca.certificate)
+    _check_aki_ski(cert, sim_auth_ca.certificate)
     _assert_long_form_der(issued.der)
 
 
-def test_auth_certificate_crl_partition_can_be_chosen(auth_ca: pki.SimulatedCa) -> None:
-    cert = _auth(auth_ca, crl_prefecture="Ibaraki-ken", crl_municipality="Tsukuba-shi")
+def test_auth_certificate_crl_partition_can_be_chosen(sim_auth_ca: pki.SimulatedCa) -> None:
+    cert = _auth(sim_auth_ca, crl_prefecture="Ibaraki-ken", crl_municipality="Tsukuba-shi")
     assert _crl_dp_name(cert.certificate)[-2:] == [
         ("2.5.4.11", "OU", "Ibaraki-ken"),
         ("2.5.4.3", "CN", "Tsukuba-shi CRLDP"),
@@ -347,9 +337,9 @@ def test_auth_certificate_crl_partition_can_be_chosen(auth_ca: pki.SimulatedCa) 
 
 
 def test_validity_is_issue_instant_to_145959z_on_the_expiry_date(
-    auth_ca: pki.SimulatedCa,
+    sim_auth_ca: pki.SimulatedCa,
 ) -> None:
-    cert = _auth(auth_ca).certificate
+    cert = _auth(sim_auth_ca).certificate
     # 10:30:15.123456 JST is 01:30:15Z; X.509 keeps whole seconds.
     assert cert.not_valid_before_utc == datetime(2024, 4, 1, 1, 30, 15, tzinfo=UTC)
     assert cert.not_valid_after_utc == datetime(2029, 5, 2, 14, 59, 59, tzinfo=UTC)
@@ -358,98 +348,104 @@ def test_validity_is_issue_instant_to_145959z_on_the_expiry_date(
 
 
 def test_expiry_on_the_jst_issue_day_is_allowed_until_midnight_jst(
-    auth_ca: pki.SimulatedCa,
+    sim_auth_ca: pki.SimulatedCa,
 ) -> None:
     late_evening = datetime(2024, 4, 1, 23, 59, 59, tzinfo=JST)
-    cert = _auth(auth_ca, issued_at=late_evening, expires_on=date(2024, 4, 1)).certificate
+    cert = _auth(sim_auth_ca, issued_at=late_evening, expires_on=date(2024, 4, 1)).certificate
     assert cert.not_valid_before_utc == cert.not_valid_after_utc
     just_after_midnight = datetime(2024, 4, 2, 0, 0, 0, tzinfo=JST)
     with pytest.raises(ValueError, match="before notBefore"):
-        _auth(auth_ca, issued_at=just_after_midnight, expires_on=date(2024, 4, 1))
+        _auth(sim_auth_ca, issued_at=just_after_midnight, expires_on=date(2024, 4, 1))
 
 
-def test_certificates_are_reproducible(auth_ca: pki.SimulatedCa, sign_ca: pki.SimulatedCa) -> None:
-    assert _auth(auth_ca).der == _auth(pki.build_ca(pki.CaKind.AUTH)).der
-    assert _sign(sign_ca).der == _sign(pki.build_ca(pki.CaKind.SIGN)).der
+def test_certificates_are_reproducible(
+    sim_auth_ca: pki.SimulatedCa, sim_sign_ca: pki.SimulatedCa
+) -> None:
+    assert _auth(sim_auth_ca).der == _auth(pki.build_ca(pki.CaKind.AUTH)).der
+    assert _sign(sim_sign_ca).der == _sign(pki.build_ca(pki.CaKind.SIGN)).der
 
 
-def test_serial_derives_from_the_inputs(auth_ca: pki.SimulatedCa) -> None:
-    base = _auth(auth_ca).certificate.serial_number
+def test_serial_derives_from_the_inputs(sim_auth_ca: pki.SimulatedCa) -> None:
+    base = _auth(sim_auth_ca).certificate.serial_number
     assert base > 0 and base.bit_length() <= 31
     variants = [
-        _auth(auth_ca, subject_id=AUTH_ID + "X"),
-        _auth(auth_ca, key=testkeys.pool_key(2)),
-        _auth(auth_ca, issued_at=ISSUED_AT + timedelta(seconds=1)),
-        _auth(auth_ca, expires_on=EXPIRES_ON - timedelta(days=1)),
+        _auth(sim_auth_ca, subject_id=AUTH_ID + "X"),
+        _auth(sim_auth_ca, key=testkeys.pool_key(2)),
+        _auth(sim_auth_ca, issued_at=ISSUED_AT + timedelta(seconds=1)),
+        _auth(sim_auth_ca, expires_on=EXPIRES_ON - timedelta(days=1)),
     ]
     serials = {base} | {v.certificate.serial_number for v in variants}
     assert len(serials) == 5
 
 
-def test_explicit_serial_is_used(auth_ca: pki.SimulatedCa, sign_ca: pki.SimulatedCa) -> None:
-    assert _auth(auth_ca, serial=0x012D57CA).certificate.serial_number == 0x012D57CA
-    assert _sign(sign_ca, serial=2**158).certificate.serial_number == 2**158
+def test_explicit_serial_is_used(
+    sim_auth_ca: pki.SimulatedCa, sim_sign_ca: pki.SimulatedCa
+) -> None:
+    assert _auth(sim_auth_ca, serial=0x012D57CA).certificate.serial_number == 0x012D57CA
+    assert _sign(sim_sign_ca, serial=2**158).certificate.serial_number == 2**158
 
 
 @pytest.mark.parametrize("serial", [0, -1, 2**159, True])
-def test_bad_serial_is_rejected(auth_ca: pki.SimulatedCa, serial: int) -> None:
+def test_bad_serial_is_rejected(sim_auth_ca: pki.SimulatedCa, serial: int) -> None:
     with pytest.raises(ValueError, match="serial"):
-        _auth(auth_ca, serial=serial)
+        _auth(sim_auth_ca, serial=serial)
 
 
 @pytest.mark.parametrize("subject_id", ["", "has space", "名前", "A" * 65, "tab\tid"])
 def test_bad_subject_id_is_rejected(
-    auth_ca: pki.SimulatedCa, sign_ca: pki.SimulatedCa, subject_id: str
+    sim_auth_ca: pki.SimulatedCa, sim_sign_ca: pki.SimulatedCa, subject_id: str
 ) -> None:
     with pytest.raises(ValueError, match="subject_id"):
-        _auth(auth_ca, subject_id=subject_id)
+        _auth(sim_auth_ca, subject_id=subject_id)
     with pytest.raises(ValueError, match="subject_id"):
-        _sign(sign_ca, subject_id=subject_id)
+        _sign(sim_sign_ca, subject_id=subject_id)
 
 
-def test_naive_issue_instant_is_rejected(auth_ca: pki.SimulatedCa) -> None:
+def test_naive_issue_instant_is_rejected(sim_auth_ca: pki.SimulatedCa) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        _auth(auth_ca, issued_at=datetime(2024, 4, 1, 10, 0, 0))
+        _auth(sim_auth_ca, issued_at=datetime(2024, 4, 1, 10, 0, 0))
 
 
 def test_expiry_before_issue_is_rejected(
-    auth_ca: pki.SimulatedCa, sign_ca: pki.SimulatedCa
+    sim_auth_ca: pki.SimulatedCa, sim_sign_ca: pki.SimulatedCa
 ) -> None:
     with pytest.raises(ValueError, match="before notBefore"):
-        _auth(auth_ca, expires_on=date(2024, 3, 31))
+        _auth(sim_auth_ca, expires_on=date(2024, 3, 31))
     with pytest.raises(ValueError, match="before notBefore"):
-        _sign(sign_ca, expires_on=date(2020, 1, 1))
+        _sign(sim_sign_ca, expires_on=date(2020, 1, 1))
 
 
-def test_validity_outside_the_ca_is_rejected(auth_ca: pki.SimulatedCa) -> None:
+def test_validity_outside_the_ca_is_rejected(sim_auth_ca: pki.SimulatedCa) -> None:
     with pytest.raises(ValueError, match="within its CA"):
-        _auth(auth_ca, expires_on=date(2045, 1, 2))
+        _auth(sim_auth_ca, expires_on=date(2045, 1, 2))
     with pytest.raises(ValueError, match="within its CA"):
-        _auth(auth_ca, issued_at=datetime(2014, 12, 31, 23, 59, 59, tzinfo=UTC))
+        _auth(sim_auth_ca, issued_at=datetime(2014, 12, 31, 23, 59, 59, tzinfo=UTC))
 
 
-def test_wrong_time_types_are_rejected(auth_ca: pki.SimulatedCa) -> None:
+def test_wrong_time_types_are_rejected(sim_auth_ca: pki.SimulatedCa) -> None:
     with pytest.raises(TypeError, match="expires_on"):
-        _auth(auth_ca, expires_on=datetime(2029, 5, 2, tzinfo=UTC))
+        _auth(sim_auth_ca, expires_on=datetime(2029, 5, 2, tzinfo=UTC))
     with pytest.raises(TypeError, match="issued_at"):
-        _auth(auth_ca, issued_at=date(2024, 4, 1))
+        _auth(sim_auth_ca, issued_at=date(2024, 4, 1))
 
 
-def test_non_rsa_key_is_rejected(auth_ca: pki.SimulatedCa, sign_ca: pki.SimulatedCa) -> None:
+def test_non_rsa_key_is_rejected(
+    sim_auth_ca: pki.SimulatedCa, sim_sign_ca: pki.SimulatedCa
+) -> None:
     ec_key = ec.derive_private_key(1, ec.SECP256R1())
     with pytest.raises(TypeError, match="RSA"):
-        _auth(auth_ca, key=ec_key)
+        _auth(sim_auth_ca, key=ec_key)
     with pytest.raises(TypeError, match="RSA"):
-        _sign(sign_ca, key=ec_key)
+        _sign(sim_sign_ca, key=ec_key)
 
 
 def test_certificate_needs_the_ca_of_its_kind(
-    auth_ca: pki.SimulatedCa, sign_ca: pki.SimulatedCa
+    sim_auth_ca: pki.SimulatedCa, sim_sign_ca: pki.SimulatedCa
 ) -> None:
     with pytest.raises(ValueError, match="needs the auth CA"):
-        _auth(sign_ca)
+        _auth(sim_sign_ca)
     with pytest.raises(ValueError, match="needs the sign CA"):
-        _sign(auth_ca)
+        _sign(sim_auth_ca)
 
 
 # --- signature certificate ---------------------------------------------------------------------
@@ -486,10 +482,10 @@ def _other_names(der: bytes) -> dict[str, str]:
     return values
 
 
-def test_sign_certificate_follows_the_profile(sign_ca: pki.SimulatedCa) -> None:
-    issued = _sign(sign_ca)
+def test_sign_certificate_follows_the_profile(sim_sign_ca: pki.SimulatedCa) -> None:
+    issued = _sign(sim_sign_ca)
     cert = issued.certificate
-    cert.verify_directly_issued_by(sign_ca.certificate)
+    cert.verify_directly_issued_by(sim_sign_ca.certificate)
     assert issued.private_key is testkeys.pool_key(1)
     assert _name_types(issued.der, "subject") == [
         ("2.5.4.6", "PrintableString", "JP"),
@@ -510,12 +506,12 @@ def test_sign_certificate_follows_the_profile(sign_ca: pki.SimulatedCa) -> None:
     ]
     (ocsp,) = cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
     assert ocsp.access_location.value == "http://ocspsignnorm.jpki-sim.invalid"
-    _check_aki_ski(cert, sign_ca.certificate)
+    _check_aki_ski(cert, sim_sign_ca.certificate)
     _assert_long_form_der(issued.der)
 
 
-def test_sign_certificate_other_names_decode_to_the_holder(sign_ca: pki.SimulatedCa) -> None:
-    values = _other_names(_sign(sign_ca).der)
+def test_sign_certificate_other_names_decode_to_the_holder(sim_sign_ca: pki.SimulatedCa) -> None:
+    values = _other_names(_sign(sim_sign_ca).der)
     assert values == {
         "1.2.392.200149.8.5.5.1": "山田\u3000花子",
         "1.2.392.200149.8.5.5.2": "00000",
@@ -524,13 +520,15 @@ def test_sign_certificate_other_names_decode_to_the_holder(sign_ca: pki.Simulate
         "1.2.392.200149.8.5.5.5": "東京都千代田区千代田１丁目１番１号",
         "1.2.392.200149.8.5.5.6": "0" * 17,
     }
-    holder = CertificateInfo.from_der(_sign(sign_ca).der).holder
+    holder = CertificateInfo.from_der(_sign(sim_sign_ca).der).holder
     assert holder is not None
     assert (holder.birth_era, holder.birth_date) == (Era.SHOWA, date(1989, 1, 7))
 
 
-def test_sign_certificate_other_names_via_cryptography(sign_ca: pki.SimulatedCa) -> None:
-    san = _sign(sign_ca).certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+def test_sign_certificate_other_names_via_cryptography(sim_sign_ca: pki.SimulatedCa) -> None:
+    san = _sign(sim_sign_ca).certificate.extensions.get_extension_for_class(
+        x509.SubjectAlternativeName
+    )
     other_names = san.value.get_values_for_type(x509.OtherName)
     assert [o.type_id for o in other_names] == [
         x509.ObjectIdentifier(f.value) for f in pki.HolderAttribute
@@ -550,7 +548,7 @@ def test_sign_certificate_other_names_via_cryptography(sign_ca: pki.SimulatedCa)
     ids=["127-bytes", "128-bytes", "180-bytes", "600-bytes"],
 )
 def test_holder_values_of_any_length_are_der_utf8strings(
-    sign_ca: pki.SimulatedCa, address: str
+    sim_sign_ca: pki.SimulatedCa, address: str
 ) -> None:
     holder = pki.Holder(
         name="長い名前" * 10,
@@ -560,7 +558,7 @@ def test_holder_values_of_any_length_are_der_utf8strings(
         prefecture="Hokkaido",
         municipality="Sapporo-shi Chuo-ku",
     )
-    issued = _sign(sign_ca, holder=holder)
+    issued = _sign(sim_sign_ca, holder=holder)
     values = _other_names(issued.der)
     assert values["1.2.392.200149.8.5.5.1"] == "長い名前" * 10
     assert values["1.2.392.200149.8.5.5.5"] == address
@@ -570,7 +568,7 @@ def test_holder_values_of_any_length_are_der_utf8strings(
     _assert_long_form_der(issued.der)
 
 
-def test_holder_data_changes_the_serial(sign_ca: pki.SimulatedCa) -> None:
+def test_holder_data_changes_the_serial(sim_sign_ca: pki.SimulatedCa) -> None:
     moved = pki.Holder(
         name=HOLDER.name,
         sex=HOLDER.sex,
@@ -579,8 +577,8 @@ def test_holder_data_changes_the_serial(sign_ca: pki.SimulatedCa) -> None:
         prefecture="Osaka-fu",
         municipality="Osaka-shi Kita-ku",
     )
-    first = _sign(sign_ca).certificate.serial_number
-    assert _sign(sign_ca, holder=moved).certificate.serial_number != first
+    first = _sign(sim_sign_ca).certificate.serial_number
+    assert _sign(sim_sign_ca, holder=moved).certificate.serial_number != first
 
 
 @pytest.mark.parametrize(
@@ -651,14 +649,14 @@ def _openssl_verify(tmp_path: Path, ca: pki.SimulatedCa, leaf: pki.IssuedCertifi
 
 @pytest.mark.skipif(OPENSSL is None, reason="openssl binary not installed")
 def test_openssl_accepts_the_chain_and_refuses_the_wrong_ca(
-    tmp_path: Path, auth_ca: pki.SimulatedCa, sign_ca: pki.SimulatedCa
+    tmp_path: Path, sim_auth_ca: pki.SimulatedCa, sim_sign_ca: pki.SimulatedCa
 ) -> None:
-    auth_leaf = _auth(auth_ca)
-    sign_leaf = _sign(sign_ca)
-    assert _openssl_verify(tmp_path, auth_ca, auth_leaf) == 0
-    assert _openssl_verify(tmp_path, sign_ca, sign_leaf) == 0
-    assert _openssl_verify(tmp_path, sign_ca, auth_leaf) != 0
-    assert _openssl_verify(tmp_path, auth_ca, sign_leaf) != 0
+    auth_leaf = _auth(sim_auth_ca)
+    sign_leaf = _sign(sim_sign_ca)
+    assert _openssl_verify(tmp_path, sim_auth_ca, auth_leaf) == 0
+    assert _openssl_verify(tmp_path, sim_sign_ca, sign_leaf) == 0
+    assert _openssl_verify(tmp_path, sim_sign_ca, auth_leaf) != 0
+    assert _openssl_verify(tmp_path, sim_auth_ca, sign_leaf) != 0
 
 
 # --- eras --------------------------------------------------------------------------------------
@@ -681,12 +679,12 @@ def test_openssl_accepts_the_chain_and_refuses_the_wrong_ca(
         (date(2030, 12, 31), Era.REIWA, "520301231"),
     ],
 )
-def test_era_boundaries(day: date, era: Era, code: str, sign_ca: pki.SimulatedCa) -> None:
+def test_era_boundaries(day: date, era: Era, code: str, sim_sign_ca: pki.SimulatedCa) -> None:
     assert era_of(day) is era
     assert era_birth_date(day) == code
     # The client (jpki.certificate) reads back what the factory wrote.
     holder = CertificateInfo.from_der(
-        _sign(sign_ca, holder=replace(HOLDER, birth_date=day)).der
+        _sign(sim_sign_ca, holder=replace(HOLDER, birth_date=day)).der
     ).holder
     assert holder is not None
     assert (holder.birth_date_code, holder.birth_era, holder.birth_date) == (code, era, day)

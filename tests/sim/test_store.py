@@ -34,13 +34,6 @@ RIGHT_AUTH_PIN = CommandApdu(0x00, 0x20, 0x00, 0x98, b"1234")
 QUERY_AUTH_PIN = CommandApdu(0x00, 0x20, 0x00, 0x98)
 
 
-@pytest.fixture
-def card_file(tmp_path: Path) -> Path:
-    path = tmp_path / "card.json"
-    save_card_data(build_card_data("adult"), path)
-    return path
-
-
 def verify(connection: Connection, command: CommandApdu) -> int:
     protocol = ApduProtocol(connection)
     protocol.select_application(JPKI_AID)

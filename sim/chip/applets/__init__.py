@@ -10,7 +10,7 @@ from sim.carddata import CardData
 from .base import Applet
 from .card_info import build_card_info
 from .common import build_common
-from .ids import Application, CardInfoFile, CommonFile, JpkiFile, JukiFile
+from .ids import Application, ChipFile
 from .jpki import build_jpki
 from .juki import build_juki
 from .surface import build_surface
@@ -18,10 +18,7 @@ from .surface import build_surface
 __all__ = [
     "Applet",
     "Application",
-    "CardInfoFile",
-    "CommonFile",
-    "JpkiFile",
-    "JukiFile",
+    "ChipFile",
     "build_applets",
 ]
 

@@ -31,7 +31,7 @@ from sim.carddata import CardData, load_private_key
 
 from .base import Applet
 from .files import BinaryFile, DeferredBinaryFile, padded, padded_file
-from .ids import Application, CardInfoFile
+from .ids import Application, ChipFile
 from .keys import RsaSigner, SignScheme
 from .pins import Pin, PinFormat
 from .tlv import tlv
@@ -210,10 +210,12 @@ def _check_card_info_keys(data: CardData) -> None:
 def build_card_info(data: CardData) -> Applet:
     """The card-info application of *data*."""
     _check_card_info_keys(data)
-    pin = Pin.from_setting(CardInfoFile.PIN, data.card_info_pin, max_tries=CARD_INFO_PIN_TRIES)
+    pin = Pin.from_setting(
+        ChipFile.CARD_INFO_PIN.fid, data.card_info_pin, max_tries=CARD_INFO_PIN_TRIES
+    )
     # Blocked at issuance on every card examined; nothing is known to open with it.
     blocked = Pin(
-        CardInfoFile.BLOCKED_REFERENCE,
+        ChipFile.CARD_INFO_BLOCKED_REFERENCE.fid,
         "0000",
         max_tries=CARD_INFO_PIN_TRIES,
         tries=0,
@@ -223,12 +225,14 @@ def build_card_info(data: CardData) -> Applet:
     files = (
         pin,
         blocked,
-        BinaryFile(CardInfoFile.MY_NUMBER, my_number_file(data.my_number), rule),
-        BinaryFile(CardInfoFile.BASIC_INFO, basic_info_file(data), rule),
+        BinaryFile(ChipFile.CARD_INFO_MY_NUMBER.fid, my_number_file(data.my_number), rule),
+        BinaryFile(ChipFile.CARD_INFO_BASIC_INFO.fid, basic_info_file(data), rule),
         # The two signed files cost an RSA signature each: made when first read.
-        DeferredBinaryFile(CardInfoFile.INTEGRITY, lambda: integrity_file(data), rule),
-        DeferredBinaryFile(CardInfoFile.CV_CERTIFICATE, lambda: cv_certificate_file(data)),
-        BinaryFile(CardInfoFile.AP_INFO, ap_info_file(data)),
+        DeferredBinaryFile(ChipFile.CARD_INFO_INTEGRITY.fid, lambda: integrity_file(data), rule),
+        DeferredBinaryFile(
+            ChipFile.CARD_INFO_CV_CERTIFICATE.fid, lambda: cv_certificate_file(data)
+        ),
+        BinaryFile(ChipFile.CARD_INFO_AP_INFO.fid, ap_info_file(data)),
     )
     return Applet(
         Application.CARD_INFO, files, clear_verified_on_select=data.clear_verified_on_select

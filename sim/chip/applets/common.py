@@ -10,7 +10,7 @@ from sim.carddata import CardData
 
 from .base import Applet
 from .files import RecordFile
-from .ids import Application, CommonFile
+from .ids import Application, ChipFile
 
 __all__ = ["CARD_RECORD_TAG", "build_common", "card_record"]
 
@@ -26,7 +26,7 @@ def card_record(data: CardData) -> bytes:
 
 def build_common(data: CardData) -> Applet:
     """The common card application of *data*."""
-    record_file = RecordFile(CommonFile.CARD_RECORD, (card_record(data),))
+    record_file = RecordFile(ChipFile.COMMON_CARD_RECORD.fid, (card_record(data),))
     return Applet(
         Application.COMMON, (record_file,), clear_verified_on_select=data.clear_verified_on_select
     )

@@ -13,7 +13,7 @@ from sim.carddata import CardData, load_private_key
 
 from .base import Applet
 from .files import BinaryFile, ElementaryFile, KeyFile, padded_file
-from .ids import Application, JpkiFile
+from .ids import Application, ChipFile
 from .keys import RsaSigner
 from .pins import Pin, PinFormat
 
@@ -84,9 +84,9 @@ def certificate_file(der: bytes) -> bytes:
 
 def build_jpki(data: CardData) -> Applet:
     """The JPKI application of *data*; absent certificates and keys have no EF."""
-    auth_pin = Pin.from_setting(JpkiFile.AUTH_PIN, data.auth_pin, max_tries=AUTH_PIN_TRIES)
+    auth_pin = Pin.from_setting(ChipFile.JPKI_AUTH_PIN.fid, data.auth_pin, max_tries=AUTH_PIN_TRIES)
     sign_pin = Pin.from_setting(
-        JpkiFile.SIGN_PIN,
+        ChipFile.JPKI_SIGN_PIN.fid,
         data.sign_password,
         max_tries=SIGN_PASSWORD_TRIES,
         fmt=PinFormat.ALPHANUMERIC,
@@ -94,22 +94,22 @@ def build_jpki(data: CardData) -> Applet:
     files: list[ElementaryFile] = [
         auth_pin,
         sign_pin,
-        BinaryFile(JpkiFile.TOKEN, token_info(data)),
-        BinaryFile(JpkiFile.AVAILABILITY, data.availability_bytes),
+        BinaryFile(ChipFile.JPKI_TOKEN.fid, token_info(data)),
+        BinaryFile(ChipFile.JPKI_AVAILABILITY.fid, data.availability_bytes),
     ]
     auth_rule = frozenset({auth_pin.fid}) if data.smartphone_token else frozenset()
-    certificates: tuple[tuple[JpkiFile, bytes | None, frozenset[int]], ...] = (
-        (JpkiFile.AUTH_CERT, data.auth_certificate, auth_rule),
-        (JpkiFile.AUTH_CA_CERT, data.auth_ca_certificate, frozenset()),
-        (JpkiFile.SIGN_CERT, data.sign_certificate, frozenset({sign_pin.fid})),
-        (JpkiFile.SIGN_CA_CERT, data.sign_ca_certificate, frozenset()),
+    certificates: tuple[tuple[int, bytes | None, frozenset[int]], ...] = (
+        (ChipFile.JPKI_AUTH_CERT.fid, data.auth_certificate, auth_rule),
+        (ChipFile.JPKI_AUTH_CA_CERT.fid, data.auth_ca_certificate, frozenset()),
+        (ChipFile.JPKI_SIGN_CERT.fid, data.sign_certificate, frozenset({sign_pin.fid})),
+        (ChipFile.JPKI_SIGN_CA_CERT.fid, data.sign_ca_certificate, frozenset()),
     )
     for fid, der, rule in certificates:
         if der is not None:
             files.append(BinaryFile(fid, certificate_file(der), rule))
     keys = (
-        (JpkiFile.AUTH_KEY, data.auth_key, auth_pin.fid),
-        (JpkiFile.SIGN_KEY, data.sign_key, sign_pin.fid),
+        (ChipFile.JPKI_AUTH_KEY.fid, data.auth_key, auth_pin.fid),
+        (ChipFile.JPKI_SIGN_KEY.fid, data.sign_key, sign_pin.fid),
     )
     for fid, source, pin_fid in keys:
         if source is not None:
