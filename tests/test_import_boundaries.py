@@ -233,3 +233,31 @@ else:
     )
     assert CRYPTOGRAPHY in loaded
     assert ASN1CRYPTO not in loaded
+
+
+def test_the_rules_package_loads_its_modules_on_first_use() -> None:
+    # Importing jpki.rules loads none of its modules; asking for a name loads the module that
+    # defines it (and what that module imports), not the whole package.
+    loaded = loaded_after(
+        """
+        import jpki.rules
+        assert not [name for name in sys.modules if name.startswith("jpki.rules.")]
+        from jpki.rules import Decision, JsonValue
+        assert Decision.__module__ == "jpki.rules.ids", Decision.__module__
+        assert "Decision" in dir(jpki.rules)
+        try:
+            jpki.rules.no_such_rule
+        except AttributeError as exc:
+            assert "no_such_rule" in str(exc), exc
+        else:
+            raise AssertionError("an unknown name was found in jpki.rules")
+        """
+    )
+    assert {"jpki.rules.ids", "jpki.rules.results"} <= loaded
+    assert not loaded & {
+        "jpki.rules.engine",
+        "jpki.rules.known",
+        "jpki.rules.compare",
+        "jpki.rules.batch",
+        "jpki.rules.explain",
+    }
