@@ -164,8 +164,21 @@ assert all(status.remaining == 3 for status in counters.values()), counters
     )
     assert not loaded & {CRYPTOGRAPHY, ASN1CRYPTO, SIMULATOR}
     # The apdu result types are not dataclasses: pin status loads neither dataclasses nor
-    # the inspect module it brings.
-    assert not loaded & {"dataclasses", "inspect"}
+    # the inspect module it brings. Its debug records are dropped without loading logging.
+    assert not loaded & {"dataclasses", "inspect", "logging"}
+
+
+def test_a_card_command_run_from_the_cli_loads_no_logging() -> None:
+    # The module loggers and the CLI's stderr handler load logging only when something is
+    # logged that could be shown (tests/cli/test_logsetup.py shows that it then is).
+    loaded = loaded_after(
+        """
+        from jpki.cli.main import main
+        assert main(["--sim", "pin", "status"]) == 0
+        """
+    )
+    assert "logging" not in loaded
+    assert {"apdu.lazylog", "jpki.cli.logsetup"} <= loaded
 
 
 def test_status_loads_neither_the_rules_nor_the_chain_check(tmp_path: Path) -> None:

@@ -32,7 +32,6 @@ Answers for what CARD.md does not pin down, chosen to be ISO 7816-4 and to match
 
 from __future__ import annotations
 
-import logging
 import secrets
 import time
 from collections import deque
@@ -43,6 +42,7 @@ from typing import Any
 
 from apdu.command import CommandApdu, decode_command
 from apdu.errors import MalformedApduError
+from apdu.lazylog import LazyLogger
 from apdu.trace import SECRET_INS
 from sim.carddata import AtrKind, CardData
 
@@ -56,7 +56,7 @@ _decode = lru_cache(maxsize=1024)(decode_command)
 
 __all__ = ["DEFAULT_LOG_LIMIT", "SimulatedCard"]
 
-logger = logging.getLogger(__name__)
+logger = LazyLogger(__name__)
 
 DEFAULT_LOG_LIMIT = 10_000
 """How many received commands the card remembers by default (oldest dropped first)."""
