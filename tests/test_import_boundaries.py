@@ -111,7 +111,7 @@ def test_jpki_help_loads_only_argparse_and_the_cli() -> None:
             pass
         """
     )
-    assert not loaded & {"dataclasses", "inspect", "logging", "typing", "json"}
+    assert not loaded & {"dataclasses", "inspect", "logging", "typing", "json", "shutil"}
     assert {name for name in loaded if name.startswith("jpki.")} == {
         "jpki.cli",
         "jpki.cli.commands",

@@ -33,6 +33,21 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 
+def _terminal_columns() -> int:
+    """The terminal's width as :func:`shutil.get_terminal_size` finds it: ``$COLUMNS``, else the
+    terminal of standard output, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, except that a usage error never repeats what was typed.
 
@@ -49,6 +64,13 @@ class _Parser(argparse.ArgumentParser):
             flush = getattr(stream, "flush", None)
             if flush is not None:
                 flush()
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse asks shutil for the width (shutil costs milliseconds at every start, since
+        # add_argument makes a formatter); the same width, found the same way, without it.
+        width = _terminal_columns() - 2
+        # Every argparse formatter takes width; the stubs' formatter protocol names only prog.
+        return self.formatter_class(prog=self.prog, width=width)  # type: ignore[call-arg]
 
     def error(self, message: str) -> NoReturn:
         message = re.sub(r"invalid choice: '.*?'", "invalid choice", message)
