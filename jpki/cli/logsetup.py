@@ -58,11 +58,11 @@ class _StderrLogs:
 
 
 class _ThenRun:
-    """A module loader that runs *then* once the module it loads has been executed."""
+    """A module loader that runs *then* once, after the module it loads has been executed."""
 
     def __init__(self, loader: Any, then: Callable[[], None]) -> None:
         self._loader = loader
-        self._then = then
+        self._then: Callable[[], None] | None = then
 
     def create_module(self, spec: ModuleSpec) -> ModuleType | None:
         module: ModuleType | None = self._loader.create_module(spec)
@@ -70,7 +70,9 @@ class _ThenRun:
 
     def exec_module(self, module: ModuleType) -> None:
         self._loader.exec_module(module)
-        self._then()
+        then, self._then = self._then, None  # once: not again if the module is reloaded
+        if then is not None:
+            then()
 
     def __getattr__(self, attribute: str) -> Any:
         return getattr(self._loader, attribute)
