@@ -10,19 +10,18 @@ chunk doubles as the probe for the object's length.
 
 from __future__ import annotations
 
-import logging
-
 from .ber import BerError, parse_header
 from .command import MAX_LE_EXTENDED, MAX_LE_SHORT, REFERENCE_DATA_INS, CommandApdu
 from .connection import Connection
 from .errors import ApduError, ProtocolError
 from .ins import Ins
+from .lazylog import LazyLogger
 from .response import ResponseApdu
 from .status import SW
 
 __all__ = ["ApduProtocol"]
 
-logger = logging.getLogger(__name__)
+logger = LazyLogger(__name__)
 
 _SW_EOF_WARNING = 0x6282
 _MAX_OFFSET = 0x7FFF

@@ -9,20 +9,19 @@ switch that shows it.
 
 from __future__ import annotations
 
-import logging
-
 from .command import REFERENCE_DATA_INS
+from .lazylog import LazyLogger
 
 __all__ = ["SECRET_INS", "TRAFFIC", "format_command", "format_response", "trace_logger"]
 
 TRAFFIC = 5
-logging.addLevelName(TRAFFIC, "TRAFFIC")
 
 #: Instructions whose command data carries a PIN or password (the one definition, from
 #: :mod:`apdu.command`).
 SECRET_INS = REFERENCE_DATA_INS
 
-trace_logger = logging.getLogger("apdu.trace")
+#: The trace's logger; :mod:`logging` (and the ``TRAFFIC`` level name) loads on first real use.
+trace_logger = LazyLogger("apdu.trace", level_name=(TRAFFIC, "TRAFFIC"))
 
 
 def _hex(data: bytes) -> str:

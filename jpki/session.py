@@ -14,7 +14,6 @@ Certificates and the card-info files are decoded by modules imported when first 
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, NamedTuple
 
 from apdu import (
@@ -30,6 +29,7 @@ from apdu import (
     select_application_command,
 )
 from apdu.command import ReferenceDataIns
+from apdu.lazylog import LazyLogger
 
 from .digest import HashAlgorithm, digest_info
 from .errors import (
@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CardCertificate", "JpkiSession"]
 
-logger = logging.getLogger(__name__)
+logger = LazyLogger(__name__)
 
 _TOKEN_LENGTH = 160
 _TOKEN_NAME_LENGTH = 32

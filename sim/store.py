@@ -26,7 +26,6 @@ import errno
 import fcntl
 import io
 import json
-import logging
 import os
 import time
 from collections.abc import Mapping
@@ -34,6 +33,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from apdu.lazylog import LazyLogger
 from jpki.atomic import atomic_writer, remove_stale_temporaries
 from jpki.errors import InputError
 from jpki.texts import Msg
@@ -61,7 +61,7 @@ __all__ = [
     "save_card_data",
 ]
 
-logger = logging.getLogger(__name__)
+logger = LazyLogger(__name__)
 
 FORMAT_NAME = "jpki-sim-card"
 """The ``format`` field of a card file."""

@@ -111,7 +111,7 @@ def test_jpki_help_loads_only_argparse_and_the_cli() -> None:
             pass
         """
     )
-    assert not loaded & {"dataclasses", "inspect", "logging", "typing", "json"}
+    assert not loaded & {"dataclasses", "inspect", "logging", "typing", "json", "shutil"}
     assert {name for name in loaded if name.startswith("jpki.")} == {
         "jpki.cli",
         "jpki.cli.commands",
@@ -120,6 +120,9 @@ def test_jpki_help_loads_only_argparse_and_the_cli() -> None:
         "jpki.cli.main",
         "jpki.cli.messages",
     }
+    # The help is plain argparse text: no catalog is read (jpki.texts loads when a message
+    # is rendered, see jpki.cli.messages).
+    assert "jpki.texts" not in loaded
 
 
 def test_every_jpki_module_stays_off_the_simulator() -> None:
@@ -163,8 +166,21 @@ assert all(status.remaining == 3 for status in counters.values()), counters
     )
     assert not loaded & {CRYPTOGRAPHY, ASN1CRYPTO, SIMULATOR}
     # The apdu result types are not dataclasses: pin status loads neither dataclasses nor
-    # the inspect module it brings.
-    assert not loaded & {"dataclasses", "inspect"}
+    # the inspect module it brings. Its debug records are dropped without loading logging.
+    assert not loaded & {"dataclasses", "inspect", "logging"}
+
+
+def test_a_card_command_run_from_the_cli_loads_no_logging() -> None:
+    # The module loggers and the CLI's stderr handler load logging only when something is
+    # logged that could be shown (tests/cli/test_logsetup.py shows that it then is).
+    loaded = loaded_after(
+        """
+        from jpki.cli.main import main
+        assert main(["--sim", "pin", "status"]) == 0
+        """
+    )
+    assert "logging" not in loaded
+    assert {"apdu.lazylog", "jpki.cli.logsetup"} <= loaded
 
 
 def test_status_loads_neither_the_rules_nor_the_chain_check(tmp_path: Path) -> None:
@@ -232,3 +248,31 @@ else:
     )
     assert CRYPTOGRAPHY in loaded
     assert ASN1CRYPTO not in loaded
+
+
+def test_the_rules_package_loads_its_modules_on_first_use() -> None:
+    # Importing jpki.rules loads none of its modules; asking for a name loads the module that
+    # defines it (and what that module imports), not the whole package.
+    loaded = loaded_after(
+        """
+        import jpki.rules
+        assert not [name for name in sys.modules if name.startswith("jpki.rules.")]
+        from jpki.rules import Decision, JsonValue
+        assert Decision.__module__ == "jpki.rules.ids", Decision.__module__
+        assert "Decision" in dir(jpki.rules)
+        try:
+            jpki.rules.no_such_rule
+        except AttributeError as exc:
+            assert "no_such_rule" in str(exc), exc
+        else:
+            raise AssertionError("an unknown name was found in jpki.rules")
+        """
+    )
+    assert {"jpki.rules.ids", "jpki.rules.results"} <= loaded
+    assert not loaded & {
+        "jpki.rules.engine",
+        "jpki.rules.known",
+        "jpki.rules.compare",
+        "jpki.rules.batch",
+        "jpki.rules.explain",
+    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Iterator
 from enum import IntEnum, unique
 from typing import Any
@@ -16,6 +15,7 @@ from ..errors import (
     ReaderBusyError,
     TransportError,
 )
+from ..lazylog import LazyLogger
 from ._codes import (
     _CARD_GONE,
     _E_SHARING_VIOLATION,
@@ -47,7 +47,7 @@ from ._readers import (
     match_readers,
 )
 
-logger = logging.getLogger("apdu.pcsc")
+logger = LazyLogger("apdu.pcsc")
 
 #: How long to watch the reader after an ambiguous failure: pcscd polls vpcd every 0.4 s.
 _REMOVAL_GRACE = 1.0

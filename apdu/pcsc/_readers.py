@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -15,6 +14,7 @@ from ..errors import (
     PcscUnavailableError,
     ReaderNotFoundError,
 )
+from ..lazylog import LazyLogger
 from ._codes import (
     _E_NO_READERS_AVAILABLE,
     _E_TIMEOUT,
@@ -31,7 +31,7 @@ from ._codes import (
     translate_exception,
 )
 
-logger = logging.getLogger("apdu.pcsc")
+logger = LazyLogger("apdu.pcsc")
 
 #: The longest single blocking wait, so that Ctrl-C is honoured between waits.
 _WAIT_SLICE = 0.5

@@ -25,12 +25,27 @@ from .messages import describe_error
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would slow --help
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Sequence
     from typing import Any, NoReturn
 
     from _typeshed import SupportsWrite
 
 __all__ = ["build_parser", "main"]
+
+
+def _terminal_columns() -> int:
+    """The terminal's width as :func:`shutil.get_terminal_size` finds it: ``$COLUMNS``, else the
+    terminal of standard output, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,6 +64,13 @@ class _Parser(argparse.ArgumentParser):
             flush = getattr(stream, "flush", None)
             if flush is not None:
                 flush()
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse asks shutil for the width (shutil costs milliseconds at every start, since
+        # add_argument makes a formatter); the same width, found the same way, without it.
+        width = _terminal_columns() - 2
+        # Every argparse formatter takes width; the stubs' formatter protocol names only prog.
+        return self.formatter_class(prog=self.prog, width=width)  # type: ignore[call-arg]
 
     def error(self, message: str) -> NoReturn:
         message = re.sub(r"invalid choice: '.*?'", "invalid choice", message)
@@ -234,37 +256,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-@contextlib.contextmanager
-def _logging_for(args: argparse.Namespace) -> Iterator[None]:
-    """Send logs (and, with --trace, the redacted APDU trace) to stderr for this run only.
-
-    The handler and levels are put back afterwards, so calling :func:`main` from a program
-    or a test leaves logging as it found it.
-    """
-    import logging
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    saved_root_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG if args.debug else logging.WARNING)
-    # Only --trace needs the apdu package here (the commands without a card never load it).
-    trace = None
-    if args.trace:
-        from apdu.trace import TRAFFIC, trace_logger
-
-        trace = (trace_logger, trace_logger.level)
-        trace_logger.setLevel(TRAFFIC)
-    try:
-        yield
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(saved_root_level)
-        if trace is not None:
-            trace[0].setLevel(trace[1])
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``jpki`` with *argv* (default: the process arguments) and return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -282,7 +273,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.card is not None:
         args.sim = True
     ctx = CliContext(args)
-    with _logging_for(args):
+    from .logsetup import logs_to_stderr  # not for --help, which has exited by now
+
+    with logs_to_stderr(debug=args.debug, trace=args.trace):
         return _run(args, ctx)
 
 

@@ -32,7 +32,6 @@ Answers for what CARD.md does not pin down, chosen to be ISO 7816-4 and to match
 
 from __future__ import annotations
 
-import logging
 import secrets
 import time
 from collections import deque
@@ -44,6 +43,7 @@ from typing import Any
 from apdu.command import MAX_LE_SHORT, CommandApdu, ReferenceDataIns, decode_command
 from apdu.errors import MalformedApduError
 from apdu.ins import Ins
+from apdu.lazylog import LazyLogger
 from apdu.trace import SECRET_INS
 from sim.carddata import AtrKind, CardData
 
@@ -57,7 +57,7 @@ _decode = lru_cache(maxsize=1024)(decode_command)
 
 __all__ = ["DEFAULT_LOG_LIMIT", "SimulatedCard"]
 
-logger = logging.getLogger(__name__)
+logger = LazyLogger(__name__)
 
 DEFAULT_LOG_LIMIT = 10_000
 """How many received commands the card remembers by default (oldest dropped first)."""

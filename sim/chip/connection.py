@@ -10,16 +10,15 @@ the reader (see :attr:`sim.chip.faults.Faults.remove_after`) makes every later e
 
 from __future__ import annotations
 
-import logging
-
 from apdu.connection import Connection
 from apdu.errors import CardRemovedError, TransportError
+from apdu.lazylog import LazyLogger
 
 from .model import CardModel
 
 __all__ = ["DEFAULT_NAME", "SimConnection"]
 
-logger = logging.getLogger(__name__)
+logger = LazyLogger(__name__)
 
 DEFAULT_NAME = "Simulated My Number Card"
 """The connection name unless one is given."""

@@ -16,7 +16,6 @@ well under a millisecond.
 from __future__ import annotations
 
 import contextlib
-import logging
 import signal
 import socket
 import threading
@@ -24,6 +23,7 @@ from collections.abc import Callable, Iterator
 from enum import IntEnum, unique
 from types import FrameType
 
+from apdu.lazylog import LazyLogger
 from apdu.trace import TRAFFIC, format_command, format_response, trace_logger
 
 from .model import CardModel
@@ -40,7 +40,7 @@ __all__ = [
     "stop_on_signals",
 ]
 
-logger = logging.getLogger(__name__)
+logger = LazyLogger(__name__)
 
 #: vpcd listens on all interfaces; the card connects over loopback.
 DEFAULT_HOST = "127.0.0.1"

@@ -13,10 +13,10 @@ process or served through vpcd.
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
+from apdu.lazylog import LazyLogger
 from sim.carddata import CardData
 from sim.chip.card import SimulatedCard
 from sim.chip.connection import DEFAULT_NAME, SimConnection
@@ -35,7 +35,7 @@ from sim.store import (
 
 __all__ = ["CardFileConnection", "PersistentCard", "open_card_file", "open_simulated_card"]
 
-logger = logging.getLogger(__name__)
+logger = LazyLogger(__name__)
 
 
 class PersistentCard:
