@@ -23,10 +23,10 @@ Transport failures (card removed, reader gone) are not facts: they propagate.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 
 from apdu import SW, ApduError, Connection, ProtocolError
+from apdu.lazylog import LazyLogger
 from jpki.certificate import CertificateInfo, IssuerClass
 from jpki.errors import CertificateError, ChainError, NotAMyNumberCardError, PinRequiredError
 from jpki.ids import CertKind, PinKind
@@ -37,7 +37,7 @@ from .facts import CardFacts, ChainFacts, ChipKind, PinFact, Problem
 
 __all__ = ["read_facts", "read_session_facts"]
 
-logger = logging.getLogger(__name__)
+logger = LazyLogger(__name__)
 
 
 def _before_first_card(auth: CertificateInfo) -> bool:
