@@ -51,11 +51,7 @@ class _Words:
         dial, centre = office.free_dial, office.call_centre
         self.values: dict[str, object] = {
             "municipality": office.name.get(lang),
-            "counter_place": _m(
-                "counter_place",
-                counter=office.counter.get(lang),
-                location=office.location.get(lang),
-            ),
+            "counter_place": office.counter_place(lang),
             "counter_hours": office.counter_hours.get(lang),
             "store_hours": office.convenience_store_hours.get(lang),
             "dial_name": dial.name.get(lang),

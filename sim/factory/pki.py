@@ -157,15 +157,13 @@ def era_birth_date(day: date) -> str:
 
 
 def certificate_sex_code(sex: Sex) -> str:
-    """The signature certificate's digit for *sex*, the inverse of jpki's reading of it."""
-    for code in _CERTIFICATE_SEX_CODES:
-        if Sex.from_certificate_code(code) is sex:
-            return code
-    raise ValueError(f"the signature certificate has no code for {sex.value}")
+    """The signature certificate's digit for *sex* (:attr:`jpki.ids.Sex.certificate_code`).
 
-
-# The codes the certificate uses; their meaning is jpki.certificate.Sex.from_certificate_code.
-_CERTIFICATE_SEX_CODES = ("1", "2", "3")
+    :raises ValueError: "not applicable", which the certificate cannot say.
+    """
+    if sex is Sex.NOT_APPLICABLE:
+        raise ValueError(f"the signature certificate has no code for {sex.value}")
+    return sex.certificate_code
 
 
 def _require_text(label: str, value: str, max_chars: int | None = None) -> None:
