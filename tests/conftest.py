@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,11 +27,9 @@ def pytest_configure(config: pytest.Config) -> None:
     A clone alone must pass: no test reads anything outside the repository and the run's own
     temporary files. Subprocesses inherit the variable.
     """
-    import tempfile
-
     cache = tempfile.mkdtemp(prefix="jpki-test-cache-")
     os.environ["XDG_CACHE_HOME"] = cache
-    config.add_cleanup(lambda: __import__("shutil").rmtree(cache, ignore_errors=True))
+    config.add_cleanup(functools.partial(shutil.rmtree, cache, ignore_errors=True))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -18,15 +18,13 @@ from typing import Any
 
 import pytest
 
+from tests.runs import default_sigint
+
 pytestmark = pytest.mark.pcsc
 
 PROFILE = "adult"
 _SELECT_JPKI = bytes.fromhex("00A4040C0AD392F000260100000001")
 _QUERY_AUTH = bytes.fromhex("00200098")
-
-
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _auth_query(reader: str) -> bytes:
@@ -129,9 +127,7 @@ def test_ctrl_c_during_a_signature_still_powers_the_card_down(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        # Ctrl-C must reach it even when this run was started with SIGINT ignored (a
-        # background job): Python installs its handler only if SIGINT is not ignored.
-        preexec_fn=_default_sigint,
+        preexec_fn=default_sigint,
     )
     seen: list[str] = []
     try:

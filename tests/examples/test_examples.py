@@ -31,6 +31,8 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from tests.runs import default_sigint
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 DOCS = [REPO / "README.md", REPO / "SECURITY.md", REPO / "CHANGELOG.md"]
@@ -50,10 +52,6 @@ SERVE_PORT = 35964
 SERVE_READER = "Virtual PCD 00 01"
 _PIN_VARIABLES = ("JPKI_AUTH_PIN", "JPKI_SIGN_PIN", "JPKI_CARD_INFO_PIN", "JPKI_JUKI_PIN")
 _TIMEOUT = 120.0
-
-
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -403,9 +401,7 @@ def serving(*args: str) -> Iterator[subprocess.Popen[str]]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        # Ctrl-C must reach it even when this run was started with SIGINT ignored (a
-        # background job): Python installs its handler only if SIGINT is not ignored.
-        preexec_fn=_default_sigint,
+        preexec_fn=default_sigint,
     )
     try:
         yield process
