@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 import stat
-from enum import StrEnum, unique
+from enum import unique
 from typing import TYPE_CHECKING, BinaryIO
 
+from .enums import AttributedStrEnum
 from .errors import InputError, SignatureInvalidError
 
 if TYPE_CHECKING:
@@ -34,23 +35,18 @@ __all__ = [
 
 
 @unique
-class HashAlgorithm(StrEnum):
+class HashAlgorithm(AttributedStrEnum):
     """The hash algorithms a DigestInfo for the card may name (value: the asn1crypto name)."""
 
-    SHA1 = "sha1"
-    SHA256 = "sha256"
-    SHA384 = "sha384"
-    SHA512 = "sha512"
+    digest_size: int
+    """Length of a digest, in bytes."""
+    oid: str
+    """The algorithm's dotted object identifier."""
 
-    @property
-    def digest_size(self) -> int:
-        """Length of a digest, in bytes."""
-        return _SIZES[self]
-
-    @property
-    def oid(self) -> str:
-        """The algorithm's dotted object identifier."""
-        return _OIDS[self]
+    SHA1 = "sha1", 20, "1.3.14.3.2.26"
+    SHA256 = "sha256", 32, "2.16.840.1.101.3.4.2.1"
+    SHA384 = "sha384", 48, "2.16.840.1.101.3.4.2.2"
+    SHA512 = "sha512", 64, "2.16.840.1.101.3.4.2.3"
 
     def new_hash(self) -> hashes.HashAlgorithm:
         """A fresh ``cryptography`` hash object for this algorithm."""
@@ -73,24 +69,12 @@ class HashAlgorithm(StrEnum):
 
         :raises ValueError: not one of the four algorithms.
         """
-        for algorithm, known in _OIDS.items():
-            if known == oid:
-                return algorithm
-        raise ValueError(f"unsupported hash algorithm {oid}")
+        algorithm = cls._with("oid", oid)
+        if algorithm is None:
+            raise ValueError(f"unsupported hash algorithm {oid}")
+        return algorithm
 
 
-_SIZES = {
-    HashAlgorithm.SHA1: 20,
-    HashAlgorithm.SHA256: 32,
-    HashAlgorithm.SHA384: 48,
-    HashAlgorithm.SHA512: 64,
-}
-_OIDS = {
-    HashAlgorithm.SHA1: "1.3.14.3.2.26",
-    HashAlgorithm.SHA256: "2.16.840.1.101.3.4.2.1",
-    HashAlgorithm.SHA384: "2.16.840.1.101.3.4.2.2",
-    HashAlgorithm.SHA512: "2.16.840.1.101.3.4.2.3",
-}
 #: The DER of a DigestInfo up to its digest: SEQUENCE { AlgorithmIdentifier { OID, NULL },
 #: OCTET STRING header } (RFC 8017 section 9.2, note 1).
 _DIGEST_INFO_PREFIXES = {

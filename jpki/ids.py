@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from enum import Enum, IntEnum, StrEnum, unique
 
+from .enums import AttributedStrEnum
 from .texts import Msg
 
 __all__ = [
@@ -93,31 +94,23 @@ class _Named:
 
 
 @unique
-class PinKind(_Named, StrEnum):
+class PinKind(_Named, AttributedStrEnum):
     """The four PINs (暗証番号) of the card, in the order every listing shows them.
 
     :attr:`label` is ``ids.pin.<value>``.
     """
 
-    AUTH = "auth"
-    SIGN = "sign"
-    CARD_INFO = "card-info"
-    JUKI = "juki"
+    application: Application
+    """The application that holds this PIN."""
+    file: int
+    """The PIN's reference (its EF identifier)."""
+    max_tries: int
+    """Tries a fresh or reset PIN has: 5 for the signature password, 3 for the others."""
 
-    @property
-    def application(self) -> Application:
-        """The application that holds this PIN."""
-        return _PIN_SLOT[self][0]
-
-    @property
-    def file(self) -> int:
-        """The PIN's reference (its EF identifier)."""
-        return int(_PIN_SLOT[self][1])
-
-    @property
-    def max_tries(self) -> int:
-        """Tries a fresh or reset PIN has: 5 for the signature password, 3 for the others."""
-        return 5 if self is PinKind.SIGN else 3
+    AUTH = "auth", Application.JPKI, JpkiFile.AUTH_PIN, 3
+    SIGN = "sign", Application.JPKI, JpkiFile.SIGN_PIN, 5
+    CARD_INFO = "card-info", Application.CARD_INFO, CardInfoFile.PIN, 3
+    JUKI = "juki", Application.JUKI, JukiFile.PIN, 3
 
     @property
     def json_key(self) -> str:
@@ -131,28 +124,19 @@ class PinKind(_Named, StrEnum):
 
 
 PinKind._catalog_prefix = "pin"
-# Where each PIN lives: its application and its reference (the EF identifier).
-_PIN_SLOT = {
-    PinKind.AUTH: (Application.JPKI, JpkiFile.AUTH_PIN),
-    PinKind.SIGN: (Application.JPKI, JpkiFile.SIGN_PIN),
-    PinKind.CARD_INFO: (Application.CARD_INFO, CardInfoFile.PIN),
-    PinKind.JUKI: (Application.JUKI, JukiFile.PIN),
-}
 
 
 @unique
-class CertKind(_Named, StrEnum):
+class CertKind(_Named, AttributedStrEnum):
     """The four certificates of the JPKI application; :attr:`label` is ``ids.cert.<value>``."""
 
-    AUTH = "auth"
-    AUTH_CA = "auth-ca"
-    SIGN = "sign"
-    SIGN_CA = "sign-ca"
+    file: JpkiFile
+    """The EF that holds the certificate."""
 
-    @property
-    def file(self) -> JpkiFile:
-        """The EF that holds the certificate."""
-        return _CERT_FILE[self]
+    AUTH = "auth", JpkiFile.AUTH_CERT
+    AUTH_CA = "auth-ca", JpkiFile.AUTH_CA_CERT
+    SIGN = "sign", JpkiFile.SIGN_CERT
+    SIGN_CA = "sign-ca", JpkiFile.SIGN_CA_CERT
 
     @property
     def is_ca(self) -> bool:
@@ -166,35 +150,21 @@ class CertKind(_Named, StrEnum):
 
 
 CertKind._catalog_prefix = "cert"
-_CERT_FILE = {
-    CertKind.AUTH: JpkiFile.AUTH_CERT,
-    CertKind.AUTH_CA: JpkiFile.AUTH_CA_CERT,
-    CertKind.SIGN: JpkiFile.SIGN_CERT,
-    CertKind.SIGN_CA: JpkiFile.SIGN_CA_CERT,
-}
 
 
 @unique
-class KeyKind(StrEnum):
+class KeyKind(AttributedStrEnum):
     """The two private keys of the JPKI application."""
 
-    AUTH = "auth"
-    SIGN = "sign"
+    file: JpkiFile
+    """The EF of the private key."""
+    pin: PinKind
+    """The PIN that unlocks the key."""
+    certificate: CertKind
+    """The certificate of the key's public half."""
 
-    @property
-    def file(self) -> JpkiFile:
-        """The EF of the private key."""
-        return JpkiFile.AUTH_KEY if self is KeyKind.AUTH else JpkiFile.SIGN_KEY
-
-    @property
-    def pin(self) -> PinKind:
-        """The PIN that unlocks the key."""
-        return PinKind.AUTH if self is KeyKind.AUTH else PinKind.SIGN
-
-    @property
-    def certificate(self) -> CertKind:
-        """The certificate of the key's public half."""
-        return CertKind.AUTH if self is KeyKind.AUTH else CertKind.SIGN
+    AUTH = "auth", JpkiFile.AUTH_KEY, PinKind.AUTH, CertKind.AUTH
+    SIGN = "sign", JpkiFile.SIGN_KEY, PinKind.SIGN, CertKind.SIGN
 
 
 @unique
@@ -214,7 +184,7 @@ class TokenKind(StrEnum):
 
 
 @unique
-class Sex(_Named, StrEnum):
+class Sex(_Named, AttributedStrEnum):
     """Sex as the card records it, with the code each source writes; :attr:`label` is
     ``ids.sex.<value>``.
 
@@ -223,20 +193,15 @@ class Sex(_Named, StrEnum):
     and ``3`` for anything else.
     """
 
-    MALE = "male"
-    FEMALE = "female"
-    UNKNOWN = "unknown"
-    NOT_APPLICABLE = "not-applicable"
+    card_info_code: str
+    """The digit the card-info application writes."""
+    certificate_code: str
+    """The digit the signature certificate writes (``3`` for neither male nor female)."""
 
-    @property
-    def card_info_code(self) -> str:
-        """The digit the card-info application writes."""
-        return _CARD_INFO_SEX_CODE[self]
-
-    @property
-    def certificate_code(self) -> str:
-        """The digit the signature certificate writes (``3`` for neither male nor female)."""
-        return _CERTIFICATE_SEX_CODE.get(self, "3")
+    MALE = "male", "1", "1"
+    FEMALE = "female", "2", "2"
+    UNKNOWN = "unknown", "0", "3"
+    NOT_APPLICABLE = "not-applicable", "9", "3"
 
     @classmethod
     def from_certificate_code(cls, code: str) -> Sex:
@@ -244,9 +209,8 @@ class Sex(_Named, StrEnum):
 
         Any other code maps to :attr:`UNKNOWN`; callers keep the raw code beside it.
         """
-        return next(
-            (sex for sex, known in _CERTIFICATE_SEX_CODE.items() if known == code), cls.UNKNOWN
-        )
+        sex = cls._with("certificate_code", code)
+        return cls.UNKNOWN if sex is None else sex
 
     @classmethod
     def from_card_info_code(cls, code: str) -> Sex:
@@ -254,12 +218,10 @@ class Sex(_Named, StrEnum):
 
         :raises ValueError: any other code.
         """
-        for sex, known in _CARD_INFO_SEX_CODE.items():
-            if known == code:
-                return sex
-        raise ValueError(f"sex code {code!r} is not one of 0, 1, 2, 9")
+        sex = cls._with("card_info_code", code)
+        if sex is None:
+            raise ValueError(f"sex code {code!r} is not one of 0, 1, 2, 9")
+        return sex
 
 
 Sex._catalog_prefix = "sex"
-_CARD_INFO_SEX_CODE = {Sex.UNKNOWN: "0", Sex.MALE: "1", Sex.FEMALE: "2", Sex.NOT_APPLICABLE: "9"}
-_CERTIFICATE_SEX_CODE = {Sex.MALE: "1", Sex.FEMALE: "2", Sex.UNKNOWN: "3"}

@@ -67,6 +67,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum, StrEnum, unique
 
+from jpki.enums import AttributedStrEnum
 from jpki.ids import PinKind
 from jpki.rules import Decision, JsonValue
 
@@ -83,26 +84,17 @@ __all__ = [
 
 
 @unique
-class Severity(StrEnum):
+class Severity(AttributedStrEnum):
     """How urgent a finding is; a diagnosis is as severe as its worst finding."""
 
-    OK = "ok"
-    ATTENTION = "attention"
-    ACTION_NEEDED = "action_needed"
+    rank: int
+    """0 for ok, 1 for attention, 2 for action needed."""
+    exit_status: int
+    """The exit status of ``jpki diagnose``: 0, 10 (attention) or 11 (action needed)."""
 
-    @property
-    def rank(self) -> int:
-        """0 for ok, 1 for attention, 2 for action needed."""
-        return _RANK[self]
-
-    @property
-    def exit_status(self) -> int:
-        """The exit status of ``jpki diagnose``: 0, 10 (attention) or 11 (action needed)."""
-        return _EXIT_STATUS[self]
-
-
-_RANK = {Severity.OK: 0, Severity.ATTENTION: 1, Severity.ACTION_NEEDED: 2}
-_EXIT_STATUS = {Severity.OK: 0, Severity.ATTENTION: 10, Severity.ACTION_NEEDED: 11}
+    OK = "ok", 0, 0
+    ATTENTION = "attention", 1, 10
+    ACTION_NEEDED = "action_needed", 2, 11
 
 
 @unique
