@@ -33,6 +33,7 @@ from jpki.certificate import (
 from jpki.errors import CertificateError, JpkiError
 from jpki.ids import CertKind
 from sim.factory import pki
+from tests.jpki.names import AUTH_OU, SIGN_OU, jpki_name
 
 PRODUCTION_SUBJECT = "CN=840444E37PAFHN08220003A,C=JP"
 AUTH_CA_NAME = (
@@ -57,8 +58,6 @@ BASE_KEYS = {
     "is_ca",
     "sha256_fingerprint",
 }
-SIGN_OU = "JPKI for digital signature"
-AUTH_OU = "JPKI for user authentication"
 
 MakeCert = Callable[..., Any]
 HolderNames = Callable[..., list[tuple[str, bytes]]]
@@ -67,15 +66,6 @@ HolderNames = Callable[..., list[tuple[str, bytes]]]
 @pytest.fixture(scope="module")
 def production(production_auth_pem: Path) -> CertificateInfo:
     return load_certificate_file(production_auth_pem)
-
-
-def jpki_name(organization: str, purpose: str) -> list[tuple[x509.ObjectIdentifier, str]]:
-    return [
-        (NameOID.COUNTRY_NAME, "JP"),
-        (NameOID.ORGANIZATION_NAME, organization),
-        (NameOID.ORGANIZATIONAL_UNIT_NAME, purpose),
-        (NameOID.ORGANIZATIONAL_UNIT_NAME, pki.AGENCY),
-    ]
 
 
 # --- the real production user-authentication certificate -------------------------------------
@@ -185,15 +175,29 @@ def test_jlis_roots(
 # --- simulated and test-hierarchy signature certificates -------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("certificate", "issuer_class", "policy"),
+    [
+        ("sim_sign_cert", IssuerClass.SIMULATED, SIGN_POLICY_OID),
+        ("testorg_sign_cert", IssuerClass.TEST, TEST_SIGN_POLICY_OID),
+    ],
+)
+def test_sign_certificate_of_each_hierarchy(
+    request: pytest.FixtureRequest, certificate: str, issuer_class: IssuerClass, policy: str
+) -> None:
+    issued: pki.IssuedCertificate = request.getfixturevalue(certificate)
+    info = CertificateInfo.from_der(issued.der)
+    assert info.kind is CertKind.SIGN
+    assert info.issuer_class is issuer_class
+    assert not info.issuer_class.is_production
+    assert info.key_usage == ("digitalSignature", "nonRepudiation")
+    assert info.policies == (policy,)
+
+
 def test_simulated_sign_certificate_holder(
     sim_sign_cert: pki.IssuedCertificate, sim_holder: pki.Holder
 ) -> None:
     info = CertificateInfo.from_der(sim_sign_cert.der)
-    assert info.kind is CertKind.SIGN
-    assert info.issuer_class is IssuerClass.SIMULATED
-    assert not info.issuer_class.is_production
-    assert info.key_usage == ("digitalSignature", "nonRepudiation")
-    assert info.policies == (SIGN_POLICY_OID,)
     assert info.subject == "CN=SIMSIGN0001,L=Chiyoda-ku,L=Tokyo-to,C=JP"
     assert info.expiry_date == date(2030, 1, 2)
     holder = info.holder
@@ -241,13 +245,7 @@ def test_simulated_cas(sim_sign_ca: pki.SimulatedCa, sim_auth_ca: pki.SimulatedC
     assert CertificateInfo.from_der(sim_auth_ca.der).issuer_class is IssuerClass.SIMULATED
 
 
-def test_test_hierarchy(
-    testorg_sign_cert: pki.IssuedCertificate, testorg_sign_ca: pki.SimulatedCa
-) -> None:
-    info = CertificateInfo.from_der(testorg_sign_cert.der)
-    assert info.kind is CertKind.SIGN
-    assert info.issuer_class is IssuerClass.TEST
-    assert info.policies == (TEST_SIGN_POLICY_OID,)
+def test_test_hierarchy_ca(testorg_sign_ca: pki.SimulatedCa) -> None:
     assert CertificateInfo.from_der(testorg_sign_ca.der).issuer_class is IssuerClass.TEST
 
 

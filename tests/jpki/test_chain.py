@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.x509.oid import NameOID
 
 from jpki.certificate import JST, CertificateInfo, IssuerClass, load_certificate_file
 from jpki.chain import (
@@ -24,6 +23,7 @@ from jpki.chain import (
 )
 from jpki.errors import CertificateError, ChainError
 from sim.factory import pki
+from tests.jpki.names import AUTH_OU, SIGN_OU, jpki_name
 
 NEW_YEAR_2022 = datetime(2022, 1, 1, tzinfo=UTC)  # openssl -attime 1640995200
 GATHERED = datetime(2026, 11, 22, 12, 0, tzinfo=JST)
@@ -198,13 +198,7 @@ def test_forged_production_name_does_not_verify(
     make_cert: Callable[..., Any], all_anchors: tuple[TrustAnchor, ...]
 ) -> None:
     """A certificate that copies the J-LIS issuer name but was signed by another key."""
-    issuer = [
-        (NameOID.COUNTRY_NAME, "JP"),
-        (NameOID.ORGANIZATION_NAME, "JPKI"),
-        (NameOID.ORGANIZATIONAL_UNIT_NAME, "JPKI for user authentication"),
-        (NameOID.ORGANIZATIONAL_UNIT_NAME, pki.AGENCY),
-    ]
-    forged = CertificateInfo.from_der(make_cert(issuer=issuer).der)
+    forged = CertificateInfo.from_der(make_cert(issuer=jpki_name("JPKI", AUTH_OU)).der)
     assert forged.issuer_class is IssuerClass.PRODUCTION  # the name claims it ...
     with pytest.raises(ChainError, match="none of the 3 trust anchors"):
         verify_chain(forged, all_anchors, at=NEW_YEAR_2022)  # ... the signature does not
@@ -216,12 +210,7 @@ def test_production_leaf_with_test_policy_is_refused(
     """A root named like production that issued a test-policy certificate is not production."""
     from sim.factory import testkeys
 
-    name = [
-        (NameOID.COUNTRY_NAME, "JP"),
-        (NameOID.ORGANIZATION_NAME, "JPKI"),
-        (NameOID.ORGANIZATIONAL_UNIT_NAME, "JPKI for digital signature"),
-        (NameOID.ORGANIZATIONAL_UNIT_NAME, pki.AGENCY),
-    ]
+    name = jpki_name("JPKI", SIGN_OU)
     root = make_cert(issuer=name, subject=name, ca=True, key_index=5, signer=testkeys.pool_key(5))
     leaf = make_cert(issuer=name, policies=["1.2.392.200149.8.5.1.0.20"], signer=root.key)
     anchor = CertificateInfo.from_der(root.der)

@@ -83,6 +83,12 @@ def signer(sim_auth_cert: pki.IssuedCertificate) -> tuple[CertificateInfo, rsa.R
     return CertificateInfo.from_der(sim_auth_cert.der), sim_auth_cert.private_key
 
 
+@pytest.fixture(scope="module")
+def signature(signer: tuple[CertificateInfo, rsa.RSAPrivateKey]) -> bytes:
+    """The signer's PKCS#1 v1.5 signature of :data:`MESSAGE` with SHA-256, made by the library."""
+    return signer[1].sign(MESSAGE, padding.PKCS1v15(), hashes.SHA256())
+
+
 @pytest.mark.parametrize("algorithm", list(HashAlgorithm))
 def test_card_style_signature_verifies(
     algorithm: HashAlgorithm,
@@ -99,10 +105,9 @@ def test_card_style_signature_verifies(
 
 
 def test_tampered_message_or_signature_is_refused(
-    signer: tuple[CertificateInfo, rsa.RSAPrivateKey],
+    signer: tuple[CertificateInfo, rsa.RSAPrivateKey], signature: bytes
 ) -> None:
-    info, key = signer
-    signature = key.sign(MESSAGE, padding.PKCS1v15(), hashes.SHA256())
+    info = signer[0]
     with pytest.raises(SignatureInvalidError, match="does not verify"):
         verify_pkcs1_signature(info, MESSAGE + b"!", signature)
     broken = bytes([signature[0] ^ 1]) + signature[1:]
@@ -127,12 +132,10 @@ def test_signature_by_another_key_is_refused(
 
 
 def test_prehashed_digest_of_wrong_length(
-    signer: tuple[CertificateInfo, rsa.RSAPrivateKey],
+    signer: tuple[CertificateInfo, rsa.RSAPrivateKey], signature: bytes
 ) -> None:
-    info, key = signer
-    signature = key.sign(MESSAGE, padding.PKCS1v15(), hashes.SHA256())
     with pytest.raises(ValueError, match="32 bytes"):
-        verify_pkcs1_signature(info, b"\x00" * 31, signature, prehashed=True)
+        verify_pkcs1_signature(signer[0], b"\x00" * 31, signature, prehashed=True)
 
 
 def test_non_rsa_certificate_is_refused(ec_key: ec.EllipticCurvePrivateKey) -> None:
