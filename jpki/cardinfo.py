@@ -64,13 +64,7 @@ class BasicInfo(HasName):
 
     def to_json(self) -> dict[str, object]:
         """Keys: ``name``, ``address``, ``birth_date`` (YYYY-MM-DD), ``sex``, ``sex_code``."""
-        return {
-            "name": self.name,
-            "address": self.address,
-            "birth_date": self.birth_date.isoformat(),
-            "sex": self.sex.value,
-            "sex_code": self.sex_code,
-        }
+        return self.basic_json()
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,16 +131,31 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 class HasName:
-    """A record that names a person, family name first (mixed into :class:`Holder` and
-    :class:`jpki.cardinfo.BasicInfo`)."""
+    """A record that names a person, family name first, with the basic attributes (基本4情報)
+    both the card-info application and the signature certificate give (mixed into
+    :class:`Holder` and :class:`jpki.cardinfo.BasicInfo`)."""
 
     __slots__ = ()
     name: str
+    address: str
+    birth_date: date | None
+    sex: Sex
+    sex_code: str
 
     @property
     def name_parts(self) -> tuple[str, str]:
         """Family and given name (see :func:`split_name`)."""
         return split_name(self.name)
+
+    def basic_json(self) -> dict[str, object]:
+        """``name``, ``address``, ``birth_date`` (YYYY-MM-DD or None), ``sex``, ``sex_code``."""
+        return {
+            "name": self.name,
+            "address": self.address,
+            "birth_date": None if self.birth_date is None else self.birth_date.isoformat(),
+            "sex": self.sex.value,
+            "sex_code": self.sex_code,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,14 +185,11 @@ class Holder(HasName):
     address_substitutions: str
 
     def to_json(self) -> dict[str, object]:
-        """The holder as JSON-ready values: ``name``, ``sex``, ``birth_date``, ``address``, ..."""
+        """The holder as JSON-ready values: :meth:`basic_json`'s, ``birth_era``, and the two
+        substitution maps."""
         return {
-            "name": self.name,
-            "sex": self.sex.value,
-            "sex_code": self.sex_code,
-            "birth_date": None if self.birth_date is None else self.birth_date.isoformat(),
+            **self.basic_json(),
             "birth_era": self.birth_era.json_name,
-            "address": self.address,
             "name_substitutions": self.name_substitutions,
             "address_substitutions": self.address_substitutions,
         }
