@@ -21,9 +21,9 @@ from apdu.trace import trace_logger
 from jpki.certificate import CertificateInfo
 from jpki.cli.main import main
 from jpki.diagnosis import CardFacts, ChipKind, PinFact
-from jpki.ids import PinKind
+from jpki.ids import PinKind, TokenKind
 from jpki.jst import JST
-from jpki.models import Availability, CardRecord, PinStatus
+from jpki.models import Availability, CardRecord, PinStatus, TokenInfo
 from sim.factory import pki, testkeys
 
 TODAY = date(2026, 11, 22)
@@ -85,6 +85,31 @@ def card_facts(**overrides: Any) -> CardFacts:
     return CardFacts(**values)
 
 
+def card_until(
+    expiry: date, auth_issued: date, auth_expiry: date | None = None, **overrides: Any
+) -> CardFacts:
+    """Facts of a card the chip says ends on *expiry*, whose user-authentication certificate
+    was issued on *auth_issued* and ends with the card (or on *auth_expiry*), with
+    *overrides* as in :func:`card_facts`."""
+    return card_facts(
+        auth_certificate=auth_certificate(auth_issued, auth_expiry or expiry),
+        card_record=record(expiry),
+        **overrides,
+    )
+
+
+def token_facts(kind: TokenKind, **overrides: Any) -> CardFacts:
+    """Facts of a chip whose token EF names *kind*, of the chip kind that token stands for."""
+    return card_facts(
+        chip=ChipKind.from_token(kind), token=TokenInfo(kind.value, kind), **overrides
+    )
+
+
+def expired_card() -> CardFacts:
+    """A card that ended on 2026-03-01; its certificates, never renewed, on 2021-03-01."""
+    return card_until(date(2026, 3, 1), date(2016, 3, 1), date(2021, 3, 1))
+
+
 class Kit:
     """The helpers above, handed to tests as the ``kit`` fixture (conftest is not importable)."""
 
@@ -98,6 +123,9 @@ class Kit:
     auth = staticmethod(auth_certificate)
     pins = staticmethod(pins)
     record = staticmethod(record)
+    card_until = staticmethod(card_until)
+    expired_card = staticmethod(expired_card)
+    token_facts = staticmethod(token_facts)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from jpki.diagnosis import (
-    ChipKind,
     Circumstances,
     Diagnosis,
     FindingCode,
@@ -25,7 +24,7 @@ from jpki.diagnosis import (
     render_text,
 )
 from jpki.ids import PinKind, TokenKind
-from jpki.models import Availability, TokenInfo
+from jpki.models import Availability
 
 Kit = Any
 
@@ -71,10 +70,8 @@ def test_store_availability_is_not_told_to_face_auth_cards(kit: Kit) -> None:
 
 
 def test_store_availability_is_not_told_to_holders_under_15(kit: Kit) -> None:
-    facts = kit.facts(
-        availability=Availability(kit.auth_only),
-        auth_certificate=kit.auth(date(2026, 11, 21), date(2031, 8, 20)),
-        card_record=kit.record(date(2031, 8, 20)),
+    facts = kit.card_until(
+        date(2031, 8, 20), date(2026, 11, 21), availability=Availability(kit.auth_only)
     )
     child = run(kit, facts, birth=date(2015, 8, 20), card_issued=date(2026, 11, 21))
     assert FindingCode.AUTH_CERT_STORE_PENDING not in child.codes
@@ -87,11 +84,7 @@ def test_store_availability_is_not_told_to_holders_under_15(kit: Kit) -> None:
 
 
 def test_card_and_certificates_ending_together_have_one_remedy(kit: Kit) -> None:
-    facts = kit.facts(
-        auth_certificate=kit.auth(date(2022, 1, 5), date(2027, 1, 10)),
-        card_record=kit.record(date(2027, 1, 10)),
-    )
-    diagnosis = run(kit, facts)
+    diagnosis = run(kit, kit.card_until(date(2027, 1, 10), date(2022, 1, 5)))
     found = remedies(diagnosis)
     assert {
         FindingCode.CARD_RENEWABLE,
@@ -106,11 +99,7 @@ def test_card_and_certificates_ending_together_have_one_remedy(kit: Kit) -> None
 
 
 def test_expired_card_and_certificates_have_one_remedy(kit: Kit) -> None:
-    facts = kit.facts(
-        auth_certificate=kit.auth(date(2016, 3, 1), date(2021, 3, 1)),
-        card_record=kit.record(date(2026, 3, 1)),
-    )
-    diagnosis = run(kit, facts)
+    diagnosis = run(kit, kit.expired_card())
     assert set(remedies(diagnosis).values()) == {Remedy.NEW_CARD}
     assert "無料で発行できます" not in text(diagnosis)
 
@@ -126,17 +115,41 @@ def test_certificates_ending_before_the_card_are_renewed_at_the_counter(kit: Kit
 # -- foreign residents --------------------------------------------------------------------------
 
 
+def ending_with_the_stay(kit: Kit, day: date) -> Diagnosis:
+    """A foreign resident's card, issued on 2025-04-15, that ends with the period of stay."""
+    return run(kit, kit.card_until(day, date(2025, 4, 15)), residence_until=day)
+
+
+@pytest.mark.parametrize(
+    ("day", "codes", "remedy"),
+    [
+        (
+            date(2027, 1, 10),
+            (
+                FindingCode.CARD_RENEWABLE,
+                FindingCode.RESIDENCE_PERIOD_LIMIT,
+                FindingCode.AUTH_CERT_RENEWABLE,
+            ),
+            Remedy.EXTEND_STAY,
+        ),
+        (
+            date(2026, 3, 31),
+            (FindingCode.CARD_EXPIRED, FindingCode.AUTH_CERT_EXPIRED),
+            Remedy.REISSUE_AFTER_STAY,
+        ),
+    ],
+)
+def test_card_ending_with_the_stay_has_one_remedy(
+    kit: Kit, day: date, codes: tuple[FindingCode, ...], remedy: Remedy
+) -> None:
+    found = remedies(ending_with_the_stay(kit, day))
+    for code in codes:
+        assert found[code] is remedy
+    assert set(found.values()) == {remedy}
+
+
 def test_card_ending_with_the_stay_is_extended_not_reapplied_for(kit: Kit) -> None:
-    facts = kit.facts(
-        auth_certificate=kit.auth(date(2025, 4, 15), date(2027, 1, 10)),
-        card_record=kit.record(date(2027, 1, 10)),
-    )
-    diagnosis = run(kit, facts, residence_until=date(2027, 1, 10))
-    found = remedies(diagnosis)
-    assert found[FindingCode.CARD_RENEWABLE] is Remedy.EXTEND_STAY
-    assert found[FindingCode.RESIDENCE_PERIOD_LIMIT] is Remedy.EXTEND_STAY
-    assert found[FindingCode.AUTH_CERT_RENEWABLE] is Remedy.EXTEND_STAY
-    assert set(found.values()) == {Remedy.EXTEND_STAY}
+    diagnosis = ending_with_the_stay(kit, date(2027, 1, 10))
     card = diagnosis.finding(FindingCode.CARD_RENEWABLE)
     assert card is not None
     action = diagnosis.action(card, "ja") or ""
@@ -148,11 +161,7 @@ def test_card_ending_with_the_stay_is_extended_not_reapplied_for(kit: Kit) -> No
 
 
 def test_residence_limit_reads_one_way_only(kit: Kit) -> None:
-    facts = kit.facts(
-        auth_certificate=kit.auth(date(2025, 4, 15), date(2028, 3, 31)),
-        card_record=kit.record(date(2028, 3, 31)),
-    )
-    diagnosis = run(kit, facts, residence_until=date(2028, 3, 31))
+    diagnosis = ending_with_the_stay(kit, date(2028, 3, 31))
     limit = diagnosis.finding(FindingCode.RESIDENCE_PERIOD_LIMIT)
     assert limit is not None
     said = diagnosis.message(limit, "ja")
@@ -220,9 +229,8 @@ def test_no_next_day_notice_for_old_or_absent_signature_certificates(kit: Kit) -
 
 
 def test_smartphone_token_shows_no_pin_counters(kit: Kit) -> None:
-    facts = kit.facts(
-        chip=ChipKind.SMARTPHONE,
-        token=TokenInfo(TokenKind.ANDROID.value, TokenKind.ANDROID),
+    facts = kit.token_facts(
+        TokenKind.ANDROID,
         auth_certificate=None,
         card_record=None,
         pins=kit.pins(auth=0, sign=1),
@@ -244,11 +252,7 @@ def test_renewing_certificates_mentions_the_smartphone_certificate(kit: Kit) -> 
 
 
 def test_expired_card_is_no_health_insurance_card(kit: Kit) -> None:
-    facts = kit.facts(
-        auth_certificate=kit.auth(date(2016, 3, 1), date(2021, 3, 1)),
-        card_record=kit.record(date(2026, 3, 1)),
-    )
-    diagnosis = run(kit, facts)
+    diagnosis = run(kit, kit.expired_card())
     card = diagnosis.finding(FindingCode.CARD_EXPIRED)
     assert card is not None
     assert "マイナ保険証" in diagnosis.message(card, "ja")
@@ -318,10 +322,7 @@ def test_japanese_report_has_no_english_and_no_internal_ids(
         facts = kit.facts(availability=Availability(kit.auth_only))
     if "birth" in known:
         facts = (
-            kit.facts(
-                auth_certificate=kit.auth(date(2025, 6, 1), date(2030, 2, 28)),
-                card_record=kit.record(date(2035, 2, 28)),
-            )
+            kit.card_until(date(2035, 2, 28), date(2025, 6, 1), date(2030, 2, 28))
             if known["birth"].month == 2
             else kit.facts()
         )
@@ -354,26 +355,11 @@ def test_health_insurance_note_where_the_certificate_matters(kit: Kit) -> None:
     assert Note.HEALTH_INSURANCE in expired_cert.notes
     assert "マイナ保険証" in text(expired_cert)
     assert Note.HEALTH_INSURANCE not in run(kit, kit.facts()).notes
-    expired_card = run(
-        kit,
-        kit.facts(
-            auth_certificate=kit.auth(date(2016, 3, 1), date(2021, 3, 1)),
-            card_record=kit.record(date(2026, 3, 1)),
-        ),
-    )
+    expired_card = run(kit, kit.expired_card())
     assert Note.HEALTH_INSURANCE not in expired_card.notes
 
 
-def test_card_lapsed_with_the_stay_has_one_remedy(kit: Kit) -> None:
-    facts = kit.facts(
-        auth_certificate=kit.auth(date(2025, 4, 15), date(2026, 3, 31)),
-        card_record=kit.record(date(2026, 3, 31)),
-    )
-    diagnosis = run(kit, facts, residence_until=date(2026, 3, 31))
-    found = remedies(diagnosis)
-    assert found[FindingCode.CARD_EXPIRED] is Remedy.REISSUE_AFTER_STAY
-    assert found[FindingCode.AUTH_CERT_EXPIRED] is Remedy.REISSUE_AFTER_STAY
-    assert set(found.values()) == {Remedy.REISSUE_AFTER_STAY}
-    report = text(diagnosis)
+def test_card_lapsed_with_the_stay_is_reissued_for_a_fee(kit: Kit) -> None:
+    report = text(ending_with_the_stay(kit, date(2026, 3, 31)))
     assert "有料での再交付" in report and "新しい在留カード" in report
     assert "郵送" not in report and "無料で発行できます" not in report

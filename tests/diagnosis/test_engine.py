@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,11 +29,10 @@ from jpki.diagnosis import (
     render_text,
 )
 from jpki.ids import PinKind, TokenKind
-from jpki.models import Availability, TokenInfo
+from jpki.models import Availability
 from jpki.rules import Decision, RulesInputError, convenience_store_usable_from
 
 Kit = Any
-Scenario = Callable[[Kit], Diagnosis]
 
 ADULT_BIRTH = date(1985, 4, 12)
 ADULT_CARD_ISSUED = date(2024, 6, 3)
@@ -105,185 +104,173 @@ def action_ja(diagnosis: Diagnosis, code: FindingCode) -> str:
 
 # -- the scenarios, by the codes they must produce -------------------------------------------
 
-SCENARIOS: dict[str, tuple[Scenario, set[str], int]] = {}
+
+def _healthy_card(kit: Kit) -> CardFacts:
+    return kit.facts()
 
 
-def scenario(name: str, expected: set[str], exit_status: int) -> Callable[[Scenario], Scenario]:
-    def register(build: Scenario) -> Scenario:
-        SCENARIOS[name] = (build, expected, exit_status)
-        return build
+@dataclass(frozen=True)
+class Scenario:
+    """Hand-made facts and the dates staff gave; the codes and exit status they must give."""
 
-    return register
+    expected: set[str]
+    exit_status: int
+    facts: Callable[[Kit], CardFacts] = _healthy_card
+    known: dict[str, Any] = field(default_factory=dict)
 
-
-@scenario("healthy", {"card_ok", "auth_cert_ok", "sign_cert_present", "pins_ok"}, 0)
-def _healthy(kit: Kit) -> Diagnosis:
-    return run(kit)
-
-
-@scenario("not a card", {"not_a_my_number_card"}, 11)
-def _not_a_card(kit: Kit) -> Diagnosis:
-    return run(kit, CardFacts(ChipKind.NOT_A_MY_NUMBER_CARD))
+    def diagnose(self, kit: Kit) -> Diagnosis:
+        return run(kit, self.facts(kit), **self.known)
 
 
-@scenario("smartphone", {"smartphone_token"}, 10)
-def _smartphone(kit: Kit) -> Diagnosis:
-    facts = kit.facts(
-        chip=ChipKind.SMARTPHONE,
-        token=TokenInfo(TokenKind.ANDROID.value, TokenKind.ANDROID),
-        auth_certificate=None,
-        auth_certificate_problem=Problem.PIN_REQUIRED,
-        card_record=None,
-        card_record_problem=Problem.ABSENT,
-    )
-    return run(kit, facts)
-
-
-@scenario("juki card", {"juki_card"}, 11)
-def _juki(kit: Kit) -> Diagnosis:
-    facts = kit.facts(
-        chip=ChipKind.JUKI_CARD,
-        token=TokenInfo(TokenKind.JUKI_CARD.value, TokenKind.JUKI_CARD),
-        auth_certificate=kit.auth(date(2015, 6, 1), date(2018, 6, 1)),
-    )
-    return run(kit, facts)
-
-
-@scenario("sign blocked, auth last try", {"sign_pin_blocked", "auth_pin_last_try", "card_ok"}, 11)
-def _blocked(kit: Kit) -> Diagnosis:
-    return run(kit, kit.facts(pins=kit.pins(sign=0, auth=1)))
-
-
-@scenario("other PINs", {"card_info_pin_blocked", "juki_pin_last_try", "sign_pin_last_try"}, 11)
-def _other_pins(kit: Kit) -> Diagnosis:
-    return run(kit, kit.facts(pins=kit.pins(card_info=0, juki=1, sign=1)))
-
-
-@scenario(
-    "auth and juki blocked, card-info last try",
-    {"auth_pin_blocked", "juki_pin_blocked", "card_info_pin_last_try"},
-    11,
-)
-def _auth_blocked(kit: Kit) -> Diagnosis:
-    return run(kit, kit.facts(pins=kit.pins(auth=0, card_info=1, juki=0)))
-
-
-@scenario("auth expired", {"auth_cert_expired", "sign_cert_expired", "unconfirmed_rule"}, 11)
-def _auth_expired(kit: Kit) -> Diagnosis:
+SCENARIOS: dict[str, Scenario] = {
+    "healthy": Scenario({"card_ok", "auth_cert_ok", "sign_cert_present", "pins_ok"}, 0),
+    "not a card": Scenario(
+        {"not_a_my_number_card"}, 11, lambda kit: CardFacts(ChipKind.NOT_A_MY_NUMBER_CARD)
+    ),
+    "smartphone": Scenario(
+        {"smartphone_token"},
+        10,
+        lambda kit: kit.token_facts(
+            TokenKind.ANDROID,
+            auth_certificate=None,
+            auth_certificate_problem=Problem.PIN_REQUIRED,
+            card_record=None,
+            card_record_problem=Problem.ABSENT,
+        ),
+    ),
+    "juki card": Scenario(
+        {"juki_card"},
+        11,
+        lambda kit: kit.token_facts(
+            TokenKind.JUKI_CARD, auth_certificate=kit.auth(date(2015, 6, 1), date(2018, 6, 1))
+        ),
+    ),
+    "sign blocked, auth last try": Scenario(
+        {"sign_pin_blocked", "auth_pin_last_try", "card_ok"},
+        11,
+        lambda kit: kit.facts(pins=kit.pins(sign=0, auth=1)),
+    ),
+    "other PINs": Scenario(
+        {"card_info_pin_blocked", "juki_pin_last_try", "sign_pin_last_try"},
+        11,
+        lambda kit: kit.facts(pins=kit.pins(card_info=0, juki=1, sign=1)),
+    ),
+    "auth and juki blocked, card-info last try": Scenario(
+        {"auth_pin_blocked", "juki_pin_blocked", "card_info_pin_last_try"},
+        11,
+        lambda kit: kit.facts(pins=kit.pins(auth=0, card_info=1, juki=0)),
+    ),
     # Expired 2026-10-05: health-insurance checks still work to 2027-01-31 (a decision).
-    return run(kit, kit.facts(auth_certificate=kit.auth(date(2021, 9, 1), date(2026, 10, 5))))
-
-
-@scenario("renewable", {"auth_cert_renewable", "sign_cert_renewable", "card_ok", "pins_ok"}, 10)
-def _renewable(kit: Kit) -> Diagnosis:
-    return run(kit, kit.facts(auth_certificate=kit.auth(date(2022, 12, 5), date(2027, 1, 15))))
-
-
-@scenario("card renewable", {"card_renewable", "auth_cert_renewable"}, 10)
-def _card_renewable(kit: Kit) -> Diagnosis:
-    facts = kit.facts(
-        auth_certificate=kit.auth(date(2022, 1, 5), date(2027, 1, 10)),
-        card_record=kit.record(date(2027, 1, 10)),
-    )
-    return run(kit, facts)
-
-
-@scenario("card expired", {"card_expired", "auth_cert_expired", "sign_cert_expired"}, 11)
-def _card_expired(kit: Kit) -> Diagnosis:
-    facts = kit.facts(
-        auth_certificate=kit.auth(date(2016, 3, 1), date(2021, 3, 1)),
-        card_record=kit.record(date(2026, 3, 1)),
-    )
-    return run(kit, facts)
-
-
-@scenario("no card record", {"card_expiry_unknown", "auth_cert_ok"}, 10)
-def _no_record(kit: Kit) -> Diagnosis:
-    return run(kit, kit.facts(card_record=None, card_record_problem=Problem.UNREADABLE))
-
-
-@scenario("auth absent", {"auth_cert_absent", "sign_cert_absent"}, 10)
-def _auth_absent(kit: Kit) -> Diagnosis:
-    facts = kit.facts(
-        availability=Availability(bytes(3)),
-        auth_certificate=None,
-        auth_certificate_problem=Problem.ABSENT,
-    )
-    return run(kit, facts)
-
-
-@scenario("auth unreadable", {"auth_cert_unreadable", "sign_cert_present"}, 10)
-def _auth_unreadable(kit: Kit) -> Diagnosis:
-    return run(kit, kit.facts(auth_certificate=None, auth_certificate_problem=Problem.UNREADABLE))
-
-
-@scenario("new certificate", {"auth_cert_ok", "auth_cert_store_pending"}, 10)
-def _store_pending(kit: Kit) -> Diagnosis:
+    "auth expired": Scenario(
+        {"auth_cert_expired", "sign_cert_expired", "unconfirmed_rule"},
+        11,
+        lambda kit: kit.facts(auth_certificate=kit.auth(date(2021, 9, 1), date(2026, 10, 5))),
+    ),
+    "renewable": Scenario(
+        {"auth_cert_renewable", "sign_cert_renewable", "card_ok", "pins_ok"},
+        10,
+        lambda kit: kit.facts(auth_certificate=kit.auth(date(2022, 12, 5), date(2027, 1, 15))),
+    ),
+    "card renewable": Scenario(
+        {"card_renewable", "auth_cert_renewable"},
+        10,
+        lambda kit: kit.card_until(date(2027, 1, 10), date(2022, 1, 5)),
+    ),
+    "card expired": Scenario(
+        {"card_expired", "auth_cert_expired", "sign_cert_expired"},
+        11,
+        lambda kit: kit.expired_card(),
+    ),
+    "no card record": Scenario(
+        {"card_expiry_unknown", "auth_cert_ok"},
+        10,
+        lambda kit: kit.facts(card_record=None, card_record_problem=Problem.UNREADABLE),
+    ),
+    "auth absent": Scenario(
+        {"auth_cert_absent", "sign_cert_absent"},
+        10,
+        lambda kit: kit.facts(
+            availability=Availability(bytes(3)),
+            auth_certificate=None,
+            auth_certificate_problem=Problem.ABSENT,
+        ),
+    ),
+    "auth unreadable": Scenario(
+        {"auth_cert_unreadable", "sign_cert_present"},
+        10,
+        lambda kit: kit.facts(auth_certificate=None, auth_certificate_problem=Problem.UNREADABLE),
+    ),
     # Issued Saturday 2026-11-21; 2026-11-23 is a national holiday.
-    return run(kit, kit.facts(auth_certificate=kit.auth(date(2026, 11, 21), date(2031, 4, 12))))
+    "new certificate": Scenario(
+        {"auth_cert_ok", "auth_cert_store_pending"},
+        10,
+        lambda kit: kit.facts(auth_certificate=kit.auth(date(2026, 11, 21), date(2031, 4, 12))),
+    ),
+    "sign absent, reason unknown": Scenario(
+        {"sign_cert_absent", "pins_ok"},
+        10,
+        lambda kit: kit.facts(availability=Availability(kit.auth_only)),
+    ),
+    "face-auth": Scenario(
+        {"sign_cert_absent", "card_ok", "auth_cert_ok"},
+        0,
+        lambda kit: kit.facts(availability=Availability(kit.auth_only)),
+        {"face_auth": True},
+    ),
+    "dates match the chip": Scenario(
+        {"card_ok", "auth_cert_ok", "sign_cert_ok", "pins_ok"},
+        0,
+        known={"birth": ADULT_BIRTH, "card_issued": ADULT_CARD_ISSUED},
+    ),
+    "dates do not match": Scenario(
+        {"cert_expiry_mismatch", "card_expiry_mismatch"},
+        10,
+        known={"birth": date(1985, 4, 13), "card_issued": ADULT_CARD_ISSUED},
+    ),
+    "period of stay": Scenario(
+        {"residence_period_limit", "card_ok"},
+        10,
+        lambda kit: kit.card_until(date(2028, 3, 31), date(2025, 4, 15)),
+        {"residence_until": date(2028, 3, 31)},
+    ),
+    "chain ok": Scenario(
+        {"chain_ok"},
+        0,
+        lambda kit: kit.facts(chain=ChainFacts(None, None, True, IssuerClass.PRODUCTION)),
+    ),
+    "chain from a simulator": Scenario(
+        {"chain_not_production"},
+        10,
+        lambda kit: kit.facts(chain=ChainFacts(None, None, True, IssuerClass.SIMULATED)),
+    ),
+    "chain broken": Scenario(
+        {"chain_invalid"},
+        11,
+        lambda kit: kit.facts(
+            chain=ChainFacts(None, None, False, IssuerClass.SIMULATED, "no anchor verifies it")
+        ),
+    ),
+}
 
 
-@scenario("sign absent, reason unknown", {"sign_cert_absent", "pins_ok"}, 10)
-def _sign_absent(kit: Kit) -> Diagnosis:
-    return run(kit, kit.facts(availability=Availability(kit.auth_only)))
-
-
-@scenario("face-auth", {"sign_cert_absent", "card_ok", "auth_cert_ok"}, 0)
-def _face_auth(kit: Kit) -> Diagnosis:
-    return run(kit, kit.facts(availability=Availability(kit.auth_only)), face_auth=True)
-
-
-@scenario("dates match the chip", {"card_ok", "auth_cert_ok", "sign_cert_ok", "pins_ok"}, 0)
-def _dates_match(kit: Kit) -> Diagnosis:
-    return run(kit, birth=ADULT_BIRTH, card_issued=ADULT_CARD_ISSUED)
-
-
-@scenario("dates do not match", {"cert_expiry_mismatch", "card_expiry_mismatch"}, 10)
-def _dates_differ(kit: Kit) -> Diagnosis:
-    return run(kit, birth=date(1985, 4, 13), card_issued=ADULT_CARD_ISSUED)
-
-
-@scenario("period of stay", {"residence_period_limit", "card_ok"}, 10)
-def _residence(kit: Kit) -> Diagnosis:
-    facts = kit.facts(
-        auth_certificate=kit.auth(date(2025, 4, 15), date(2028, 3, 31)),
-        card_record=kit.record(date(2028, 3, 31)),
-    )
-    return run(kit, facts, residence_until=date(2028, 3, 31))
-
-
-@scenario("chain ok", {"chain_ok"}, 0)
-def _chain_ok(kit: Kit) -> Diagnosis:
-    chain = ChainFacts(None, None, True, IssuerClass.PRODUCTION)
-    return run(kit, kit.facts(chain=chain))
-
-
-@scenario("chain from a simulator", {"chain_not_production"}, 10)
-def _chain_sim(kit: Kit) -> Diagnosis:
-    chain = ChainFacts(None, None, True, IssuerClass.SIMULATED)
-    return run(kit, kit.facts(chain=chain))
-
-
-@scenario("chain broken", {"chain_invalid"}, 11)
-def _chain_broken(kit: Kit) -> Diagnosis:
-    chain = ChainFacts(None, None, False, IssuerClass.SIMULATED, "no anchor verifies it")
-    return run(kit, kit.facts(chain=chain))
+def every_scenario(kit: Kit) -> list[Diagnosis]:
+    return [scenario.diagnose(kit) for scenario in SCENARIOS.values()]
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_scenario_codes_and_exit_status(kit: Kit, name: str) -> None:
-    build, expected, exit_status = SCENARIOS[name]
-    diagnosis = build(kit)
-    assert expected <= codes(diagnosis)
-    assert diagnosis.exit_status == exit_status
+    scenario = SCENARIOS[name]
+    diagnosis = scenario.diagnose(kit)
+    assert scenario.expected <= codes(diagnosis)
+    assert diagnosis.exit_status == scenario.exit_status
     ranks = [f.severity.rank for f in diagnosis.findings]
     assert ranks == sorted(ranks, reverse=True), "worst first"
 
 
 def test_the_scenarios_produce_every_finding_code(kit: Kit) -> None:
     produced: set[str] = set()
-    for build, _, _ in SCENARIOS.values():
-        produced |= codes(build(kit))
+    for diagnosis in every_scenario(kit):
+        produced |= codes(diagnosis)
     assert {code.value for code in FindingCode} <= produced
 
 
@@ -435,31 +422,20 @@ def test_renewable_certificates_say_from_when_where_and_free(kit: Kit) -> None:
 
 
 def test_certificates_ending_with_the_card_come_with_the_new_card(kit: Kit) -> None:
-    facts = kit.facts(
-        auth_certificate=kit.auth(date(2022, 1, 5), date(2027, 1, 10)),
-        card_record=kit.record(date(2027, 1, 10)),
-    )
-    diagnosis = run(kit, facts)
+    diagnosis = SCENARIOS["card renewable"].diagnose(kit)
     assert "カードの申請" in action_ja(diagnosis, FindingCode.AUTH_CERT_RENEWABLE)
     card = action_ja(diagnosis, FindingCode.CARD_RENEWABLE)
     assert "郵送" in card and "無料" in card and "予約制" in card
 
 
 def test_expired_card_needs_a_new_card(kit: Kit) -> None:
-    facts = kit.facts(
-        auth_certificate=kit.auth(date(2016, 3, 1), date(2021, 3, 1)),
-        card_record=kit.record(date(2026, 3, 1)),
-    )
-    diagnosis = run(kit, facts)
+    diagnosis = SCENARIOS["card expired"].diagnose(kit)
     assert "新しいカードの申請が必要" in action_ja(diagnosis, FindingCode.CARD_EXPIRED)
     assert "新しいカード" in action_ja(diagnosis, FindingCode.AUTH_CERT_EXPIRED)
 
 
 def test_expired_card_of_a_foreign_resident_is_reissued_for_a_fee(kit: Kit) -> None:
-    facts = kit.facts(
-        auth_certificate=kit.auth(date(2025, 4, 15), date(2026, 3, 31)),
-        card_record=kit.record(date(2026, 3, 31)),
-    )
+    facts = kit.card_until(date(2026, 3, 31), date(2025, 4, 15))
     diagnosis = run(kit, facts, residence_until=date(2026, 3, 31))
     assert "有料" in action_ja(diagnosis, FindingCode.CARD_EXPIRED)
     assert FindingCode.RESIDENCE_PERIOD_LIMIT not in diagnosis.codes
@@ -484,13 +460,16 @@ def test_store_pending_names_the_first_morning(kit: Kit) -> None:
     assert f"{usable.month}月{usable.day}日の午前6時30分から" in pending.message.ja
 
 
-def test_sign_absent_for_an_under_15_is_expected(kit: Kit) -> None:
-    facts = kit.facts(
-        availability=Availability(kit.auth_only),
-        auth_certificate=kit.auth(date(2023, 9, 5), date(2028, 8, 20)),
-        card_record=kit.record(date(2028, 8, 20)),
+def issued_without_a_signature_certificate(kit: Kit, birth: date) -> Diagnosis:
+    """A card issued on 2023-09-05 with no signature certificate, to a holder born on *birth*."""
+    facts = kit.card_until(
+        date(2028, 8, 20), date(2023, 9, 5), availability=Availability(kit.auth_only)
     )
-    diagnosis = run(kit, facts, birth=date(2015, 8, 20), card_issued=date(2023, 9, 5))
+    return run(kit, facts, birth=birth, card_issued=date(2023, 9, 5))
+
+
+def test_sign_absent_for_an_under_15_is_expected(kit: Kit) -> None:
+    diagnosis = issued_without_a_signature_certificate(kit, birth=date(2015, 8, 20))
     absent = finding(diagnosis, FindingCode.SIGN_CERT_ABSENT)
     assert absent.severity is Severity.OK
     assert absent.details["reason"] == "under_15"
@@ -499,12 +478,7 @@ def test_sign_absent_for_an_under_15_is_expected(kit: Kit) -> None:
 
 
 def test_sign_absent_after_turning_15_can_be_applied_for(kit: Kit) -> None:
-    facts = kit.facts(
-        availability=Availability(kit.auth_only),
-        auth_certificate=kit.auth(date(2023, 9, 5), date(2028, 8, 20)),
-        card_record=kit.record(date(2028, 8, 20)),
-    )
-    diagnosis = run(kit, facts, birth=date(2011, 8, 20), card_issued=date(2023, 9, 5))
+    diagnosis = issued_without_a_signature_certificate(kit, birth=date(2011, 8, 20))
     absent = finding(diagnosis, FindingCode.SIGN_CERT_ABSENT)
     assert absent.severity is Severity.ATTENTION
     assert "15歳になられている" in action_ja(diagnosis, FindingCode.SIGN_CERT_ABSENT)
@@ -541,21 +515,19 @@ def test_sign_certificate_from_dates_is_marked_as_computed(kit: Kit) -> None:
 
 def test_sign_certificate_renewable_and_expired_from_dates(kit: Kit) -> None:
     # The signature certificate was issued earlier than the auth one: it ends a birthday sooner.
-    renewable = run(
-        kit,
-        birth=date(1982, 1, 15),
-        card_issued=date(2022, 12, 1),
-        auth_cert_issued=date(2024, 6, 3),
-        sign_cert_issued=date(2022, 12, 1),
-    )
+    def signature_certificate_of(issued: date) -> Diagnosis:
+        """The card and its signature certificate issued on *issued*, the auth one 2024-06-03."""
+        return run(
+            kit,
+            birth=date(1982, 1, 15),
+            card_issued=issued,
+            auth_cert_issued=date(2024, 6, 3),
+            sign_cert_issued=issued,
+        )
+
+    renewable = signature_certificate_of(date(2022, 12, 1))
     assert finding(renewable, FindingCode.SIGN_CERT_RENEWABLE).details["expiry"] == "2027-01-15"
-    expired = run(
-        kit,
-        birth=date(1982, 1, 15),
-        card_issued=date(2021, 12, 1),
-        auth_cert_issued=date(2024, 6, 3),
-        sign_cert_issued=date(2021, 12, 1),
-    )
+    expired = signature_certificate_of(date(2021, 12, 1))
     sign = finding(expired, FindingCode.SIGN_CERT_EXPIRED)
     assert sign.details["expiry"] == "2026-01-15"
     assert "無料" in action_ja(expired, FindingCode.SIGN_CERT_EXPIRED)
@@ -574,10 +546,7 @@ def test_mismatch_names_the_likely_reason(kit: Kit) -> None:
 
 
 def test_feb29_birth_flags_the_unconfirmed_reading(kit: Kit) -> None:
-    facts = kit.facts(
-        auth_certificate=kit.auth(date(2025, 6, 1), date(2030, 2, 28)),
-        card_record=kit.record(date(2035, 2, 28)),
-    )
+    facts = kit.card_until(date(2035, 2, 28), date(2025, 6, 1), date(2030, 2, 28))
     diagnosis = run(kit, facts, birth=date(2000, 2, 29), card_issued=date(2025, 6, 1))
     sign = finding(diagnosis, FindingCode.SIGN_CERT_OK)
     assert Decision.FEB29 in sign.decisions
@@ -588,11 +557,7 @@ def test_feb29_birth_flags_the_unconfirmed_reading(kit: Kit) -> None:
 
 
 def test_residence_period_limit_explains_the_extension(kit: Kit) -> None:
-    facts = kit.facts(
-        auth_certificate=kit.auth(date(2025, 4, 15), date(2028, 3, 31)),
-        card_record=kit.record(date(2028, 3, 31)),
-    )
-    diagnosis = run(kit, facts, residence_until=date(2028, 3, 31))
+    diagnosis = SCENARIOS["period of stay"].diagnose(kit)
     limit = finding(diagnosis, FindingCode.RESIDENCE_PERIOD_LIMIT)
     assert "自動的に更新されません" in limit.message.ja
     assert "新しい在留カード" in action_ja(diagnosis, FindingCode.RESIDENCE_PERIOD_LIMIT)
@@ -617,8 +582,7 @@ def test_severity_exit_statuses_are_the_cli_exit_codes() -> None:
 
 
 def test_every_finding_has_both_languages(kit: Kit) -> None:
-    for build, _, _ in SCENARIOS.values():
-        diagnosis = build(kit)
+    for diagnosis in every_scenario(kit):
         for each in diagnosis.findings:
             found = show(diagnosis, each)
             assert found.message.ja and found.message.en
@@ -681,8 +645,7 @@ def test_the_rules_own_inputs_are_taken_as_they_are(kit: Kit, dates: dict[str, A
 def test_every_scenario_renders_to_plain_json_in_the_language(kit: Kit, lang: str) -> None:
     import json
 
-    for build, _, _ in SCENARIOS.values():
-        diagnosis = build(kit)
+    for diagnosis in every_scenario(kit):
         rendered = diagnosis.to_json(lang)
         assert json.loads(json.dumps(rendered, ensure_ascii=False)) == rendered
         assert rendered["lang"] == lang
@@ -701,8 +664,7 @@ def test_every_scenario_renders_to_plain_json_in_the_language(kit: Kit, lang: st
 
 
 def test_text_report_and_json_say_the_same(kit: Kit) -> None:
-    for build, _, _ in SCENARIOS.values():
-        diagnosis = build(kit)
+    for diagnosis in every_scenario(kit):
         lines = "\n".join(render_text(diagnosis, "ja"))
         for shown in diagnosis.to_json("ja")["findings"]:
             assert shown["message"] in lines
@@ -736,7 +698,7 @@ def test_findings_carry_judgments_not_words(kit: Kit) -> None:
         run(kit, birth=date(1985, 4, 13), card_issued=ADULT_CARD_ISSUED),
         run(kit, kit.facts(chain=ChainFacts(None, None, False, IssuerClass.TEST, "no anchor"))),
     ]
-    for diagnosis in [build(kit) for build, _, _ in SCENARIOS.values()] + extra:
+    for diagnosis in every_scenario(kit) + extra:
         for found in diagnosis.findings:
             for value in found.details.values():
                 check(value)
