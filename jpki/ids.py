@@ -209,6 +209,7 @@ class Sex(_Named, AttributedStrEnum):
 
         Any other code maps to :attr:`UNKNOWN`; callers keep the raw code beside it.
         """
+        # ``3`` is also NOT_APPLICABLE's code; UNKNOWN, declared before it, is the one found.
         sex = cls._with("certificate_code", code)
         return cls.UNKNOWN if sex is None else sex
 
