@@ -18,7 +18,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from .card import open_card
-from .commands import summary
+from .commands import add_command
 from .context import CliContext
 from .dates import today_jst
 from .errors import CliError, ExitCode
@@ -56,14 +56,10 @@ do soon); 11 action needed; 2 unusable dates or municipality file; 3 no card or 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``diagnose`` command."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "diagnose",
-        help=summary("diagnose"),
-        description=(
-            "Diagnose a My Number Card for counter staff: PIN counters, certificate and card "
-            "expiry, renewal windows, what the resident can do and where. No PIN is asked "
-            "for. Dates are YYYY-MM-DD (JST)."
-        ),
+        handler=run,
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -83,7 +79,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "certificate's signature with the auth CA certificate on the card"
         ),
     )
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
