@@ -101,6 +101,19 @@ class CertificateSummary:
         return {**values, "expiry_date": self.expiry_date.isoformat()}
 
 
+# The fields of CardSummary that its JSON holds as they are, in order.
+_CARD_JSON_KEYS = (
+    "token_name",
+    "smartphone_token",
+    "atr",
+    "atr_hex",
+    "card_serial",
+    "municipality_code",
+    "card_expiry",
+    "availability",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class CardSummary:
     """What a simulated card holds, without any PIN value; the My Number is masked."""
@@ -128,15 +141,10 @@ class CardSummary:
 
     def to_json(self) -> dict[str, Any]:
         """Plain values; absent certificates are left out of ``certificates``."""
+        from jpki.rules import json_value
+
         return {
-            "token_name": self.token_name,
-            "smartphone_token": self.smartphone_token,
-            "atr": self.atr,
-            "atr_hex": self.atr_hex,
-            "card_serial": self.card_serial,
-            "municipality_code": self.municipality_code,
-            "card_expiry": self.card_expiry.isoformat(),
-            "availability": self.availability,
+            **{name: json_value(getattr(self, name)) for name in _CARD_JSON_KEYS},
             "holder": {
                 "name": self.holder_name,
                 "address": self.holder_address,
