@@ -19,6 +19,7 @@ from jpki.texts import Msg, render
 from .commands import add_command
 from .context import CliContext
 from .errors import CliError, ExitCode
+from .municipality import add_municipality_option
 from .rule_options import parse_date
 
 if TYPE_CHECKING:
@@ -59,11 +60,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="MINUTES",
         help="clear a report after this long without activity (default 5)",
     )
-    parser.add_argument(
-        "--municipality",
-        metavar="FILE",
-        help="municipality configuration (JSON; default: the packaged Bunkyo City file)",
-    )
+    add_municipality_option(parser)
     parser.add_argument(
         "--today", metavar="DATE", help="the day to judge (default: today in Japan)"
     )

@@ -22,6 +22,7 @@ from .commands import add_command
 from .context import CliContext
 from .dates import today_jst
 from .errors import CliError, ExitCode
+from .municipality import add_municipality_option
 from .rule_options import add_rule_options, input_error, known_dates, parse_date, parse_rule_dates
 
 if TYPE_CHECKING:
@@ -66,11 +67,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_rule_options(
         parser, birth_help="date of birth (with --card-issued: compare the chip with the rules)"
     )
-    parser.add_argument(
-        "--municipality",
-        metavar="FILE",
-        help="municipality configuration (JSON; default: the packaged Bunkyo City file)",
-    )
+    add_municipality_option(parser)
     parser.add_argument(
         "--check-chain",
         action="store_true",
