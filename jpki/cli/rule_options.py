@@ -44,6 +44,19 @@ _FLAGS = (
     ("--face-auth", "face-auth card (顔認証マイナンバーカード): no signature certificate"),
     ("--moving-abroad", "the holder (a Japanese national) plans to move abroad"),
 )
+# The readings of the rules a municipality may choose; the first choice is the default.
+_READINGS = (
+    (
+        "--feb29",
+        ("feb28", "mar1"),
+        "birthday in common years of someone born on 29 February (default: feb28)",
+    ),
+    (
+        "--age-counting",
+        ("day-before-birthday", "on-birthday"),
+        "day an age is reached (default: the day before the birthday)",
+    ),
+)
 
 
 def add_rule_options(
@@ -61,18 +74,8 @@ def add_rule_options(
         parser.add_argument(option, metavar="DATE", help=text)
     for option, text in _FLAGS:
         parser.add_argument(option, action="store_true", help=text)
-    parser.add_argument(
-        "--feb29",
-        choices=("feb28", "mar1"),
-        default="feb28",
-        help="birthday in common years of someone born on 29 February (default: feb28)",
-    )
-    parser.add_argument(
-        "--age-counting",
-        choices=("day-before-birthday", "on-birthday"),
-        default="day-before-birthday",
-        help="day an age is reached (default: the day before the birthday)",
-    )
+    for option, choices, text in _READINGS:
+        parser.add_argument(option, choices=choices, default=choices[0], help=text)
 
 
 def parse_date(value: str | None, option: str, ctx: CliContext) -> date | None:
