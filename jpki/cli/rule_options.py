@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from jpki.rules import KnownDates
 
 __all__ = [
+    "CARD_DATE_OPTIONS",
     "add_rule_options",
     "input_error",
     "known_dates",
@@ -22,15 +23,17 @@ __all__ = [
     "parse_rule_dates",
 ]
 
-_DATE_OPTIONS = (
+CARD_DATE_OPTIONS = (
     ("--card-issued", "the day J-LIS issued the card (not the hand-over day)"),
     ("--cert-issued", "issue date of both certificates (default: the card issue date)"),
     ("--auth-cert-issued", "issue date of the user-authentication certificate, when it differs"),
     ("--sign-cert-issued", "issue date of the signature certificate, when it differs"),
     ("--application-received", "the day J-LIS received the card application (18/20 threshold)"),
     ("--residence-until", "end of the period of stay (foreign residents who have one)"),
-    ("--today", "the day to judge (default: today in Japan)"),
 )
+"""The dates of a card's story the rules take, as (option, help); ``jpki sim new`` takes them
+too, to make a card with them."""
+_DATE_OPTIONS = (*CARD_DATE_OPTIONS, ("--today", "the day to judge (default: today in Japan)"))
 _KNOWN_DATE_OPTIONS = (
     ("--card-expiry", "the expiry printed on the card face"),
     ("--cert-expiry", "the expiry of both certificates written on the card"),

@@ -22,6 +22,7 @@ from sim.carddata import PIN_FIELDS
 from .context import CliContext
 from .dates import iso_date
 from .errors import CliError, ExitCode
+from .rule_options import CARD_DATE_OPTIONS
 
 if TYPE_CHECKING:
     from jpki.models import PinStatus
@@ -57,14 +58,10 @@ _HOLDER_TEXT_OPTIONS = (
     ("--municipality-code", "municipality_code", "the 5-digit municipality code, e.g. 13101"),
     ("--my-number", "my_number", "the 12-digit My Number (default: derived, valid check digit)"),
 )
+# The holder's birth and the dates the expiry rules take, under the names jpki expiry uses.
 _DATE_OPTIONS = (
     ("--birth", "birth_date", "date of birth"),
-    ("--card-issued", "card_issued", "the day J-LIS issued the card"),
-    ("--cert-issued", "cert_issued", "issue date of both certificates (default: the card's)"),
-    ("--auth-cert-issued", "auth_cert_issued", "issue date of the user-authentication cert"),
-    ("--sign-cert-issued", "sign_cert_issued", "issue date of the signature certificate"),
-    ("--application-received", "application_received", "the day J-LIS received the application"),
-    ("--residence-until", "residence_until", "end of a foreign resident's period of stay"),
+    *((option, option[2:].replace("-", "_"), text) for option, text in CARD_DATE_OPTIONS),
 )
 _TRIES_OPTIONS = tuple(
     (f"--{field.replace('_', '-')}-tries", f"{field}_tries", f"0-{kind.max_tries}")
