@@ -32,7 +32,7 @@ from sim.chip.connection import SimConnection
 from sim.chip.echo import EchoCard
 
 from .apdus import default_card
-from .procs import REPO, python_command, subprocess_env
+from .procs import python_command, start_process
 from .stats import Summary
 
 __all__ = [
@@ -147,14 +147,7 @@ def _served(port: int, *, echo: bool) -> Iterator[str]:
     which = ["--echo"] if echo else ["--profile", default_card().name]
     command = python_command("-m", "jpki", "sim", "serve", "--port", str(port), *which)
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            command,
-            cwd=REPO,
-            env=subprocess_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
+        process = start_process(command, stderr=log)
         try:
             deadline = time.monotonic() + _START_TIMEOUT
             while True:

@@ -17,6 +17,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 __all__ = [
     "REPO",
@@ -25,6 +26,8 @@ __all__ = [
     "peak_memory_kib",
     "python_command",
     "run_process",
+    "run_to_end",
+    "start_process",
     "subprocess_env",
 ]
 
@@ -47,6 +50,47 @@ def subprocess_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 def python_command(*args: str) -> list[str]:
     """``python ARGS`` with the interpreter running the benchmark."""
     return [sys.executable, *args]
+
+
+def start_process(
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path = REPO,
+    stdout: int | IO[Any] = subprocess.DEVNULL,
+    stderr: int | IO[Any] = subprocess.DEVNULL,
+    **options: Any,
+) -> subprocess.Popen[Any]:
+    """Start *argv* in *cwd* (the checkout) with nothing on its standard input and, unless
+    told otherwise, its output discarded.
+
+    :param env: the environment (default: :func:`subprocess_env`).
+    :param options: more :class:`subprocess.Popen` options (``text``, ``preexec_fn``, ...).
+    """
+    return subprocess.Popen(
+        list(argv),
+        cwd=cwd,
+        env=dict(env) if env is not None else subprocess_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=stdout,
+        stderr=stderr,
+        **options,
+    )
+
+
+def run_to_end(argv: Sequence[str], *, timeout: float, **options: Any) -> tuple[int, Any]:
+    """:func:`start_process` *argv* and wait for its end; its exit status and what it wrote to
+    a piped standard error (``stderr=subprocess.PIPE``; else None).
+
+    :raises subprocess.TimeoutExpired: it ran longer than *timeout* seconds (it was killed).
+    """
+    with start_process(argv, **options) as process:
+        try:
+            _, errors = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    return process.returncode, errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +118,7 @@ def run_process(
     :raises subprocess.TimeoutExpired: it ran longer than *timeout* seconds (it was killed).
     """
     started = time.perf_counter()
-    process = subprocess.Popen(
-        list(argv),
-        cwd=cwd,
-        env=dict(env) if env is not None else subprocess_env(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_process(argv, env=env, cwd=cwd)
     timer = threading.Timer(timeout, process.kill)
     timer.start()
     try:
@@ -106,18 +143,11 @@ def peak_memory_kib(argv: Sequence[str], *, timeout: float = 60.0) -> tuple[int,
     if not TIME_BINARY.is_file():
         raise FileNotFoundError(f"{TIME_BINARY} is not installed (Debian package 'time')")
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
-        completed = subprocess.run(
-            [str(TIME_BINARY), "-f", "%M %x", "-o", report.name, *argv],
-            cwd=REPO,
-            env=subprocess_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=timeout,
-            check=False,
+        status, _ = run_to_end(
+            [str(TIME_BINARY), "-f", "%M %x", "-o", report.name, *argv], timeout=timeout
         )
         fields = report.read().split()
     # On a signal, time writes "Command terminated by signal N" before the figures.
     if len(fields) < 2 or not fields[-2].isdigit():
-        raise RuntimeError(f"{TIME_BINARY} gave no figures (status {completed.returncode})")
+        raise RuntimeError(f"{TIME_BINARY} gave no figures (status {status})")
     return int(fields[-2]), int(fields[-1])

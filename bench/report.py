@@ -6,7 +6,7 @@ the other does not show.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from sim.factory.profiles import DEFAULT_PROFILE
@@ -150,13 +150,7 @@ class Target:
 
     def to_json(self) -> dict[str, object]:
         """Every field."""
-        return {
-            "key": self.key,
-            "label": self.label,
-            "figure": self.figure,
-            "limit": self.limit,
-            "passed": self.passed,
-        }
+        return asdict(self)
 
 
 def _auth_cert_targets(result: BenchResult) -> list[Target]:

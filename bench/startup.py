@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .procs import REPO, ProcessRun, python_command, run_process, subprocess_env
+from .procs import REPO, ProcessRun, python_command, run_process, run_to_end, subprocess_env
 
 __all__ = [
     "AS_CONFIGURED",
@@ -200,18 +200,16 @@ def importtime_log(
     python: str, args: Sequence[str], *, env: Mapping[str, str], cwd: Path = REPO
 ) -> str:
     """What ``python -X importtime ARGS`` writes on stderr (its output is discarded)."""
-    completed = subprocess.run(
+    log: str  # text, from the piped standard error
+    _, log = run_to_end(
         [python, "-X", "importtime", *args],
+        env=env,
         cwd=cwd,
-        env=dict(env),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
         timeout=60,
-        check=False,
     )
-    return completed.stderr
+    return log
 
 
 def parse_importtime(stderr: str) -> tuple[list[str], dict[str, int], int]:

@@ -1,4 +1,5 @@
-"""Shared by the examples: which card to open, and where a PIN comes from.
+"""Shared by the examples: which card to open, where a PIN comes from, and the file a signing
+example signs.
 
 Every example works on the built-in simulated card by default and on the card in a PC/SC
 reader with ``--reader NAME`` (any part of the reader's name, as ``jpki readers`` lists it).
@@ -18,12 +19,13 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from apdu import Connection
 from jpki.ids import PinKind
 from jpki.texts import render
 
-__all__ = ["add_card_options", "open_card", "read_pin"]
+__all__ = ["add_card_options", "add_file_to_sign", "open_card", "output_path", "read_pin"]
 
 
 def add_card_options(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +42,18 @@ def add_card_options(parser: argparse.ArgumentParser) -> None:
         default="adult",
         help="the simulated card's profile (python -m jpki sim profiles); default: adult",
     )
+
+
+def add_file_to_sign(parser: argparse.ArgumentParser, *, output: str, suffix: str) -> None:
+    """Add ``FILE`` (the file to sign) and ``-o/--output`` (*output*, by default FILE with
+    *suffix* added: see :func:`output_path`)."""
+    parser.add_argument("file", type=Path, help="the file to sign")
+    parser.add_argument("-o", "--output", type=Path, help=f"{output} (default: FILE{suffix})")
+
+
+def output_path(args: argparse.Namespace, suffix: str) -> Path:
+    """``--output``, else FILE with *suffix* added (``report.txt`` -> ``report.txt.sig``)."""
+    return Path(args.output or args.file.with_name(args.file.name + suffix))
 
 
 def open_card(args: argparse.Namespace) -> Connection:

@@ -28,7 +28,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from _card import add_card_options, open_card, read_pin
+from _card import add_card_options, add_file_to_sign, open_card, output_path, read_pin
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from apdu import ToolkitError
@@ -50,10 +50,7 @@ def openssl_command(cms: Path, content: Path, ca_file: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Sign FILE as detached CMS and verify it; 1 on a card, PIN or PC/SC problem."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", type=Path, help="the file to sign")
-    parser.add_argument(
-        "-o", "--output", type=Path, help="the CMS file to write, DER (default: FILE.p7s)"
-    )
+    add_file_to_sign(parser, output="the CMS file to write, DER", suffix=".p7s")
     parser.add_argument(
         "--key",
         choices=[key.value for key in KeyKind],
@@ -67,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     key = KeyKind(args.key)
     message = args.file.read_bytes()
-    cms_path = args.output or args.file.with_name(args.file.name + ".p7s")
+    cms_path = output_path(args, ".p7s")
     ca_path = args.ca_out or cms_path.with_name(f"{_CA_OF[key].value}-cert.pem")
     pin = read_pin(key.pin, args)
     try:

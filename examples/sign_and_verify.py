@@ -24,7 +24,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from _card import add_card_options, open_card, read_pin
+from _card import add_card_options, add_file_to_sign, open_card, output_path, read_pin
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from apdu import ToolkitError
@@ -43,10 +43,7 @@ from jpki.texts import render
 def main(argv: list[str] | None = None) -> int:
     """Sign FILE on the card and verify it; 1 on a card, PIN or PC/SC problem."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", type=Path, help="the file to sign")
-    parser.add_argument(
-        "-o", "--output", type=Path, help="signature file to write (default: FILE.sig)"
-    )
+    add_file_to_sign(parser, output="signature file to write", suffix=".sig")
     parser.add_argument(
         "--cert",
         type=Path,
@@ -55,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     add_card_options(parser)
     args = parser.parse_args(argv)
     message = args.file.read_bytes()
-    signature_path = args.output or args.file.with_name(args.file.name + ".sig")
+    signature_path = output_path(args, ".sig")
     cert_path = args.cert or signature_path.with_name("signer-cert.pem")
     key = KeyKind.AUTH
     pin = read_pin(key.pin, args)

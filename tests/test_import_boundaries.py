@@ -12,12 +12,12 @@ No timing is asserted here: what is asserted is which modules a fresh process en
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from tests.runs import run_fresh
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -64,16 +64,7 @@ def loaded_after(code: str) -> set[str]:
             "print(json.dumps(loaded))",
         ]
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    modules = json.loads(completed.stdout.splitlines()[-1])
+    modules = json.loads(run_fresh(script).stdout.splitlines()[-1])
     return set(modules) | {name.split(".")[0] for name in modules}
 
 

@@ -24,13 +24,7 @@ MAX_STDIN_CHARS = 1 << 20
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``apdu`` command."""
-    parser = add_command(
-        subparsers,
-        "apdu",
-        "Send raw command APDUs in order and print each answer. GET RESPONSE "
-        "(61xx) and wrong-Le (6Cxx) answers are followed. The data of VERIFY and CHANGE "
-        "REFERENCE DATA is redacted in the echo.",
-    )
+    parser = add_command(subparsers, "apdu", handler=run)
     parser.add_argument(
         "apdus",
         metavar="HEX",
@@ -44,7 +38,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="send a PIN command even when its counter shows one try left or cannot be read",
     )
-    parser.set_defaults(handler=run)
 
 
 def _guard_pin_command(

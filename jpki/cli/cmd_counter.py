@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 
 from jpki.texts import Msg, render
 
-from .commands import summary
+from .commands import add_command
 from .context import CliContext
 from .errors import CliError, ExitCode
+from .municipality import add_municipality_option
 from .rule_options import parse_date
 
 if TYPE_CHECKING:
@@ -33,15 +34,7 @@ _MAX_IDLE_MINUTES = 24 * 60
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``counter`` command."""
-    parser = subparsers.add_parser(
-        "counter",
-        help=summary("counter"),
-        description=(
-            "Serve the counter desk page on this computer: every card put on a reader is "
-            "diagnosed at once (no PIN), a card taken away clears the page. With --sim, a "
-            "simulated card in one virtual reader."
-        ),
-    )
+    parser = add_command(subparsers, "counter", handler=run)
     parser.add_argument(
         "--port",
         type=int,
@@ -67,15 +60,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="MINUTES",
         help="clear a report after this long without activity (default 5)",
     )
-    parser.add_argument(
-        "--municipality",
-        metavar="FILE",
-        help="municipality configuration (JSON; default: the packaged Bunkyo City file)",
-    )
+    add_municipality_option(parser)
     parser.add_argument(
         "--today", metavar="DATE", help="the day to judge (default: today in Japan)"
     )
-    parser.set_defaults(handler=run)
 
 
 def _say(ctx: CliContext, key: str, **params: object) -> str:

@@ -18,10 +18,11 @@ import argparse
 from typing import TYPE_CHECKING
 
 from .card import open_card
-from .commands import summary
+from .commands import add_command
 from .context import CliContext
 from .dates import today_jst
 from .errors import CliError, ExitCode
+from .municipality import add_municipality_option
 from .rule_options import add_rule_options, input_error, known_dates, parse_date, parse_rule_dates
 
 if TYPE_CHECKING:
@@ -56,25 +57,17 @@ do soon); 11 action needed; 2 unusable dates or municipality file; 3 no card or 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``diagnose`` command."""
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "diagnose",
-        help=summary("diagnose"),
-        description=(
-            "Diagnose a My Number Card for counter staff: PIN counters, certificate and card "
-            "expiry, renewal windows, what the resident can do and where. No PIN is asked "
-            "for. Dates are YYYY-MM-DD (JST)."
-        ),
+        handler=run,
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_rule_options(
         parser, birth_help="date of birth (with --card-issued: compare the chip with the rules)"
     )
-    parser.add_argument(
-        "--municipality",
-        metavar="FILE",
-        help="municipality configuration (JSON; default: the packaged Bunkyo City file)",
-    )
+    add_municipality_option(parser)
     parser.add_argument(
         "--check-chain",
         action="store_true",
@@ -83,7 +76,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "certificate's signature with the auth CA certificate on the card"
         ),
     )
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:

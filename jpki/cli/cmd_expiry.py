@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from jpki.texts import Msg, render
 
-from .commands import summary
+from .commands import add_command
 from .context import CliContext
 from .dates import today_jst
 from .errors import CliError, ExitCode
@@ -31,16 +31,7 @@ __all__ = ["register", "run"]
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``expiry`` command."""
-    parser = subparsers.add_parser(
-        "expiry",
-        help=summary("expiry"),
-        description=(
-            "Compute the expiry of the My Number Card and its two certificates from whatever "
-            "dates are known (YYYY-MM-DD): each value that cannot be computed names the dates "
-            "it needs; dates read on the card are checked against the rules. Values resting "
-            "on an unconfirmed rule are marked. With --csv, a whole resident list."
-        ),
-    )
+    parser = add_command(subparsers, "expiry", handler=run)
     add_rule_options(parser, birth_help="date of birth", known_dates=True)
     parser.add_argument(
         "--rules",
@@ -65,7 +56,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     batch.add_argument("--summary", metavar="FILE", help="the monthly summary as CSV")
     batch.add_argument("--chart", metavar="FILE", help="the monthly summary as an SVG chart")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -17,9 +17,7 @@ __all__ = ["register"]
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``info`` command."""
-    parser = add_command(subparsers, "info")
-    add_pin_options(parser)
-    parser.set_defaults(handler=run)
+    add_pin_options(add_command(subparsers, "info", handler=run))
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .card import open_session
-from .commands import summary
+from .commands import add_command_group
 from .context import CliContext
 from .errors import CliError, ExitCode
 from .output import check_output, write_output
@@ -31,17 +31,7 @@ _BOX = re.compile(r"^(\d+)/(\d+),(\d+),(\d+),(\d+)$")
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``pdf`` and its subcommands."""
-    pdf = subparsers.add_parser(
-        "pdf",
-        help=summary("pdf"),
-        description="Sign PDFs with the card as PAdES (B-B; B-T with --tsa; B-LT with "
-        "revocation data), check signed PDFs offline, and explain why a strict validator "
-        "would refuse one. Needs the pdf extra (pyHanko). The checks are for your own "
-        "documents and testing: verifying others' signatures as a business is regulated in "
-        "Japan (JPKI Act, art. 17).",
-    )
-    commands = pdf.add_subparsers(dest="pdf_command", metavar="SUBCOMMAND")
-    commands.required = True
+    commands = add_command_group(subparsers, "pdf", metavar="SUBCOMMAND")
     _register_sign(commands)
     for name, handler, text in (
         ("verify", run_verify, "check every signature of FILE offline; exit 6 unless all hold"),

@@ -19,21 +19,13 @@ __all__ = ["register", "run"]
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``readers`` command."""
-    parser = add_command(
-        subparsers,
-        "readers",
-        (
-            "List the PC/SC readers, whether a card is in each, and the card's ATR. "
-            "Whether a card is a My Number Card is not decided from its ATR: use 'jpki info'."
-        ),
-    )
+    parser = add_command(subparsers, "readers", handler=run)
     parser.add_argument(
         "--json",
         action="store_true",
         default=argparse.SUPPRESS,
         help='print a JSON list of {"name", "card_present", "atr"}',
     )
-    parser.set_defaults(handler=run)
 
 
 def _line(reader: ReaderInfo) -> Msg:

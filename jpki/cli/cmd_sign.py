@@ -25,14 +25,7 @@ _HASHES = ("sha1", "sha256", "sha384", "sha512")
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sign`` and ``verify`` commands."""
-    sign = add_command(
-        subparsers,
-        "sign",
-        "Hash FILE on this computer, verify the key's PIN (guarded), let the "
-        "card sign the DigestInfo, and write a raw PKCS#1 v1.5 signature or a detached CMS "
-        "(verifiable with 'openssl cms -verify'). A CMS signature is checked against the "
-        "card's certificate, which it embeds; a raw one only with --check.",
-    )
+    sign = add_command(subparsers, "sign", handler=run_sign)
     sign.add_argument("key", choices=tuple(key.value for key in KeyKind), help="which card key")
     sign.add_argument("file", help="the file to sign")
     sign.add_argument("--hash", choices=_HASHES, default="sha256")
@@ -46,15 +39,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "for a 1573-byte certificate) and check the signature with it before writing it",
     )
     add_pin_options(sign)
-    sign.set_defaults(handler=run_sign)
 
-    verify = add_command(
-        subparsers,
-        "verify",
-        "Check SIGNATURE over FILE. A raw signature needs --cert; a CMS carries "
-        "its signer certificate. With --trust DIR the signer must chain to a certificate in "
-        "DIR; test and simulated CAs are refused unless --allow-non-production is given.",
-    )
+    verify = add_command(subparsers, "verify", handler=run_verify)
     verify.add_argument("file")
     verify.add_argument("signature")
     verify.add_argument(
@@ -71,7 +57,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="accept test and simulated CAs in the --trust check",
     )
-    verify.set_defaults(handler=run_verify)
 
 
 SIGNATURE_FILE_LIMIT = 1 << 20

@@ -34,9 +34,7 @@ DEFAULT_CONNECT_TIMEOUT = 30.0
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sim`` command group and its subcommands."""
-    sim_sub = add_command_group(
-        subparsers, "sim", "Work with the simulated My Number Card.", metavar="SUBCOMMAND"
-    )
+    sim_sub = add_command_group(subparsers, "sim", metavar="SUBCOMMAND")
     _register_serve(sim_sub)
     register_management(sim_sub)  # new, show, profiles
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .card import open_session
 from .cmd_pin import format_pin_status
-from .commands import summary
+from .commands import add_command
 from .context import CliContext
 from .dates import iso_date, today_jst
 from .errors import ExitCode
@@ -26,14 +26,10 @@ __all__ = ["register", "render_status", "status_json"]
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``status`` command."""
-    parser = subparsers.add_parser(
-        "status",
-        help=summary("status"),
-    )
+    parser = add_command(subparsers, "status", handler=run)
     parser.add_argument(
         "--today", type=iso_date, help="count days left from this date (default: today in JST)"
     )
-    parser.set_defaults(handler=run)
 
 
 def render_status(ctx: CliContext, status: CardStatus, today: date) -> list[str]:

@@ -1,13 +1,23 @@
-"""The table of ``jpki`` commands: name, the module that implements it, one-line summary.
+"""The table of ``jpki`` commands: name, the module that implements it, one-line summary; and
+the paragraph each command's own ``--help`` opens with.
 
 ``jpki --help`` is built from this table alone; only the module of the command that runs is
 imported, which keeps start-up fast. Each command module's ``register(subparsers)`` adds its
-parser with :func:`add_command` (``help=summary(name)``).
+parser with :func:`add_command`, which takes both texts from here.
 """
 
 from __future__ import annotations
 
 import argparse
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would slow --help
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from .context import CliContext
+
+    Handler = Callable[[argparse.Namespace, CliContext], int]
 
 __all__ = ["COMMANDS", "CommandEntry", "add_command", "add_command_group", "summary"]
 
@@ -78,6 +88,37 @@ COMMANDS: tuple[CommandEntry, ...] = (
     CommandEntry("sim", "cmd_sim", "run the simulated My Number Card (serve it to PC/SC programs)"),
 )
 
+# The paragraph that opens a command's own --help (needed only when its parser is built).
+_DESCRIPTIONS = {
+    "readers": "List the PC/SC readers, whether a card is in each, and the card's ATR. "
+    "Whether a card is a My Number Card is not decided from its ATR: use 'jpki info'.",
+    "diagnose": "Diagnose a My Number Card for counter staff: PIN counters, certificate and "
+    "card expiry, renewal windows, what the resident can do and where. No PIN is asked for. "
+    "Dates are YYYY-MM-DD (JST).",
+    "sign": "Hash FILE on this computer, verify the key's PIN (guarded), let the card sign the "
+    "DigestInfo, and write a raw PKCS#1 v1.5 signature or a detached CMS (verifiable with "
+    "'openssl cms -verify'). A CMS signature is checked against the card's certificate, which "
+    "it embeds; a raw one only with --check.",
+    "verify": "Check SIGNATURE over FILE. A raw signature needs --cert; a CMS carries its "
+    "signer certificate. With --trust DIR the signer must chain to a certificate in DIR; test "
+    "and simulated CAs are refused unless --allow-non-production is given.",
+    "apdu": "Send raw command APDUs in order and print each answer. GET RESPONSE (61xx) and "
+    "wrong-Le (6Cxx) answers are followed. The data of VERIFY and CHANGE REFERENCE DATA is "
+    "redacted in the echo.",
+    "expiry": "Compute the expiry of the My Number Card and its two certificates from whatever "
+    "dates are known (YYYY-MM-DD): each value that cannot be computed names the dates it "
+    "needs; dates read on the card are checked against the rules. Values resting on an "
+    "unconfirmed rule are marked. With --csv, a whole resident list.",
+    "pdf": "Sign PDFs with the card as PAdES (B-B; B-T with --tsa; B-LT with revocation data), "
+    "check signed PDFs offline, and explain why a strict validator would refuse one. Needs "
+    "the pdf extra (pyHanko). The checks are for your own documents and testing: verifying "
+    "others' signatures as a business is regulated in Japan (JPKI Act, art. 17).",
+    "counter": "Serve the counter desk page on this computer: every card put on a reader is "
+    "diagnosed at once (no PIN), a card taken away clears the page. With --sim, a simulated "
+    "card in one virtual reader.",
+    "sim": "Work with the simulated My Number Card.",
+}
+
 _SUMMARIES = {entry.name: entry.summary for entry in COMMANDS}
 
 
@@ -89,23 +130,28 @@ def summary(name: str) -> str:
 def add_command(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
-    description: str | None = None,
+    *,
+    handler: Handler | None = None,
+    **options: Any,
 ) -> argparse.ArgumentParser:
-    """Add the parser of top-level command *name*, with its ``--help`` line from the table."""
-    return subparsers.add_parser(name, help=summary(name), description=description)
+    """Add the parser of top-level command *name*, with its ``--help`` line and description
+    from the table; *handler* runs the command, *options* go to the parser (``epilog``, ...)."""
+    parser = subparsers.add_parser(
+        name, help=summary(name), description=_DESCRIPTIONS.get(name), **options
+    )
+    if handler is not None:
+        parser.set_defaults(handler=handler)
+    return parser
 
 
 def add_command_group(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
-    description: str | None = None,
     *,
     metavar: str = "ACTION",
 ) -> argparse._SubParsersAction[argparse.ArgumentParser]:
     """Add command *name* as a group: its sub-commands are required and land in
     ``<name>_command``. Returns the group's sub-parsers."""
-    group = add_command(subparsers, name, description).add_subparsers(
-        dest=f"{name}_command", metavar=metavar
-    )
+    group = add_command(subparsers, name).add_subparsers(dest=f"{name}_command", metavar=metavar)
     group.required = True
     return group

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from jpki.rules import KnownDates
 
 __all__ = [
+    "CARD_DATE_OPTIONS",
     "add_rule_options",
     "input_error",
     "known_dates",
@@ -22,15 +23,17 @@ __all__ = [
     "parse_rule_dates",
 ]
 
-_DATE_OPTIONS = (
+CARD_DATE_OPTIONS = (
     ("--card-issued", "the day J-LIS issued the card (not the hand-over day)"),
     ("--cert-issued", "issue date of both certificates (default: the card issue date)"),
     ("--auth-cert-issued", "issue date of the user-authentication certificate, when it differs"),
     ("--sign-cert-issued", "issue date of the signature certificate, when it differs"),
     ("--application-received", "the day J-LIS received the card application (18/20 threshold)"),
     ("--residence-until", "end of the period of stay (foreign residents who have one)"),
-    ("--today", "the day to judge (default: today in Japan)"),
 )
+"""The dates of a card's story the rules take, as (option, help); ``jpki sim new`` takes them
+too, to make a card with them."""
+_DATE_OPTIONS = (*CARD_DATE_OPTIONS, ("--today", "the day to judge (default: today in Japan)"))
 _KNOWN_DATE_OPTIONS = (
     ("--card-expiry", "the expiry printed on the card face"),
     ("--cert-expiry", "the expiry of both certificates written on the card"),
@@ -43,6 +46,19 @@ _FLAGS = (
     ("--cert-renewed-in-window", "only the certificates were renewed with < 3 months left"),
     ("--face-auth", "face-auth card (顔認証マイナンバーカード): no signature certificate"),
     ("--moving-abroad", "the holder (a Japanese national) plans to move abroad"),
+)
+# The readings of the rules a municipality may choose; the first choice is the default.
+_READINGS = (
+    (
+        "--feb29",
+        ("feb28", "mar1"),
+        "birthday in common years of someone born on 29 February (default: feb28)",
+    ),
+    (
+        "--age-counting",
+        ("day-before-birthday", "on-birthday"),
+        "day an age is reached (default: the day before the birthday)",
+    ),
 )
 
 
@@ -61,18 +77,8 @@ def add_rule_options(
         parser.add_argument(option, metavar="DATE", help=text)
     for option, text in _FLAGS:
         parser.add_argument(option, action="store_true", help=text)
-    parser.add_argument(
-        "--feb29",
-        choices=("feb28", "mar1"),
-        default="feb28",
-        help="birthday in common years of someone born on 29 February (default: feb28)",
-    )
-    parser.add_argument(
-        "--age-counting",
-        choices=("day-before-birthday", "on-birthday"),
-        default="day-before-birthday",
-        help="day an age is reached (default: the day before the birthday)",
-    )
+    for option, choices, text in _READINGS:
+        parser.add_argument(option, choices=choices, default=choices[0], help=text)
 
 
 def parse_date(value: str | None, option: str, ctx: CliContext) -> date | None:

@@ -22,6 +22,7 @@ from sim.carddata import PIN_FIELDS
 from .context import CliContext
 from .dates import iso_date
 from .errors import CliError, ExitCode
+from .rule_options import CARD_DATE_OPTIONS
 
 if TYPE_CHECKING:
     from jpki.models import PinStatus
@@ -57,14 +58,10 @@ _HOLDER_TEXT_OPTIONS = (
     ("--municipality-code", "municipality_code", "the 5-digit municipality code, e.g. 13101"),
     ("--my-number", "my_number", "the 12-digit My Number (default: derived, valid check digit)"),
 )
+# The holder's birth and the dates the expiry rules take, under the names jpki expiry uses.
 _DATE_OPTIONS = (
     ("--birth", "birth_date", "date of birth"),
-    ("--card-issued", "card_issued", "the day J-LIS issued the card"),
-    ("--cert-issued", "cert_issued", "issue date of both certificates (default: the card's)"),
-    ("--auth-cert-issued", "auth_cert_issued", "issue date of the user-authentication cert"),
-    ("--sign-cert-issued", "sign_cert_issued", "issue date of the signature certificate"),
-    ("--application-received", "application_received", "the day J-LIS received the application"),
-    ("--residence-until", "residence_until", "end of a foreign resident's period of stay"),
+    *((option, option[2:].replace("-", "_"), text) for option, text in CARD_DATE_OPTIONS),
 )
 _TRIES_OPTIONS = tuple(
     (f"--{field.replace('_', '-')}-tries", f"{field}_tries", f"0-{kind.max_tries}")
@@ -101,6 +98,19 @@ class CertificateSummary:
         return {**values, "expiry_date": self.expiry_date.isoformat()}
 
 
+# The fields of CardSummary that its JSON holds as they are, in order.
+_CARD_JSON_KEYS = (
+    "token_name",
+    "smartphone_token",
+    "atr",
+    "atr_hex",
+    "card_serial",
+    "municipality_code",
+    "card_expiry",
+    "availability",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class CardSummary:
     """What a simulated card holds, without any PIN value; the My Number is masked."""
@@ -128,15 +138,10 @@ class CardSummary:
 
     def to_json(self) -> dict[str, Any]:
         """Plain values; absent certificates are left out of ``certificates``."""
+        from jpki.rules import json_value
+
         return {
-            "token_name": self.token_name,
-            "smartphone_token": self.smartphone_token,
-            "atr": self.atr,
-            "atr_hex": self.atr_hex,
-            "card_serial": self.card_serial,
-            "municipality_code": self.municipality_code,
-            "card_expiry": self.card_expiry.isoformat(),
-            "availability": self.availability,
+            **{name: json_value(getattr(self, name)) for name in _CARD_JSON_KEYS},
             "holder": {
                 "name": self.holder_name,
                 "address": self.holder_address,

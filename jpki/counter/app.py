@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -201,19 +201,17 @@ def create_app(desk: Desk, watcher: Watcher, settings: DeskSettings) -> ASGIApp:
             pass  # the card went away meanwhile: the page shows the reader as it is now
         return back(lang, ident)
 
-    async def clear(request: Request) -> Response:
-        await checked_form(request)
-        ident = request.path_params["ident"]
-        reader_or_404(ident)
-        desk.clear(ident)
-        return back(lang_of(request), ident)
+    def reader_button(act: Callable[[str], object]) -> Callable[[Request], Awaitable[Response]]:
+        """The endpoint of a button on a reader's panel: *act* on the reader, then back."""
 
-    async def read_again(request: Request) -> Response:
-        await checked_form(request)
-        ident = request.path_params["ident"]
-        reader_or_404(ident)
-        watcher.read_again(ident)
-        return back(lang_of(request), ident)
+        async def endpoint(request: Request) -> Response:
+            await checked_form(request)
+            ident = request.path_params["ident"]
+            reader_or_404(ident)
+            act(ident)
+            return back(lang_of(request), ident)
+
+        return endpoint
 
     async def sim_card(request: Request) -> Response:
         values = await checked_form(request)
@@ -293,8 +291,8 @@ def create_app(desk: Desk, watcher: Watcher, settings: DeskSettings) -> ASGIApp:
         Route("/readers/{ident}/panel", reader_panel),
         Route("/readers/{ident}/handout", handout),
         Route("/readers/{ident}/inputs", inputs, methods=["POST"]),
-        Route("/readers/{ident}/clear", clear, methods=["POST"]),
-        Route("/readers/{ident}/read", read_again, methods=["POST"]),
+        Route("/readers/{ident}/clear", reader_button(desk.clear), methods=["POST"]),
+        Route("/readers/{ident}/read", reader_button(watcher.read_again), methods=["POST"]),
         Route("/sim/card", sim_card, methods=["POST"]),
         Route("/api/readers", api_readers),
         Route("/api/readers/{ident}/report", api_report),

@@ -183,13 +183,7 @@ class TimestampCheck:
 
     def to_json(self) -> dict[str, object]:
         """Keys: ``time``, ``intact``, ``valid``, ``trusted``, ``authority``."""
-        return {
-            "time": self.time.isoformat(),
-            "intact": self.intact,
-            "valid": self.valid,
-            "trusted": self.trusted,
-            "authority": self.authority,
-        }
+        return _fields_json(self, ("time", "intact", "valid", "trusted", "authority"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,28 +249,32 @@ class SignatureCheck:
         )
 
     def to_json(self) -> dict[str, object]:
-        """Every field; certificates and chain as their own JSON."""
-        return {
-            "field": self.field,
-            "ok": self.ok,
-            "subfilter": self.subfilter,
-            "digest": self.digest,
-            "intact": self.intact,
-            "valid": self.valid,
-            "signer": None if self.signer is None else self.signer.to_json(),
-            "other_certificates": self.other_certificates,
-            "issuer_included": self.issuer_included,
-            "key": None if self.key is None else self.key.value,
-            "signing_time": _iso(self.signing_time),
-            "claimed_time": _iso(self.claimed_time),
-            "timestamp": None if self.timestamp is None else self.timestamp.to_json(),
-            "validity": None if self.validity is None else self.validity.value,
-            "chain_checked": self.chain_checked,
-            "chain": None if self.chain is None else self.chain.to_json(),
-            "chain_error": self.chain_error,
-            "coverage": None if self.coverage is None else self.coverage.to_json(),
-            "error": self.error,
-        }
+        """Every field, with ``ok`` and ``chain_checked``; certificates and chain as their own
+        JSON."""
+        return _fields_json(self, _SIGNATURE_JSON_KEYS)
+
+
+_SIGNATURE_JSON_KEYS = (
+    "field",
+    "ok",
+    "subfilter",
+    "digest",
+    "intact",
+    "valid",
+    "signer",
+    "other_certificates",
+    "issuer_included",
+    "key",
+    "signing_time",
+    "claimed_time",
+    "timestamp",
+    "validity",
+    "chain_checked",
+    "chain",
+    "chain_error",
+    "coverage",
+    "error",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -621,5 +619,9 @@ def _rfc4514(der: bytes) -> str:
     return x509.load_der_x509_certificate(der).subject.rfc4514_string()
 
 
-def _iso(when: datetime | None) -> str | None:
-    return None if when is None else when.isoformat()
+def _fields_json(value: object, names: Iterable[str]) -> dict[str, object]:
+    """The attributes *names* of *value* as JSON: times ISO 8601, enums by value, parts by
+    their own ``to_json``."""
+    from jpki.rules import json_value
+
+    return {name: json_value(getattr(value, name)) for name in names}

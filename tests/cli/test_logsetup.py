@@ -4,45 +4,43 @@ that :mod:`logging` starts unloaded, as it does in a ``jpki`` process."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.runs import run_fresh
+
+_PLAIN_RUN = """
+import sys
+from apdu.lazylog import LazyLogger
+from apdu.trace import TRAFFIC, trace_logger
+from jpki.cli.logsetup import logs_to_stderr
+
+hooks = list(sys.meta_path)
+with logs_to_stderr(debug=False, trace=False):
+{during}
+assert sys.meta_path == hooks, sys.meta_path
+{after}
+"""
 
 
-def run_fresh(code: str) -> subprocess.CompletedProcess[str]:
-    """Run *code* in a fresh interpreter at the repository's root."""
-    completed = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return completed
+def run_plain(during: str, after: str) -> subprocess.CompletedProcess[str]:
+    """In a fresh interpreter: *during* inside a run without ``--debug`` or ``--trace``, then
+    *after*; the run must leave the import hooks as it found them."""
+    during = textwrap.indent(textwrap.dedent(during), "    ")
+    return run_fresh(_PLAIN_RUN.format(during=during, after=textwrap.dedent(after)))
 
 
 def test_a_debug_record_loads_no_logging_and_shows_nothing() -> None:
-    completed = run_fresh(
+    completed = run_plain(
         """
-        import sys
-        from apdu.lazylog import LazyLogger
-        from apdu.trace import TRAFFIC, trace_logger
-        from jpki.cli.logsetup import logs_to_stderr
-
-        hooks = list(sys.meta_path)
-        with logs_to_stderr(debug=False, trace=False):
-            LazyLogger("jpki.session").debug("reading %s", "a counter")
-            LazyLogger("jpki.session").info("an info record")
-            assert not trace_logger.isEnabledFor(TRAFFIC)
-            assert "logging" not in sys.modules
-        assert sys.meta_path == hooks, sys.meta_path
+        LazyLogger("jpki.session").debug("reading %s", "a counter")
+        LazyLogger("jpki.session").info("an info record")
+        assert not trace_logger.isEnabledFor(TRAFFIC)
+        assert "logging" not in sys.modules
+        """,
+        """
         assert "logging" not in sys.modules
         print("done")
-        """
+        """,
     )
     assert completed.stdout == "done\n"
     assert completed.stderr == ""
@@ -51,35 +49,28 @@ def test_a_debug_record_loads_no_logging_and_shows_nothing() -> None:
 def test_a_warning_is_shown_as_before_by_the_handler_set_up_on_import() -> None:
     # The toolkit's warning loads logging; the hook then sets up the run's handler, so the
     # record is shown in the run's format; afterwards logging is as it was.
-    completed = run_fresh(
+    completed = run_plain(
         """
-        import sys
-        from apdu.lazylog import LazyLogger
-        from jpki.cli.logsetup import logs_to_stderr
-
-        hooks = list(sys.meta_path)
-        with logs_to_stderr(debug=False, trace=False):
-            LazyLogger("apdu.pcsc").warning("reader %s is gone", "R1")
-            LazyLogger("apdu.pcsc").debug("not shown without --debug")
+        LazyLogger("apdu.pcsc").warning("reader %s is gone", "R1")
+        LazyLogger("apdu.pcsc").debug("not shown without --debug")
+        """,
+        """
         import logging
-        assert sys.meta_path == hooks, sys.meta_path
         root = logging.getLogger()
         assert root.handlers == [] and root.level == logging.WARNING, (root.handlers, root.level)
-        """
+        """,
     )
     assert completed.stderr == "WARNING apdu.pcsc: reader R1 is gone\n"
 
 
 def test_a_library_importing_logging_itself_gets_the_same_handler() -> None:
-    completed = run_fresh(
+    completed = run_plain(
         """
-        from jpki.cli.logsetup import logs_to_stderr
-
-        with logs_to_stderr(debug=False, trace=False):
-            import logging
-            logging.getLogger("somelib").error("broken %d", 7)
-            logging.getLogger("somelib").info("quiet")
-        """
+        import logging
+        logging.getLogger("somelib").error("broken %d", 7)
+        logging.getLogger("somelib").info("quiet")
+        """,
+        "",
     )
     assert completed.stderr == "ERROR somelib: broken 7\n"
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.procs import start_process
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "counter"
 """Screenshots and PDFs the browser tests keep (named in the README; not committed)."""
@@ -63,13 +65,9 @@ def serve_card(profile: str, port: int = 35963) -> ServedCard:
     """Put a simulated card of *profile* into the vpcd reader of *port*."""
     from apdu.pcsc import wait_for_card
 
-    process = subprocess.Popen(
+    process = start_process(
         [sys.executable, "-m", "jpki", "sim", "serve", "--profile", profile, "--port", str(port)],
-        cwd=REPO,
         env=subprocess_env(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
     )
     served = ServedCard(VPCD_READERS[port], process)
     wait_for_card(served.reader, START)
@@ -97,7 +95,7 @@ class CounterServer:
 
 def start_counter(home: Path, *extra: str) -> CounterServer:
     """Start ``python -m jpki --debug counter`` in *home* (its working and home directory)."""
-    process = subprocess.Popen(
+    process = start_process(
         [
             sys.executable,
             "-m",
@@ -114,8 +112,6 @@ def start_counter(home: Path, *extra: str) -> CounterServer:
         ],
         cwd=home,
         env=subprocess_env(home),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )

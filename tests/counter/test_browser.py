@@ -7,6 +7,7 @@ Screenshots and the hand-out PDFs are kept in ``test-artifacts/counter/``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import subprocess
 import urllib.request
@@ -140,13 +141,23 @@ def test_a_card_put_on_shows_its_report_and_taken_away_clears_it(
     _no_policy_violations(browser)
 
 
-def test_blocked_card_shows_action_needed_and_the_language_switch(
-    browser: Any, desk: CounterServer
-) -> None:
-    browser.get(f"{desk.url}/")
+@contextlib.contextmanager
+def _report_shown(browser: Any, desk: CounterServer, page: str = "/") -> Iterator[None]:
+    """The desk's *page* open, a blocked card put on the first reader and its report shown;
+    the card is taken away at the end."""
+    browser.get(f"{desk.url}{page}")
     card = serve_card("blocked")
     try:
         _wait(browser, lambda b: _state(b, READER) == "ready", "the report appears")
+        yield
+    finally:
+        card.take_away()
+
+
+def test_blocked_card_shows_action_needed_and_the_language_switch(
+    browser: Any, desk: CounterServer
+) -> None:
+    with _report_shown(browser, desk):
         verdict = _panel(browser, READER).find_element(By.CLASS_NAME, "verdict")
         assert "verdict-action_needed" in verdict.get_attribute("class")
         assert "対応が必要です" in verdict.text
@@ -168,17 +179,12 @@ def test_blocked_card_shows_action_needed_and_the_language_switch(
         assert "対応が必要です" not in browser.find_element(By.TAG_NAME, "main").text
         _shot(browser, "04-blocked-en.png")
         _no_policy_violations(browser)
-    finally:
-        card.take_away()
 
 
 def test_the_clerk_s_form_recomputes_and_explains_bad_input(
     browser: Any, desk: CounterServer
 ) -> None:
-    browser.get(f"{desk.url}/?lang=ja")
-    card = serve_card("blocked")
-    try:
-        _wait(browser, lambda b: _state(b, READER) == "ready", "the report appears")
+    with _report_shown(browser, desk, "/?lang=ja"):
         form = _panel(browser, READER).find_element(By.CSS_SELECTOR, "form.inputs")
         form.find_element(By.NAME, "birth").send_keys("1978-02-30")
         form.find_element(By.CSS_SELECTOR, "button.recompute").click()
@@ -201,8 +207,6 @@ def test_the_clerk_s_form_recomputes_and_explains_bad_input(
         assert not browser.find_elements(By.CLASS_NAME, "form-errors")
         report = _api(desk, f"/api/readers/{_reader_id(desk, READER)}/report")
         assert report["expected"]["inputs"]["birth"] == "1978-12-01"
-    finally:
-        card.take_away()
     _wait(browser, lambda b: _state(b, READER) == "empty", "the page clears")
     assert "1978-12-01" not in browser.page_source
 
@@ -262,17 +266,12 @@ def _pdf_text(pdf: Path) -> str:
 def test_the_hand_out_prints_to_one_a4_page(
     browser: Any, desk: CounterServer, lang: str, expected: list[str]
 ) -> None:
-    card = serve_card("blocked")
-    try:
-        browser.get(f"{desk.url}/")
-        _wait(browser, lambda b: _state(b, READER) == "ready", "the report appears")
+    with _report_shown(browser, desk):
         ident = _reader_id(desk, READER)
         report = _api(desk, f"/api/readers/{ident}/report?lang={lang}")
         browser.get(f"{desk.url}/readers/{ident}/handout?lang={lang}")
         pdf = _print_pdf(browser, f"handout-{lang}.pdf")
         _no_policy_violations(browser)
-    finally:
-        card.take_away()
     images = _pages_as_images(pdf)
     assert len(images) == 1, f"{len(images)} pages"
     text = _pdf_text(pdf)

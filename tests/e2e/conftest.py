@@ -23,6 +23,8 @@ from typing import NoReturn
 
 import pytest
 
+from bench.procs import start_process
+
 REPO = Path(__file__).resolve().parents[2]
 
 #: The vpcd slots of Debian's reader configuration: port -> PC/SC reader name.
@@ -171,14 +173,7 @@ def served_card(pcsc_stack: PcscStack, tmp_path: Path) -> Iterator[ServeCard]:
             command += ["--sign-delay-ms", str(sign_delay_ms)]
         log = tmp_path / f"serve-{port}-{len(started)}.log"
         with log.open("wb") as stderr:
-            process = subprocess.Popen(
-                command,
-                cwd=REPO,
-                env=_subprocess_env(),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-            )
+            process = start_process(command, env=_subprocess_env(), stderr=stderr)
         served = ServedCard(reader, port, process, log)
         started.append(served)
         if not wait_present:

@@ -31,6 +31,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from bench.procs import start_process
 from tests.runs import default_sigint
 
 REPO = Path(__file__).resolve().parents[2]
@@ -393,11 +394,9 @@ def vpcd_reader() -> str:
 def serving(*args: str) -> Iterator[subprocess.Popen[str]]:
     """``serve_simulated_card.py ARGS`` running; killed at the end if it is still there."""
     command = [sys.executable, str(EXAMPLES / "serve_simulated_card.py"), *args]
-    process = subprocess.Popen(
+    process = start_process(
         command,
-        cwd=REPO,
         env=environment(),
-        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -28,6 +28,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from tests.pdf.certs import asn1_certificate, asn1_private_key, issue
+
 if TYPE_CHECKING:
     from jpki.pdf.sign import SignResult
 
@@ -146,57 +148,43 @@ class Tsa:
     requests: list[str]
 
 
+def _tsa_name(common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "JPKI-SIM test TSA"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
 def _tsa_certificates() -> tuple[x509.Certificate, x509.Certificate, rsa.RSAPrivateKey]:
     from sim import testkeys
 
     root_key, tsa_key = testkeys.pool_key(TSA_ROOT_KEY), testkeys.pool_key(TSA_KEY)
-    start = datetime(2024, 1, 1, tzinfo=UTC)
-    end = datetime(2040, 1, 1, tzinfo=UTC)
-    root_name = x509.Name(
+    valid = (datetime(2024, 1, 1, tzinfo=UTC), datetime(2040, 1, 1, tzinfo=UTC))
+    root_name = _tsa_name("Test TSA Root")
+    root = issue(
+        root_name,
+        root_key,
+        0x7531,
+        valid,
         [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "JPKI-SIM test TSA"),
-            x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA Root"),
-        ]
-    )
-    root = (
-        x509.CertificateBuilder()
-        .subject_name(root_name)
-        .issuer_name(root_name)
-        .public_key(root_key.public_key())
-        .serial_number(0x7531)
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
+            x509.BasicConstraints(ca=True, path_length=0),
             x509.KeyUsage(False, False, False, False, False, True, True, False, False),
-            critical=True,
-        )
-        .sign(root_key, hashes.SHA256())
+        ],
     )
-    leaf = (
-        x509.CertificateBuilder()
-        .subject_name(
-            x509.Name(
-                [
-                    x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
-                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, "JPKI-SIM test TSA"),
-                    x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA"),
-                ]
-            )
-        )
-        .issuer_name(root_name)
-        .public_key(tsa_key.public_key())
-        .serial_number(0x7532)
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
+    leaf = issue(
+        _tsa_name("Test TSA"),
+        tsa_key,
+        0x7532,
+        valid,
+        [
+            x509.BasicConstraints(ca=False, path_length=None),
             x509.KeyUsage(True, True, False, False, False, False, False, False, False),
-            critical=True,
-        )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .sign(root_key, hashes.SHA256())
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
+        ],
+        issuer=(root_name, root_key),
     )
     return root, leaf, tsa_key
 
@@ -204,18 +192,14 @@ def _tsa_certificates() -> tuple[x509.Certificate, x509.Certificate, rsa.RSAPriv
 @pytest.fixture(scope="session")
 def tsa() -> Iterator[Tsa]:
     """A real RFC 3161 service over HTTP on 127.0.0.1 (certomancer's responder)."""
-    from asn1crypto import keys, tsp
-    from asn1crypto import x509 as asn1_x509
+    from asn1crypto import tsp
     from certomancer.services import TimeStamper
 
     root, leaf, key = _tsa_certificates()
-    der = serialization.Encoding.DER
     stamper = TimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(leaf.public_bytes(der)),
-        tsa_key=keys.PrivateKeyInfo.load(
-            key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        ),
-        certs_to_embed=[asn1_x509.Certificate.load(root.public_bytes(der))],
+        tsa_cert=asn1_certificate(leaf),
+        tsa_key=asn1_private_key(key),
+        certs_to_embed=[asn1_certificate(root)],
     )
     seen: list[str] = []
 

@@ -10,10 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from asn1crypto import keys
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
@@ -28,6 +25,7 @@ from jpki.pdf.errors import PdfInputError
 from jpki.pdf.preflight import Problem, Severity, preflight
 from jpki.texts import render
 from sim import testkeys
+from tests.pdf.certs import asn1_certificate, asn1_private_key, issue
 
 LEGACY_KEY = 13
 
@@ -37,26 +35,16 @@ def _legacy_signed(pdf: bytes) -> bytes:
     key = testkeys.pool_key(LEGACY_KEY)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Legacy signer")])
     now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(0x1E6A)
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365))
-        .add_extension(
-            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
+    cert = issue(
+        name,
+        key,
+        0x1E6A,
+        (now - timedelta(days=1), now + timedelta(days=365)),
+        [x509.KeyUsage(True, True, False, False, False, False, False, False, False)],
     )
-    der = serialization.Encoding.DER
     signer = signers.SimpleSigner(
-        signing_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
-        signing_key=keys.PrivateKeyInfo.load(
-            key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        ),
+        signing_cert=asn1_certificate(cert),
+        signing_key=asn1_private_key(key),
         cert_registry=SimpleCertificateStore(),
     )
     meta = signers.PdfSignatureMetadata(
