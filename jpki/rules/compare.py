@@ -15,7 +15,7 @@ __all__ = ["ExpiryComparison", "MismatchReason", "compare_expiry"]
 
 
 @unique
-class MismatchReason(WordedId):
+class MismatchReason(WordedId, prefix="reason"):
     """The most likely reason the date on the card differs from the computed one."""
 
     RESIDENCE_LIMITED = "residence_limited"
@@ -24,10 +24,6 @@ class MismatchReason(WordedId):
     RENEWED_IN_WINDOW = "renewed_in_window"
     RENEWED_EARLY = "renewed_early"
     INPUT_PROBABLY_WRONG = "input_probably_wrong"
-
-    @classmethod
-    def _prefix(cls) -> str:
-        return "reason"
 
 
 @dataclass(frozen=True, slots=True)

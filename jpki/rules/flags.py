@@ -30,7 +30,7 @@ __all__ = ["FlagVerdict", "RenewalCheck", "renewal_checks"]
 
 
 @unique
-class FlagVerdict(WordedId):
+class FlagVerdict(WordedId, prefix="flag"):
     """What the dates say about a "renewed in the window" flag."""
 
     CONTRADICTED_EARLY = "contradicted_early"
@@ -46,17 +46,11 @@ class FlagVerdict(WordedId):
     LIKELY_BY_CARD = "likely_by_card"
     """No flag, but the date on the card is one birthday later: renewed in the window."""
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "flag"
-
     @property
     def msg(self) -> Msg:
         """The verdict in words, naming the options of the flags."""
-        return Msg(
-            f"rules.flag.{self.value}",
-            card_option="--renewed-in-window",
-            cert_option="--cert-renewed-in-window",
+        return self.worded(
+            card_option="--renewed-in-window", cert_option="--cert-renewed-in-window"
         )
 
     @property

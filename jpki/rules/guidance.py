@@ -152,7 +152,7 @@ class HealthInsurance:
 
 
 @unique
-class ExpressReason(WordedId):
+class ExpressReason(WordedId, prefix="express_reason"):
     """Who may ask for express issuance (特急発行), each within 30 days of the event unless said."""
 
     UNDER_1 = "under_1"
@@ -166,10 +166,6 @@ class ExpressReason(WordedId):
     DAMAGED = "damaged"
     """Burnt, damaged or a chip that no longer works."""
     REMARKS_FULL = "remarks_full"
-
-    @classmethod
-    def _prefix(cls) -> str:
-        return "express_reason"
 
 
 @dataclass(frozen=True, slots=True)

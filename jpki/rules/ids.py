@@ -7,6 +7,7 @@ The words for each identifier live in the ``rules`` message catalog (``jpki/text
 from __future__ import annotations
 
 from enum import StrEnum, unique
+from typing import ClassVar
 
 from jpki.texts import Msg
 
@@ -14,20 +15,29 @@ __all__ = ["Decision", "NotIssuedReason", "RuleId", "WordedId"]
 
 
 class WordedId(StrEnum):
-    """An identifier whose words are the catalog entry ``rules.<prefix>.<value>``."""
+    """An identifier whose words are the catalog entry ``rules.<prefix>.<value>``.
 
-    @classmethod
-    def _prefix(cls) -> str:
-        raise NotImplementedError
+    A subclass names its prefix in its class statement: ``class Item(WordedId, prefix="item")``.
+    """
+
+    _catalog_prefix: ClassVar[str]
+
+    def __init_subclass__(cls, *, prefix: str, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._catalog_prefix = prefix
+
+    def worded(self, **values: object) -> Msg:
+        """The catalog entry of this identifier with the *values* its template names."""
+        return Msg(f"rules.{self._catalog_prefix}.{self.value}", **values)
 
     @property
     def msg(self) -> Msg:
         """The words for this identifier, rendered where they are shown."""
-        return Msg(f"rules.{self._prefix()}.{self.value}")
+        return self.worded()
 
 
 @unique
-class RuleId(WordedId):
+class RuleId(WordedId, prefix="rule"):
     """The rule that produced a value; the string is stable and appears in JSON."""
 
     CARD_10TH_BIRTHDAY = "card.10th_birthday"
@@ -64,13 +74,9 @@ class RuleId(WordedId):
     FACT_EXPRESS_ISSUANCE = "fact.express_issuance"
     FACT_CARD_PICKUP = "fact.card_pickup"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "rule"
-
 
 @unique
-class Decision(WordedId):
+class Decision(WordedId, prefix="decision"):
     """A point the public texts leave open, decided in RULES.md (or left open here); results
     resting on one are "unconfirmed" so staff double-check them."""
 
@@ -85,25 +91,21 @@ class Decision(WordedId):
     EXPRESS_ISSUANCE_DETAILS = "express_issuance_details"
     DRAFT_RULE_SET = "draft_rule_set"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "decision"
-
 
 @unique
-class NotIssuedReason(WordedId):
+class NotIssuedReason(WordedId, prefix="not_issued"):
     """Why a certificate is not on the card."""
 
     UNDER_15 = "under_15"
     FACE_AUTH = "face_auth"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "not_issued"
-
     @property
     def rule(self) -> RuleId:
         """The rule that leaves the certificate out."""
-        if self is NotIssuedReason.UNDER_15:
-            return RuleId.CERT_NOT_ISSUED_UNDER_15
-        return RuleId.CERT_NOT_ISSUED_FACE_AUTH
+        return _NOT_ISSUED_RULE[self]
+
+
+_NOT_ISSUED_RULE = {
+    NotIssuedReason.UNDER_15: RuleId.CERT_NOT_ISSUED_UNDER_15,
+    NotIssuedReason.FACE_AUTH: RuleId.CERT_NOT_ISSUED_FACE_AUTH,
+}

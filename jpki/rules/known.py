@@ -60,7 +60,7 @@ _SIGN_CERT_MIN_AGE = 15
 
 
 @unique
-class Known(WordedId):
+class Known(WordedId, prefix="input"):
     """A date a person may know; the names of :class:`KnownDates`' fields."""
 
     BIRTH = "birth"
@@ -73,10 +73,6 @@ class Known(WordedId):
     RESIDENCE_UNTIL = "residence_until"
     APPLICATION_RECEIVED = "application_received"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "input"
-
     @property
     def option(self) -> str:
         """The ``jpki expiry`` option that gives it."""
@@ -85,7 +81,7 @@ class Known(WordedId):
     @property
     def msg(self) -> Msg:
         """The input in words, with its option."""
-        return Msg(f"rules.input.{self.value}", option=self.option)
+        return self.worded(option=self.option)
 
 
 _OPTIONS = {
@@ -193,17 +189,13 @@ class Missing:
 
 
 @unique
-class Caveat(WordedId):
+class Caveat(WordedId, prefix="caveat"):
     """Why a computed value may still be wrong, though the rules were applied."""
 
     CARD_EXPIRY_UNKNOWN = "card_expiry_unknown"
     """A certificate ends with the card at the latest; the card's expiry is not known."""
     AUTH_CERT_EXPIRY_UNKNOWN = "auth_cert_expiry_unknown"
     """The signature certificate ends with the user-authentication one, which is not known."""
-
-    @classmethod
-    def _prefix(cls) -> str:
-        return "caveat"
 
 
 Expiry = RuleResult[date | NotIssued]

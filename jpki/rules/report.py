@@ -17,16 +17,12 @@ __all__ = ["ExpiryReport", "Item", "ItemReport", "ItemState"]
 
 
 @unique
-class Item(WordedId):
+class Item(WordedId, prefix="item"):
     """The three things that expire: the card and its two certificates."""
 
     CARD = "card"
     AUTH_CERT = "auth_cert"
     SIGN_CERT = "sign_cert"
-
-    @classmethod
-    def _prefix(cls) -> str:
-        return "item"
 
     @property
     def cert_kind(self) -> CertKind | None:
@@ -38,7 +34,7 @@ _CERT_KIND = {Item.CARD: None, Item.AUTH_CERT: CertKind.AUTH, Item.SIGN_CERT: Ce
 
 
 @unique
-class ItemState(WordedId):
+class ItemState(WordedId, prefix="state"):
     """Where an item stands on a given day."""
 
     NOT_YET_ISSUED = "not_yet_issued"
@@ -46,10 +42,6 @@ class ItemState(WordedId):
     RENEWABLE = "renewable"
     EXPIRED = "expired"
     NOT_ISSUED = "not_issued"
-
-    @classmethod
-    def _prefix(cls) -> str:
-        return "state"
 
 
 @dataclass(frozen=True, slots=True)

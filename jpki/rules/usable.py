@@ -87,15 +87,11 @@ def convenience_store_usable_from(issued: date) -> RuleResult[datetime]:
 
 
 @unique
-class StoreUnavailableReason(WordedId):
+class StoreUnavailableReason(WordedId, prefix="store_unavailable"):
     """Why a holder cannot use the convenience-store certificate service at all."""
 
     FACE_AUTH = "face_auth"
     UNDER_15 = "under_15"
-
-    @classmethod
-    def _prefix(cls) -> str:
-        return "store_unavailable"
 
 
 @dataclass(frozen=True, slots=True)
