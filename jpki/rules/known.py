@@ -41,10 +41,10 @@ from .guidance import insurance_after_expiry
 from .ids import Decision, NotIssuedReason, RuleId, WordedId
 from .inputs import ExpiryInputs
 from .report import ExpiryReport, Item, ItemState
-from .results import JsonValue, NotIssued, RuleResult, json_value
+from .results import JsonValue, NotIssued, RuleResult, json_value, not_issued
 from .rulesets import RuleSet, RulesVersion, rules_version
 from .usable import StoreUnavailable, convenience_store_availability
-from .window import renewal_window, state_on
+from .window import not_issued_state, renewal_window, state_on
 
 __all__ = [
     "Caveat",
@@ -473,12 +473,10 @@ def _partial_cert(
     issued_key = Known.SIGN_CERT_ISSUED if sign else Known.AUTH_CERT_ISSUED
     given_key = Known.SIGN_CERT_EXPIRY if sign else Known.AUTH_CERT_EXPIRY
     if sign and known.face_auth:
-        not_issued = NotIssuedReason.FACE_AUTH
-        result: Expiry = RuleResult(
-            NotIssued(not_issued), not_issued.rule, "a face-auth card has no signature certificate"
+        result = not_issued(
+            NotIssuedReason.FACE_AUTH, "a face-auth card has no signature certificate"
         )
-        state = RuleResult(ItemState.NOT_ISSUED, RuleId.STATE_ON_DATE, result.explanation)
-        return KnownItem(item, result, result, None, None, None, state)
+        return KnownItem(item, result, result, None, None, None, not_issued_state(result))
     if known.birth is None or issued is None:
         need = tuple(k for k in (Known.BIRTH, issued_key) if k not in known.given())
         return _given_or_missing(item, given, issued, today, Missing((need, (given_key,))))
@@ -490,8 +488,7 @@ def _partial_cert(
         caveats.add(Caveat.AUTH_CERT_EXPIRY_UNKNOWN)
     if given is None:
         if isinstance(computed.value, NotIssued):
-            state = RuleResult(ItemState.NOT_ISSUED, RuleId.STATE_ON_DATE, computed.explanation)
-            return KnownItem(item, computed, computed, None, None, None, state)
+            return KnownItem(item, computed, computed, None, None, None, not_issued_state(computed))
         return KnownItem(
             item,
             computed,
@@ -554,10 +551,8 @@ def _cert_value(
     counting: AgeCounting,
 ) -> Expiry:
     if sign and age_on(birth, issued, counting, feb29) < _SIGN_CERT_MIN_AGE:
-        reason = NotIssuedReason.UNDER_15
-        return RuleResult(
-            NotIssued(reason),
-            reason.rule,
+        return not_issued(
+            NotIssuedReason.UNDER_15,
             f"under {_SIGN_CERT_MIN_AGE} on {issued}: no signature certificate",
         )
     count, rule = 5, RuleId.CERT_5TH_BIRTHDAY

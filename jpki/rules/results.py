@@ -9,7 +9,7 @@ from typing import Generic, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 from .ids import Decision, NotIssuedReason, RuleId
 
-__all__ = ["JsonValue", "NotIssued", "RuleResult", "json_value"]
+__all__ = ["JsonValue", "NotIssued", "RuleResult", "json_value", "not_issued"]
 
 JsonValue: TypeAlias = "None | bool | int | str | list[JsonValue] | dict[str, JsonValue]"
 """What :func:`json.dumps` renders: the type of every ``to_json()``."""
@@ -88,3 +88,8 @@ class RuleResult(Generic[T_co]):
             }
         )
         return rendered
+
+
+def not_issued(reason: NotIssuedReason, explanation: str) -> RuleResult[NotIssued]:
+    """The expiry of a certificate the card does not carry, by the rule that leaves it out."""
+    return RuleResult(NotIssued(reason), reason.rule, explanation)
