@@ -15,7 +15,7 @@ __all__ = ["ExpiryComparison", "MismatchReason", "compare_expiry"]
 
 
 @unique
-class MismatchReason(WordedId, prefix="reason"):
+class MismatchReason(WordedId):
     """The most likely reason the date on the card differs from the computed one."""
 
     RESIDENCE_LIMITED = "residence_limited"
@@ -24,6 +24,9 @@ class MismatchReason(WordedId, prefix="reason"):
     RENEWED_IN_WINDOW = "renewed_in_window"
     RENEWED_EARLY = "renewed_early"
     INPUT_PROBABLY_WRONG = "input_probably_wrong"
+
+
+MismatchReason._catalog_prefix = "reason"
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ __all__ = ["FlagVerdict", "RenewalCheck", "renewal_checks"]
 
 
 @unique
-class FlagVerdict(WordedId, prefix="flag"):
+class FlagVerdict(WordedId):
     """What the dates say about a "renewed in the window" flag."""
 
     CONTRADICTED_EARLY = "contradicted_early"
@@ -57,6 +57,9 @@ class FlagVerdict(WordedId, prefix="flag"):
     def contradicts(self) -> bool:
         """Whether the dates contradict a flag that was given (else they hint at one)."""
         return self.value.startswith("contradicted")
+
+
+FlagVerdict._catalog_prefix = "flag"
 
 
 @dataclass(frozen=True, slots=True)

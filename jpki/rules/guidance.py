@@ -152,7 +152,7 @@ class HealthInsurance:
 
 
 @unique
-class ExpressReason(WordedId, prefix="express_reason"):
+class ExpressReason(WordedId):
     """Who may ask for express issuance (特急発行), each within 30 days of the event unless said."""
 
     UNDER_1 = "under_1"
@@ -166,6 +166,9 @@ class ExpressReason(WordedId, prefix="express_reason"):
     DAMAGED = "damaged"
     """Burnt, damaged or a chip that no longer works."""
     REMARKS_FULL = "remarks_full"
+
+
+ExpressReason._catalog_prefix = "express_reason"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,16 +15,13 @@ __all__ = ["Decision", "NotIssuedReason", "RuleId", "WordedId"]
 
 
 class WordedId(StrEnum):
-    """An identifier whose words are the catalog entry ``rules.<prefix>.<value>``.
+    """An identifier whose words are the catalog entry ``rules.<_catalog_prefix>.<value>``.
 
-    A subclass names its prefix in its class statement: ``class Item(WordedId, prefix="item")``.
+    The prefix is a class attribute set after each subclass, as :mod:`jpki.ids` does for its
+    enums (an attribute in an enum's body would be a member).
     """
 
     _catalog_prefix: ClassVar[str]
-
-    def __init_subclass__(cls, *, prefix: str, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._catalog_prefix = prefix
 
     def worded(self, **values: object) -> Msg:
         """The catalog entry of this identifier with the *values* its template names."""
@@ -37,7 +34,7 @@ class WordedId(StrEnum):
 
 
 @unique
-class RuleId(WordedId, prefix="rule"):
+class RuleId(WordedId):
     """The rule that produced a value; the string is stable and appears in JSON."""
 
     CARD_10TH_BIRTHDAY = "card.10th_birthday"
@@ -75,8 +72,11 @@ class RuleId(WordedId, prefix="rule"):
     FACT_CARD_PICKUP = "fact.card_pickup"
 
 
+RuleId._catalog_prefix = "rule"
+
+
 @unique
-class Decision(WordedId, prefix="decision"):
+class Decision(WordedId):
     """A point the public texts leave open, decided in RULES.md (or left open here); results
     resting on one are "unconfirmed" so staff double-check them."""
 
@@ -92,8 +92,11 @@ class Decision(WordedId, prefix="decision"):
     DRAFT_RULE_SET = "draft_rule_set"
 
 
+Decision._catalog_prefix = "decision"
+
+
 @unique
-class NotIssuedReason(WordedId, prefix="not_issued"):
+class NotIssuedReason(WordedId):
     """Why a certificate is not on the card."""
 
     UNDER_15 = "under_15"
@@ -103,6 +106,9 @@ class NotIssuedReason(WordedId, prefix="not_issued"):
     def rule(self) -> RuleId:
         """The rule that leaves the certificate out."""
         return _NOT_ISSUED_RULE[self]
+
+
+NotIssuedReason._catalog_prefix = "not_issued"
 
 
 _NOT_ISSUED_RULE = {

@@ -17,7 +17,7 @@ __all__ = ["ExpiryReport", "Item", "ItemReport", "ItemState"]
 
 
 @unique
-class Item(WordedId, prefix="item"):
+class Item(WordedId):
     """The three things that expire: the card and its two certificates."""
 
     CARD = "card"
@@ -30,11 +30,14 @@ class Item(WordedId, prefix="item"):
         return _CERT_KIND[self]
 
 
+Item._catalog_prefix = "item"
+
+
 _CERT_KIND = {Item.CARD: None, Item.AUTH_CERT: CertKind.AUTH, Item.SIGN_CERT: CertKind.SIGN}
 
 
 @unique
-class ItemState(WordedId, prefix="state"):
+class ItemState(WordedId):
     """Where an item stands on a given day."""
 
     NOT_YET_ISSUED = "not_yet_issued"
@@ -42,6 +45,9 @@ class ItemState(WordedId, prefix="state"):
     RENEWABLE = "renewable"
     EXPIRED = "expired"
     NOT_ISSUED = "not_issued"
+
+
+ItemState._catalog_prefix = "state"
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,11 +87,14 @@ def convenience_store_usable_from(issued: date) -> RuleResult[datetime]:
 
 
 @unique
-class StoreUnavailableReason(WordedId, prefix="store_unavailable"):
+class StoreUnavailableReason(WordedId):
     """Why a holder cannot use the convenience-store certificate service at all."""
 
     FACE_AUTH = "face_auth"
     UNDER_15 = "under_15"
+
+
+StoreUnavailableReason._catalog_prefix = "store_unavailable"
 
 
 @dataclass(frozen=True, slots=True)
