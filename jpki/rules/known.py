@@ -60,7 +60,7 @@ _SIGN_CERT_MIN_AGE = 15
 
 
 @unique
-class Known(WordedId, prefix="input"):
+class Known(WordedId):
     """A date a person may know; the names of :class:`KnownDates`' fields."""
 
     BIRTH = "birth"
@@ -82,6 +82,9 @@ class Known(WordedId, prefix="input"):
     def msg(self) -> Msg:
         """The input in words, with its option."""
         return self.worded(option=self.option)
+
+
+Known._catalog_prefix = "input"
 
 
 _OPTIONS = {
@@ -189,13 +192,16 @@ class Missing:
 
 
 @unique
-class Caveat(WordedId, prefix="caveat"):
+class Caveat(WordedId):
     """Why a computed value may still be wrong, though the rules were applied."""
 
     CARD_EXPIRY_UNKNOWN = "card_expiry_unknown"
     """A certificate ends with the card at the latest; the card's expiry is not known."""
     AUTH_CERT_EXPIRY_UNKNOWN = "auth_cert_expiry_unknown"
     """The signature certificate ends with the user-authentication one, which is not known."""
+
+
+Caveat._catalog_prefix = "caveat"
 
 
 Expiry = RuleResult[date | NotIssued]
@@ -522,18 +528,16 @@ def _cert_rules(
 ) -> Expiry:
     """The certificate rules of RULES.md section 3 under the chosen readings, flagged where the
     other reading of 29 February or of the age gives another value."""
-    chosen = _cert_value(known, birth, issued, sign, card, auth, known.feb29, known.age_counting)
+
+    def under(feb29: Feb29Policy, counting: AgeCounting) -> Expiry:
+        return _cert_value(known, birth, issued, sign, card, auth, feb29, counting)
+
+    chosen = under(known.feb29, known.age_counting)
     decisions: set[Decision] = set()
-    if (birth.month, birth.day) == (2, 29):
-        other = _cert_value(
-            known, birth, issued, sign, card, auth, known.feb29.other, known.age_counting
-        )
-        if other.value != chosen.value:
-            decisions.add(Decision.FEB29)
-    other_age = _cert_value(
-        known, birth, issued, sign, card, auth, known.feb29, known.age_counting.other
-    )
-    if other_age.value != chosen.value:
+    feb29_birth = (birth.month, birth.day) == (2, 29)
+    if feb29_birth and under(known.feb29.other, known.age_counting).value != chosen.value:
+        decisions.add(Decision.FEB29)
+    if under(known.feb29, known.age_counting.other).value != chosen.value:
         decisions.add(Decision.AGE_COUNTING)
     if known.special_extension:
         decisions.add(Decision.EXTENSION_MONTH_END)
