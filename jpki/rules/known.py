@@ -486,7 +486,7 @@ def _partial_cert(
     if known.birth is None or issued is None:
         need = tuple(k for k in (Known.BIRTH, issued_key) if k not in known.given())
         return _given_or_missing(item, given, issued, today, Missing((need, (given_key,))))
-    computed = _cert_rules(known, known.birth, issued, sign, card, auth)
+    computed = _PartialCert(known, known.birth, issued, sign, card, auth).expiry()
     caveats: set[Caveat] = set()
     if card.expiry_date is None:
         caveats.add(Caveat.CARD_EXPIRY_UNKNOWN)
@@ -518,86 +518,82 @@ def _partial_cert(
     )
 
 
-def _cert_rules(
-    known: KnownDates,
-    birth: date,
-    issued: date,
-    sign: bool,
-    card: KnownItem,
-    auth: KnownItem | None,
-) -> Expiry:
-    """The certificate rules of RULES.md section 3 under the chosen readings, flagged where the
-    other reading of 29 February or of the age gives another value."""
+@dataclass(frozen=True, slots=True)
+class _PartialCert:
+    """A certificate computed from its own issue date and the birth date, without the card
+    issue date; *card* (and *auth* for the signature certificate) may cap it."""
 
-    def under(feb29: Feb29Policy, counting: AgeCounting) -> Expiry:
-        return _cert_value(known, birth, issued, sign, card, auth, feb29, counting)
+    known: KnownDates
+    birth: date
+    issued: date
+    sign: bool
+    card: KnownItem
+    auth: KnownItem | None
 
-    chosen = under(known.feb29, known.age_counting)
-    decisions: set[Decision] = set()
-    feb29_birth = (birth.month, birth.day) == (2, 29)
-    if feb29_birth and under(known.feb29.other, known.age_counting).value != chosen.value:
-        decisions.add(Decision.FEB29)
-    if under(known.feb29, known.age_counting.other).value != chosen.value:
-        decisions.add(Decision.AGE_COUNTING)
-    if known.special_extension:
-        decisions.add(Decision.EXTENSION_MONTH_END)
-    return replace(chosen, decisions=frozenset(decisions))
-
-
-def _cert_value(
-    known: KnownDates,
-    birth: date,
-    issued: date,
-    sign: bool,
-    card: KnownItem,
-    auth: KnownItem | None,
-    feb29: Feb29Policy,
-    counting: AgeCounting,
-) -> Expiry:
-    if sign and age_on(birth, issued, counting, feb29) < _SIGN_CERT_MIN_AGE:
-        return not_issued(
-            NotIssuedReason.UNDER_15,
-            f"under {_SIGN_CERT_MIN_AGE} on {issued}: no signature certificate",
-        )
-    count, rule = 5, RuleId.CERT_5TH_BIRTHDAY
-    if known.renewed_in_window or known.certs_renewed_in_window:
-        count, rule = 6, RuleId.CERT_6TH_BIRTHDAY_RENEWAL
-    candidates: list[tuple[date, RuleId, str]] = [
-        (
-            nth_birthday_after(birth, issued, count, feb29),
-            rule,
-            f"{count}th birthday after the certificate issue date {issued}",
-        )
-    ]
-    stay = known.residence_until
-    if stay is not None:
+    def expiry(self) -> Expiry:
+        """The certificate rules of RULES.md section 3 under the chosen readings, flagged where
+        the other reading of 29 February or of the age gives another value."""
+        known, birth = self.known, self.birth
+        chosen = self._under(known.feb29, known.age_counting)
+        decisions: set[Decision] = set()
+        feb29_birth = (birth.month, birth.day) == (2, 29)
+        if feb29_birth and self._under(known.feb29.other, known.age_counting).value != chosen.value:
+            decisions.add(Decision.FEB29)
+        if self._under(known.feb29, known.age_counting.other).value != chosen.value:
+            decisions.add(Decision.AGE_COUNTING)
         if known.special_extension:
-            extended = civil_code_months_after(stay, 2)
-            candidates.append(
-                (extended, RuleId.EXTENSION_SPECIAL, f"special extension to {extended}")
+            decisions.add(Decision.EXTENSION_MONTH_END)
+        return replace(chosen, decisions=frozenset(decisions))
+
+    def _under(self, feb29: Feb29Policy, counting: AgeCounting) -> Expiry:
+        if self.sign and age_on(self.birth, self.issued, counting, feb29) < _SIGN_CERT_MIN_AGE:
+            return not_issued(
+                NotIssuedReason.UNDER_15,
+                f"under {_SIGN_CERT_MIN_AGE} on {self.issued}: no signature certificate",
             )
-        else:
-            candidates.append(
-                (stay, RuleId.CERT_RESIDENCE_CAP, f"the period of stay ends on {stay}")
-            )
-    card_end = card.expiry_date
-    if card_end is not None:
-        candidates.append(
-            (card_end, RuleId.CERT_CAPPED_BY_CARD, f"capped by the card's expiry {card_end}")
-        )
-    auth_end = None if auth is None else auth.expiry_date
-    if sign and auth_end is not None:
-        candidates.append(
+        count, rule = 5, RuleId.CERT_5TH_BIRTHDAY
+        if self.known.renewed_in_window or self.known.certs_renewed_in_window:
+            count, rule = 6, RuleId.CERT_6TH_BIRTHDAY_RENEWAL
+        candidates: list[tuple[date, RuleId, str]] = [
             (
-                auth_end,
-                RuleId.CERT_SIGN_CAPPED_BY_AUTH,
-                f"capped by the user-authentication certificate's expiry {auth_end}",
+                nth_birthday_after(self.birth, self.issued, count, feb29),
+                rule,
+                f"{count}th birthday after the certificate issue date {self.issued}",
             )
-        )
-    value, best_rule, why = min(candidates, key=lambda candidate: candidate[0])
-    if card_end is None:
-        why += "; the card's own expiry, unknown, could end it earlier"
-    return RuleResult(value, best_rule, why)
+        ]
+        stay = self.known.residence_until
+        if stay is not None:
+            if self.known.special_extension:
+                extended = civil_code_months_after(stay, 2)
+                candidates.append(
+                    (extended, RuleId.EXTENSION_SPECIAL, f"special extension to {extended}")
+                )
+            else:
+                candidates.append(
+                    (stay, RuleId.CERT_RESIDENCE_CAP, f"the period of stay ends on {stay}")
+                )
+        card_end = self.card.expiry_date
+        if card_end is not None:
+            candidates.append(
+                (
+                    card_end,
+                    RuleId.CERT_CAPPED_BY_CARD,
+                    f"capped by the card's expiry {card_end}",
+                )
+            )
+        auth_end = None if self.auth is None else self.auth.expiry_date
+        if self.sign and auth_end is not None:
+            candidates.append(
+                (
+                    auth_end,
+                    RuleId.CERT_SIGN_CAPPED_BY_AUTH,
+                    f"capped by the user-authentication certificate's expiry {auth_end}",
+                )
+            )
+        value, best_rule, why = min(candidates, key=lambda candidate: candidate[0])
+        if card_end is None:
+            why += "; the card's own expiry, unknown, could end it earlier"
+        return RuleResult(value, best_rule, why)
 
 
 def _compare_partial(
