@@ -39,7 +39,7 @@ from .errors import InputProblem, RulesInputError
 from .flags import RenewalCheck, renewal_checks
 from .guidance import insurance_after_expiry
 from .ids import Decision, NotIssuedReason, RuleId, WordedId
-from .inputs import ExpiryInputs
+from .inputs import DatesAndFlags, ExpiryInputs
 from .report import ExpiryReport, Item, ItemState
 from .results import JsonValue, NotIssued, RuleResult, json_value, not_issued
 from .rulesets import RuleSet, RulesVersion, rules_version
@@ -95,34 +95,22 @@ _OPTIONS = {
 
 
 @dataclass(frozen=True, slots=True)
-class KnownDates:
+class KnownDates(DatesAndFlags):
     """What is known about a holder and a card; every field may be left out.
+
+    The fields of :class:`~jpki.rules.inputs.DatesAndFlags` (those of
+    :class:`~jpki.rules.ExpiryInputs`; both certificate issue dates default to the card issue
+    date when that is known), and:
 
     :param card_expiry: the expiry printed on the card face.
     :param auth_cert_expiry: the user-authentication certificate's expiry written on the card
         (or the JST date of its notAfter read from the chip).
     :param sign_cert_expiry: the same for the signature certificate.
-    :param auth_cert_issued: its issue date; :param sign_cert_issued: the signature
-        certificate's. Both default to the card issue date when that is known.
-
-    The other fields are those of :class:`~jpki.rules.ExpiryInputs`.
     """
 
-    birth: date | None = None
-    card_issued: date | None = None
     card_expiry: date | None = None
-    auth_cert_issued: date | None = None
-    sign_cert_issued: date | None = None
     auth_cert_expiry: date | None = None
     sign_cert_expiry: date | None = None
-    residence_until: date | None = None
-    application_received: date | None = None
-    special_extension: bool = False
-    renewed_in_window: bool = False
-    certs_renewed_in_window: bool = False
-    face_auth: bool = False
-    feb29: Feb29Policy = Feb29Policy.FEB28
-    age_counting: AgeCounting = AgeCounting.DAY_BEFORE_BIRTHDAY
     moving_abroad: bool = False
     """A Japanese national who plans to move abroad (guidebook section 10)."""
 
@@ -156,23 +144,8 @@ class KnownDates:
         if self.birth is None or self.card_issued is None:
             return None
         return ExpiryInputs(
-            birth=self.birth,
-            card_issued=self.card_issued,
-            auth_cert_issued=self.auth_cert_issued,
-            sign_cert_issued=self.sign_cert_issued,
-            application_received=self.application_received,
-            residence_until=self.residence_until,
-            special_extension=self.special_extension,
-            renewed_in_window=self.renewed_in_window,
-            certs_renewed_in_window=self.certs_renewed_in_window,
-            face_auth=self.face_auth,
-            feb29=self.feb29,
-            age_counting=self.age_counting,
+            **{item.name: getattr(self, item.name) for item in fields(ExpiryInputs)}
         )
-
-    def to_json(self) -> dict[str, JsonValue]:
-        """Every field by name; dates ``YYYY-MM-DD``, absent dates null."""
-        return {item.name: json_value(getattr(self, item.name)) for item in fields(self)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -552,7 +525,7 @@ class _PartialCert:
                 f"under {_SIGN_CERT_MIN_AGE} on {self.issued}: no signature certificate",
             )
         count, rule = 5, RuleId.CERT_5TH_BIRTHDAY
-        if self.known.renewed_in_window or self.known.certs_renewed_in_window:
+        if self.known.certs_are_renewals:
             count, rule = 6, RuleId.CERT_6TH_BIRTHDAY_RENEWAL
         candidates: list[tuple[date, RuleId, str]] = [
             (
