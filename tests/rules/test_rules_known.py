@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -29,15 +30,15 @@ from jpki.rules import (
     evaluate,
     evaluate_known,
 )
+from tests.rules.iso import iso_dates
 
 D = date.fromisoformat
 TODAY = D("2026-08-01")
 
 
-def known_on(today: date = TODAY, **given: str | bool) -> KnownReport:
+def known_on(today: date = TODAY, **given: Any) -> KnownReport:
     """:func:`evaluate_known` on *today* for the dates given (``YYYY-MM-DD``) and flags."""
-    dates = {name: D(value) if isinstance(value, str) else value for name, value in given.items()}
-    return evaluate_known(KnownDates(**dates), today)  # type: ignore[arg-type]
+    return evaluate_known(KnownDates(**iso_dates(given)), today)
 
 
 def test_birth_and_certificate_issue_date_give_that_certificate() -> None:
