@@ -15,6 +15,7 @@ __all__ = [
     "Feb29Policy",
     "add_months",
     "age_on",
+    "birthday_before",
     "birthday_in",
     "civil_code_months_after",
     "end_of_month_after",
@@ -98,6 +99,12 @@ def birthday_in(birth: date, year: int, feb29: Feb29Policy) -> date:
     if birth.month == 2 and birth.day == 29 and not calendar.isleap(year):
         return date(year, 2, 28) if feb29 is Feb29Policy.FEB28 else date(year, 3, 1)
     return birth.replace(year=year)
+
+
+def birthday_before(birth: date, day: date, feb29: Feb29Policy) -> date:
+    """The last birthday strictly before *day* of someone born on *birth*."""
+    this_year = birthday_in(birth, day.year, feb29)
+    return this_year if this_year < day else birthday_in(birth, day.year - 1, feb29)
 
 
 def is_birthday(birth: date, day: date, feb29: Feb29Policy) -> bool:

@@ -29,7 +29,7 @@ from .dates import (
     AgeCounting,
     Feb29Policy,
     age_on,
-    birthday_in,
+    birthday_before,
     civil_code_months_after,
     nth_birthday_after,
     renewal_window_start,
@@ -582,7 +582,7 @@ def _compare_partial(
             reason = MismatchReason.RESIDENCE_LIMITED
         elif given == nth_birthday_after(birth, expected, 1, known.feb29):
             reason = MismatchReason.RENEWED_IN_WINDOW
-        elif given < expected and given == _birthday_before(birth, expected, known.feb29):
+        elif given < expected and given == birthday_before(birth, expected, known.feb29):
             reason = MismatchReason.RENEWED_EARLY
         elif given < expected:
             reason = (
@@ -602,11 +602,6 @@ def _compare_partial(
         why,
         computed.decisions,
     )
-
-
-def _birthday_before(birth: date, day: date, feb29: Feb29Policy) -> date:
-    this_year = birthday_in(birth, day.year, feb29)
-    return this_year if this_year < day else birthday_in(birth, day.year - 1, feb29)
 
 
 def _store(known: KnownDates) -> RuleResult[datetime | StoreUnavailable] | Missing:
