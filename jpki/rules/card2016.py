@@ -25,10 +25,10 @@ from .errors import InputProblem, RulesInputError
 from .guidance import insurance_after_expiry
 from .ids import Decision, NotIssuedReason, RuleId
 from .inputs import ExpiryInputs
-from .report import ExpiryReport, Item, ItemReport, ItemState
-from .results import NotIssued, RuleResult
+from .report import ExpiryReport, ItemReport
+from .results import NotIssued, RuleResult, not_issued
 from .rulesets import RuleSet
-from .window import renewal_window, state_on
+from .window import expiry_report
 
 __all__ = ["evaluate_card_2016"]
 
@@ -104,15 +104,7 @@ def _compute(inputs: ExpiryInputs, today: date, reading: _Reading) -> ExpiryRepo
     auth = _cert_expiry(inputs.auth_issued, None, card.value, inputs, reading)
     sign = _sign_cert_expiry(auth.value, card.value, inputs, reading)
     grace = insurance_after_expiry(auth.value)
-    return ExpiryReport(
-        inputs=inputs,
-        today=today,
-        rule_set=RuleSet.CARD_2016,
-        card=_item(Item.CARD, inputs.card_issued, card, today),
-        auth_cert=_item(Item.AUTH_CERT, inputs.auth_issued, auth, today),
-        sign_cert=_item(Item.SIGN_CERT, inputs.sign_issued, sign, today),
-        health_insurance_until=grace,
-    )
+    return expiry_report(inputs, today, RuleSet.CARD_2016, (card, auth, sign), grace)
 
 
 def _age_threshold(inputs: ExpiryInputs, reading: _Reading) -> tuple[int, str]:
@@ -180,21 +172,17 @@ def _sign_cert_expiry(
     auth: date, card: date, inputs: ExpiryInputs, reading: _Reading
 ) -> RuleResult[date | NotIssued]:
     if inputs.face_auth:
-        return _not_issued(
+        return not_issued(
             NotIssuedReason.FACE_AUTH, "a face-auth card has no signature certificate"
         )
     age = age_on(inputs.birth, inputs.sign_issued, reading.age_counting, reading.feb29)
     if age < SIGN_CERT_MIN_AGE:
-        return _not_issued(
+        return not_issued(
             NotIssuedReason.UNDER_15,
             f"age {age} on {inputs.sign_issued}: no signature certificate under "
             f"{SIGN_CERT_MIN_AGE} (it can be applied for at the counter from then on)",
         )
     return _cert_expiry(inputs.sign_issued, auth, card, inputs, reading)
-
-
-def _not_issued(reason: NotIssuedReason, explanation: str) -> RuleResult[date | NotIssued]:
-    return RuleResult(NotIssued(reason), reason.rule, explanation)
 
 
 def _cert_expiry(
@@ -230,17 +218,6 @@ def _cert_expiry(
 def _earliest(candidates: list[_Candidate]) -> RuleResult[date]:
     best = min(candidates, key=lambda candidate: candidate.value)
     return RuleResult(best.value, best.rule, best.explanation)
-
-
-def _item(
-    item: Item, issued: date, expiry: RuleResult[date | NotIssued], today: date
-) -> ItemReport:
-    if isinstance(expiry.value, NotIssued):
-        state = RuleResult(ItemState.NOT_ISSUED, RuleId.STATE_ON_DATE, expiry.explanation)
-        return ItemReport(item, issued, expiry, None, state)
-    window = renewal_window(expiry.value)
-    state = state_on(issued, expiry.value, window.value, today)
-    return ItemReport(item, issued, expiry, window, state)
 
 
 def _flag(chosen: RuleResult[T], other: RuleResult[T] | None, decision: Decision) -> RuleResult[T]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import unique
 
-from .dates import Feb29Policy, birthday_in, is_birthday, nth_birthday_after
+from .dates import Feb29Policy, birthday_before, birthday_in, is_birthday, nth_birthday_after
 from .ids import RuleId, WordedId
 from .report import ExpiryReport, Item
 from .results import JsonValue, NotIssued, RuleResult, json_value
@@ -25,9 +25,8 @@ class MismatchReason(WordedId):
     RENEWED_EARLY = "renewed_early"
     INPUT_PROBABLY_WRONG = "input_probably_wrong"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "reason"
+
+MismatchReason._catalog_prefix = "reason"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +105,7 @@ def _diagnose(
             f"{actual} is one birthday after the computed {expected}: probably renewed with "
             "less than 3 months left (6th/11th birthday), or issued later than the date given"
         )
-    if actual == _birthday_before(birth, expected, feb29):
+    if actual == birthday_before(birth, expected, feb29):
         return MismatchReason.RENEWED_EARLY, (
             f"{actual} is one birthday before the computed {expected}: probably renewed before "
             "the 3-month window (5th/10th birthday), or issued earlier than the date given"
@@ -118,8 +117,3 @@ def _diagnose(
 
 def _any_birthday(birth: date, day: date) -> bool:
     return any(is_birthday(birth, day, policy) for policy in Feb29Policy)
-
-
-def _birthday_before(birth: date, day: date, feb29: Feb29Policy) -> date:
-    this_year = birthday_in(birth, day.year, feb29)
-    return this_year if this_year < day else birthday_in(birth, day.year - 1, feb29)

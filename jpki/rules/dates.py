@@ -8,12 +8,14 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 from enum import StrEnum, unique
+from typing import Self
 
 __all__ = [
     "AgeCounting",
     "Feb29Policy",
     "add_months",
     "age_on",
+    "birthday_before",
     "birthday_in",
     "civil_code_months_after",
     "end_of_month_after",
@@ -26,21 +28,26 @@ __all__ = [
 _ONE_DAY = timedelta(days=1)
 
 
+class _TwoReadings(StrEnum):
+    """A point the texts leave open, read one of two ways (the members)."""
+
+    @property
+    def other(self) -> Self:
+        """The other reading (used to tell whether a result depends on the choice)."""
+        first, second = type(self)
+        return second if self is first else first
+
+
 @unique
-class Feb29Policy(StrEnum):
+class Feb29Policy(_TwoReadings):
     """Which day is the birthday of someone born on 29 February in a common year."""
 
     FEB28 = "feb28"
     MAR1 = "mar1"
 
-    @property
-    def other(self) -> Feb29Policy:
-        """The other reading (used to tell whether a result depends on the choice)."""
-        return Feb29Policy.MAR1 if self is Feb29Policy.FEB28 else Feb29Policy.FEB28
-
 
 @unique
-class AgeCounting(StrEnum):
+class AgeCounting(_TwoReadings):
     """On which day a person reaches a new age.
 
     ``DAY_BEFORE_BIRTHDAY`` is the Act on Age Calculation as passports apply it: the age is
@@ -50,13 +57,6 @@ class AgeCounting(StrEnum):
 
     DAY_BEFORE_BIRTHDAY = "day-before-birthday"
     ON_BIRTHDAY = "on-birthday"
-
-    @property
-    def other(self) -> AgeCounting:
-        """The other reading (used to tell whether a result depends on the choice)."""
-        if self is AgeCounting.DAY_BEFORE_BIRTHDAY:
-            return AgeCounting.ON_BIRTHDAY
-        return AgeCounting.DAY_BEFORE_BIRTHDAY
 
 
 def last_day_of_month(year: int, month: int) -> int:
@@ -99,6 +99,12 @@ def birthday_in(birth: date, year: int, feb29: Feb29Policy) -> date:
     if birth.month == 2 and birth.day == 29 and not calendar.isleap(year):
         return date(year, 2, 28) if feb29 is Feb29Policy.FEB28 else date(year, 3, 1)
     return birth.replace(year=year)
+
+
+def birthday_before(birth: date, day: date, feb29: Feb29Policy) -> date:
+    """The last birthday strictly before *day* of someone born on *birth*."""
+    this_year = birthday_in(birth, day.year, feb29)
+    return this_year if this_year < day else birthday_in(birth, day.year - 1, feb29)
 
 
 def is_birthday(birth: date, day: date, feb29: Feb29Policy) -> bool:

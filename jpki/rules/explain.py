@@ -14,15 +14,7 @@ from jpki.texts import Joined, Msg
 
 from .compare import ExpiryComparison
 from .dates import civil_code_months_after
-from .guidance import (
-    CARD_PICKUP,
-    EXPRESS_ISSUANCE,
-    FOREIGN_LANGUAGE_HELP,
-    HEALTH_INSURANCE,
-    MOVING_ABROAD,
-    SMARTPHONE_CERT,
-    facts_in_force,
-)
+from .guidance import EXPRESS_ISSUANCE, FOREIGN_LANGUAGE_HELP, MOVING_ABROAD, facts_in_force
 from .ids import Decision
 from .known import KnownItem, KnownReport, Missing
 from .report import ItemState
@@ -149,8 +141,9 @@ def _store(report: KnownReport) -> Said | None:
 
 
 def applicable_facts(report: KnownReport) -> list[str]:
-    """The guidance facts that concern this holder on the day judged, by name."""
-    in_force = {fact.fact.rule for fact in facts_in_force(report.today)}
+    """The guidance facts that concern this holder on the day judged, by name (the rule id
+    without ``fact.``)."""
+    in_force = {fact.fact.rule.value.removeprefix("fact.") for fact in facts_in_force(report.today)}
     names: list[str] = []
     states = {
         item.item: item.state.value for item in report.items if isinstance(item.state, RuleResult)
@@ -173,15 +166,7 @@ def applicable_facts(report: KnownReport) -> list[str]:
         names.append("foreign_language_help")
     if report.known.moving_abroad:
         names.append("moving_abroad")
-    facts = {
-        "health_insurance": HEALTH_INSURANCE.fact,
-        "smartphone_cert": SMARTPHONE_CERT.fact,
-        "card_pickup": CARD_PICKUP.fact,
-        "express_issuance": EXPRESS_ISSUANCE.fact,
-        "foreign_language_help": FOREIGN_LANGUAGE_HELP.fact,
-        "moving_abroad": MOVING_ABROAD.fact,
-    }
-    return [name for name in names if facts[name].rule in in_force]
+    return [name for name in names if name in in_force]
 
 
 def _card_ends_with_stay(report: KnownReport) -> bool:

@@ -46,23 +46,20 @@ class FlagVerdict(WordedId):
     LIKELY_BY_CARD = "likely_by_card"
     """No flag, but the date on the card is one birthday later: renewed in the window."""
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "flag"
-
     @property
     def msg(self) -> Msg:
         """The verdict in words, naming the options of the flags."""
-        return Msg(
-            f"rules.flag.{self.value}",
-            card_option="--renewed-in-window",
-            cert_option="--cert-renewed-in-window",
+        return self.worded(
+            card_option="--renewed-in-window", cert_option="--cert-renewed-in-window"
         )
 
     @property
     def contradicts(self) -> bool:
         """Whether the dates contradict a flag that was given (else they hint at one)."""
         return self.value.startswith("contradicted")
+
+
+FlagVerdict._catalog_prefix = "flag"
 
 
 @dataclass(frozen=True, slots=True)

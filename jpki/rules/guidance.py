@@ -14,7 +14,7 @@ from enum import unique
 
 from .dates import end_of_month_after
 from .ids import Decision, RuleId, WordedId
-from .results import JsonValue, RuleResult
+from .results import Decided, JsonValue, RuleResult
 from .rulesets import Period, rule_in_force, rule_period
 
 __all__ = [
@@ -39,7 +39,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class GuidanceFact:
+class GuidanceFact(Decided):
     """What every fact has: its rule id, source and open points.
 
     :param rule: the stable id (``fact.moving_abroad``, ...).
@@ -55,11 +55,6 @@ class GuidanceFact:
     def period(self) -> Period:
         """The days the fact holds."""
         return rule_period(self.rule)
-
-    @property
-    def unconfirmed(self) -> bool:
-        """Whether a point of the fact rests on a decision or an unsettled source."""
-        return bool(self.decisions)
 
     def to_json(self) -> dict[str, JsonValue]:
         """Rule id, period, source, decisions."""
@@ -167,9 +162,8 @@ class ExpressReason(WordedId):
     """Burnt, damaged or a chip that no longer works."""
     REMARKS_FULL = "remarks_full"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "express_reason"
+
+ExpressReason._catalog_prefix = "express_reason"
 
 
 @dataclass(frozen=True, slots=True)

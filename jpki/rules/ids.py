@@ -7,6 +7,7 @@ The words for each identifier live in the ``rules`` message catalog (``jpki/text
 from __future__ import annotations
 
 from enum import StrEnum, unique
+from typing import ClassVar
 
 from jpki.texts import Msg
 
@@ -14,16 +15,22 @@ __all__ = ["Decision", "NotIssuedReason", "RuleId", "WordedId"]
 
 
 class WordedId(StrEnum):
-    """An identifier whose words are the catalog entry ``rules.<prefix>.<value>``."""
+    """An identifier whose words are the catalog entry ``rules.<_catalog_prefix>.<value>``.
 
-    @classmethod
-    def _prefix(cls) -> str:
-        raise NotImplementedError
+    The prefix is a class attribute set after each subclass, as :mod:`jpki.ids` does for its
+    enums (an attribute in an enum's body would be a member).
+    """
+
+    _catalog_prefix: ClassVar[str]
+
+    def worded(self, **values: object) -> Msg:
+        """The catalog entry of this identifier with the *values* its template names."""
+        return Msg(f"rules.{self._catalog_prefix}.{self.value}", **values)
 
     @property
     def msg(self) -> Msg:
         """The words for this identifier, rendered where they are shown."""
-        return Msg(f"rules.{self._prefix()}.{self.value}")
+        return self.worded()
 
 
 @unique
@@ -64,9 +71,8 @@ class RuleId(WordedId):
     FACT_EXPRESS_ISSUANCE = "fact.express_issuance"
     FACT_CARD_PICKUP = "fact.card_pickup"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "rule"
+
+RuleId._catalog_prefix = "rule"
 
 
 @unique
@@ -85,9 +91,8 @@ class Decision(WordedId):
     EXPRESS_ISSUANCE_DETAILS = "express_issuance_details"
     DRAFT_RULE_SET = "draft_rule_set"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "decision"
+
+Decision._catalog_prefix = "decision"
 
 
 @unique
@@ -97,13 +102,16 @@ class NotIssuedReason(WordedId):
     UNDER_15 = "under_15"
     FACE_AUTH = "face_auth"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "not_issued"
-
     @property
     def rule(self) -> RuleId:
         """The rule that leaves the certificate out."""
-        if self is NotIssuedReason.UNDER_15:
-            return RuleId.CERT_NOT_ISSUED_UNDER_15
-        return RuleId.CERT_NOT_ISSUED_FACE_AUTH
+        return _NOT_ISSUED_RULE[self]
+
+
+NotIssuedReason._catalog_prefix = "not_issued"
+
+
+_NOT_ISSUED_RULE = {
+    NotIssuedReason.UNDER_15: RuleId.CERT_NOT_ISSUED_UNDER_15,
+    NotIssuedReason.FACE_AUTH: RuleId.CERT_NOT_ISSUED_FACE_AUTH,
+}

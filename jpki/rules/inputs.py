@@ -9,12 +9,14 @@ from .dates import AgeCounting, Feb29Policy
 from .errors import InputProblem, RulesInputError
 from .results import JsonValue, json_value
 
-__all__ = ["ExpiryInputs"]
+__all__ = ["DatesAndFlags", "ExpiryInputs"]
 
 
 @dataclass(frozen=True, slots=True)
-class ExpiryInputs:
-    """The dates and flags the expiry rules are computed from.
+class DatesAndFlags:
+    """The dates and flags the expiry rules take, every one of which may be unknown: the fields
+    :class:`ExpiryInputs` (which needs the birth and card issue dates) and
+    :class:`~jpki.rules.KnownDates` (which adds the dates written on the card) share.
 
     :param birth: date of birth.
     :param card_issued: the day J-LIS issued (made) the card, not the hand-over day.
@@ -33,11 +35,10 @@ class ExpiryInputs:
     :param face_auth: a face-auth card (顔認証マイナンバーカード): no signature certificate.
     :param feb29: the birthday in common years of someone born on 29 February.
     :param age_counting: on which day an age is reached.
-    :raises RulesInputError: when the dates contradict each other.
     """
 
-    birth: date
-    card_issued: date
+    birth: date | None = None
+    card_issued: date | None = None
     auth_cert_issued: date | None = None
     sign_cert_issued: date | None = None
     application_received: date | None = None
@@ -48,6 +49,27 @@ class ExpiryInputs:
     face_auth: bool = False
     feb29: Feb29Policy = Feb29Policy.FEB28
     age_counting: AgeCounting = AgeCounting.DAY_BEFORE_BIRTHDAY
+
+    @property
+    def certs_are_renewals(self) -> bool:
+        """Whether the certificates were issued as a renewal in the 3-month window."""
+        return self.renewed_in_window or self.certs_renewed_in_window
+
+    def to_json(self) -> dict[str, JsonValue]:
+        """Every field by name; dates ``YYYY-MM-DD``, absent dates null."""
+        return {field.name: json_value(getattr(self, field.name)) for field in fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiryInputs(DatesAndFlags):
+    """The dates and flags the expiry rules are computed from (see :class:`DatesAndFlags`):
+    the birth and card issue dates are required.
+
+    :raises RulesInputError: when the dates contradict each other.
+    """
+
+    birth: date
+    card_issued: date
 
     def __post_init__(self) -> None:
         _check(self)
@@ -61,15 +83,6 @@ class ExpiryInputs:
     def sign_issued(self) -> date:
         """The signature certificate's issue date, defaulted (the day it would be issued)."""
         return self.card_issued if self.sign_cert_issued is None else self.sign_cert_issued
-
-    @property
-    def certs_are_renewals(self) -> bool:
-        """Whether the certificates were issued as a renewal in the 3-month window."""
-        return self.renewed_in_window or self.certs_renewed_in_window
-
-    def to_json(self) -> dict[str, JsonValue]:
-        """Every field by name; dates ``YYYY-MM-DD``, absent dates null."""
-        return {field.name: json_value(getattr(self, field.name)) for field in fields(self)}
 
 
 #: Dates the rules can compute with: from the Meiji era to well past any card issued now

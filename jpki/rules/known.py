@@ -29,7 +29,7 @@ from .dates import (
     AgeCounting,
     Feb29Policy,
     age_on,
-    birthday_in,
+    birthday_before,
     civil_code_months_after,
     nth_birthday_after,
     renewal_window_start,
@@ -39,12 +39,12 @@ from .errors import InputProblem, RulesInputError
 from .flags import RenewalCheck, renewal_checks
 from .guidance import insurance_after_expiry
 from .ids import Decision, NotIssuedReason, RuleId, WordedId
-from .inputs import ExpiryInputs
+from .inputs import DatesAndFlags, ExpiryInputs
 from .report import ExpiryReport, Item, ItemState
-from .results import JsonValue, NotIssued, RuleResult, json_value
+from .results import JsonValue, NotIssued, RuleResult, json_value, not_issued
 from .rulesets import RuleSet, RulesVersion, rules_version
 from .usable import StoreUnavailable, convenience_store_availability
-from .window import renewal_window, state_on
+from .window import not_issued_state, renewal_window, state_on
 
 __all__ = [
     "Caveat",
@@ -73,10 +73,6 @@ class Known(WordedId):
     RESIDENCE_UNTIL = "residence_until"
     APPLICATION_RECEIVED = "application_received"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "input"
-
     @property
     def option(self) -> str:
         """The ``jpki expiry`` option that gives it."""
@@ -85,7 +81,10 @@ class Known(WordedId):
     @property
     def msg(self) -> Msg:
         """The input in words, with its option."""
-        return Msg(f"rules.input.{self.value}", option=self.option)
+        return self.worded(option=self.option)
+
+
+Known._catalog_prefix = "input"
 
 
 _OPTIONS = {
@@ -96,34 +95,22 @@ _OPTIONS = {
 
 
 @dataclass(frozen=True, slots=True)
-class KnownDates:
+class KnownDates(DatesAndFlags):
     """What is known about a holder and a card; every field may be left out.
+
+    The fields of :class:`~jpki.rules.inputs.DatesAndFlags` (those of
+    :class:`~jpki.rules.ExpiryInputs`; both certificate issue dates default to the card issue
+    date when that is known), and:
 
     :param card_expiry: the expiry printed on the card face.
     :param auth_cert_expiry: the user-authentication certificate's expiry written on the card
         (or the JST date of its notAfter read from the chip).
     :param sign_cert_expiry: the same for the signature certificate.
-    :param auth_cert_issued: its issue date; :param sign_cert_issued: the signature
-        certificate's. Both default to the card issue date when that is known.
-
-    The other fields are those of :class:`~jpki.rules.ExpiryInputs`.
     """
 
-    birth: date | None = None
-    card_issued: date | None = None
     card_expiry: date | None = None
-    auth_cert_issued: date | None = None
-    sign_cert_issued: date | None = None
     auth_cert_expiry: date | None = None
     sign_cert_expiry: date | None = None
-    residence_until: date | None = None
-    application_received: date | None = None
-    special_extension: bool = False
-    renewed_in_window: bool = False
-    certs_renewed_in_window: bool = False
-    face_auth: bool = False
-    feb29: Feb29Policy = Feb29Policy.FEB28
-    age_counting: AgeCounting = AgeCounting.DAY_BEFORE_BIRTHDAY
     moving_abroad: bool = False
     """A Japanese national who plans to move abroad (guidebook section 10)."""
 
@@ -157,23 +144,8 @@ class KnownDates:
         if self.birth is None or self.card_issued is None:
             return None
         return ExpiryInputs(
-            birth=self.birth,
-            card_issued=self.card_issued,
-            auth_cert_issued=self.auth_cert_issued,
-            sign_cert_issued=self.sign_cert_issued,
-            application_received=self.application_received,
-            residence_until=self.residence_until,
-            special_extension=self.special_extension,
-            renewed_in_window=self.renewed_in_window,
-            certs_renewed_in_window=self.certs_renewed_in_window,
-            face_auth=self.face_auth,
-            feb29=self.feb29,
-            age_counting=self.age_counting,
+            **{item.name: getattr(self, item.name) for item in fields(ExpiryInputs)}
         )
-
-    def to_json(self) -> dict[str, JsonValue]:
-        """Every field by name; dates ``YYYY-MM-DD``, absent dates null."""
-        return {item.name: json_value(getattr(self, item.name)) for item in fields(self)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,9 +173,8 @@ class Caveat(WordedId):
     AUTH_CERT_EXPIRY_UNKNOWN = "auth_cert_expiry_unknown"
     """The signature certificate ends with the user-authentication one, which is not known."""
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "caveat"
+
+Caveat._catalog_prefix = "caveat"
 
 
 Expiry = RuleResult[date | NotIssued]
@@ -481,16 +452,14 @@ def _partial_cert(
     issued_key = Known.SIGN_CERT_ISSUED if sign else Known.AUTH_CERT_ISSUED
     given_key = Known.SIGN_CERT_EXPIRY if sign else Known.AUTH_CERT_EXPIRY
     if sign and known.face_auth:
-        not_issued = NotIssuedReason.FACE_AUTH
-        result: Expiry = RuleResult(
-            NotIssued(not_issued), not_issued.rule, "a face-auth card has no signature certificate"
+        result = not_issued(
+            NotIssuedReason.FACE_AUTH, "a face-auth card has no signature certificate"
         )
-        state = RuleResult(ItemState.NOT_ISSUED, RuleId.STATE_ON_DATE, result.explanation)
-        return KnownItem(item, result, result, None, None, None, state)
+        return KnownItem(item, result, result, None, None, None, not_issued_state(result))
     if known.birth is None or issued is None:
         need = tuple(k for k in (Known.BIRTH, issued_key) if k not in known.given())
         return _given_or_missing(item, given, issued, today, Missing((need, (given_key,))))
-    computed = _cert_rules(known, known.birth, issued, sign, card, auth)
+    computed = _PartialCert(known, known.birth, issued, sign, card, auth).expiry()
     caveats: set[Caveat] = set()
     if card.expiry_date is None:
         caveats.add(Caveat.CARD_EXPIRY_UNKNOWN)
@@ -498,8 +467,7 @@ def _partial_cert(
         caveats.add(Caveat.AUTH_CERT_EXPIRY_UNKNOWN)
     if given is None:
         if isinstance(computed.value, NotIssued):
-            state = RuleResult(ItemState.NOT_ISSUED, RuleId.STATE_ON_DATE, computed.explanation)
-            return KnownItem(item, computed, computed, None, None, None, state)
+            return KnownItem(item, computed, computed, None, None, None, not_issued_state(computed))
         return KnownItem(
             item,
             computed,
@@ -523,90 +491,82 @@ def _partial_cert(
     )
 
 
-def _cert_rules(
-    known: KnownDates,
-    birth: date,
-    issued: date,
-    sign: bool,
-    card: KnownItem,
-    auth: KnownItem | None,
-) -> Expiry:
-    """The certificate rules of RULES.md section 3 under the chosen readings, flagged where the
-    other reading of 29 February or of the age gives another value."""
-    chosen = _cert_value(known, birth, issued, sign, card, auth, known.feb29, known.age_counting)
-    decisions: set[Decision] = set()
-    if (birth.month, birth.day) == (2, 29):
-        other = _cert_value(
-            known, birth, issued, sign, card, auth, known.feb29.other, known.age_counting
-        )
-        if other.value != chosen.value:
+@dataclass(frozen=True, slots=True)
+class _PartialCert:
+    """A certificate computed from its own issue date and the birth date, without the card
+    issue date; *card* (and *auth* for the signature certificate) may cap it."""
+
+    known: KnownDates
+    birth: date
+    issued: date
+    sign: bool
+    card: KnownItem
+    auth: KnownItem | None
+
+    def expiry(self) -> Expiry:
+        """The certificate rules of RULES.md section 3 under the chosen readings, flagged where
+        the other reading of 29 February or of the age gives another value."""
+        known, birth = self.known, self.birth
+        chosen = self._under(known.feb29, known.age_counting)
+        decisions: set[Decision] = set()
+        feb29_birth = (birth.month, birth.day) == (2, 29)
+        if feb29_birth and self._under(known.feb29.other, known.age_counting).value != chosen.value:
             decisions.add(Decision.FEB29)
-    other_age = _cert_value(
-        known, birth, issued, sign, card, auth, known.feb29, known.age_counting.other
-    )
-    if other_age.value != chosen.value:
-        decisions.add(Decision.AGE_COUNTING)
-    if known.special_extension:
-        decisions.add(Decision.EXTENSION_MONTH_END)
-    return replace(chosen, decisions=frozenset(decisions))
-
-
-def _cert_value(
-    known: KnownDates,
-    birth: date,
-    issued: date,
-    sign: bool,
-    card: KnownItem,
-    auth: KnownItem | None,
-    feb29: Feb29Policy,
-    counting: AgeCounting,
-) -> Expiry:
-    if sign and age_on(birth, issued, counting, feb29) < _SIGN_CERT_MIN_AGE:
-        reason = NotIssuedReason.UNDER_15
-        return RuleResult(
-            NotIssued(reason),
-            reason.rule,
-            f"under {_SIGN_CERT_MIN_AGE} on {issued}: no signature certificate",
-        )
-    count, rule = 5, RuleId.CERT_5TH_BIRTHDAY
-    if known.renewed_in_window or known.certs_renewed_in_window:
-        count, rule = 6, RuleId.CERT_6TH_BIRTHDAY_RENEWAL
-    candidates: list[tuple[date, RuleId, str]] = [
-        (
-            nth_birthday_after(birth, issued, count, feb29),
-            rule,
-            f"{count}th birthday after the certificate issue date {issued}",
-        )
-    ]
-    stay = known.residence_until
-    if stay is not None:
+        if self._under(known.feb29, known.age_counting.other).value != chosen.value:
+            decisions.add(Decision.AGE_COUNTING)
         if known.special_extension:
-            extended = civil_code_months_after(stay, 2)
-            candidates.append(
-                (extended, RuleId.EXTENSION_SPECIAL, f"special extension to {extended}")
+            decisions.add(Decision.EXTENSION_MONTH_END)
+        return replace(chosen, decisions=frozenset(decisions))
+
+    def _under(self, feb29: Feb29Policy, counting: AgeCounting) -> Expiry:
+        if self.sign and age_on(self.birth, self.issued, counting, feb29) < _SIGN_CERT_MIN_AGE:
+            return not_issued(
+                NotIssuedReason.UNDER_15,
+                f"under {_SIGN_CERT_MIN_AGE} on {self.issued}: no signature certificate",
             )
-        else:
-            candidates.append(
-                (stay, RuleId.CERT_RESIDENCE_CAP, f"the period of stay ends on {stay}")
-            )
-    card_end = card.expiry_date
-    if card_end is not None:
-        candidates.append(
-            (card_end, RuleId.CERT_CAPPED_BY_CARD, f"capped by the card's expiry {card_end}")
-        )
-    auth_end = None if auth is None else auth.expiry_date
-    if sign and auth_end is not None:
-        candidates.append(
+        count, rule = 5, RuleId.CERT_5TH_BIRTHDAY
+        if self.known.certs_are_renewals:
+            count, rule = 6, RuleId.CERT_6TH_BIRTHDAY_RENEWAL
+        candidates: list[tuple[date, RuleId, str]] = [
             (
-                auth_end,
-                RuleId.CERT_SIGN_CAPPED_BY_AUTH,
-                f"capped by the user-authentication certificate's expiry {auth_end}",
+                nth_birthday_after(self.birth, self.issued, count, feb29),
+                rule,
+                f"{count}th birthday after the certificate issue date {self.issued}",
             )
-        )
-    value, best_rule, why = min(candidates, key=lambda candidate: candidate[0])
-    if card_end is None:
-        why += "; the card's own expiry, unknown, could end it earlier"
-    return RuleResult(value, best_rule, why)
+        ]
+        stay = self.known.residence_until
+        if stay is not None:
+            if self.known.special_extension:
+                extended = civil_code_months_after(stay, 2)
+                candidates.append(
+                    (extended, RuleId.EXTENSION_SPECIAL, f"special extension to {extended}")
+                )
+            else:
+                candidates.append(
+                    (stay, RuleId.CERT_RESIDENCE_CAP, f"the period of stay ends on {stay}")
+                )
+        card_end = self.card.expiry_date
+        if card_end is not None:
+            candidates.append(
+                (
+                    card_end,
+                    RuleId.CERT_CAPPED_BY_CARD,
+                    f"capped by the card's expiry {card_end}",
+                )
+            )
+        auth_end = None if self.auth is None else self.auth.expiry_date
+        if self.sign and auth_end is not None:
+            candidates.append(
+                (
+                    auth_end,
+                    RuleId.CERT_SIGN_CAPPED_BY_AUTH,
+                    f"capped by the user-authentication certificate's expiry {auth_end}",
+                )
+            )
+        value, best_rule, why = min(candidates, key=lambda candidate: candidate[0])
+        if card_end is None:
+            why += "; the card's own expiry, unknown, could end it earlier"
+        return RuleResult(value, best_rule, why)
 
 
 def _compare_partial(
@@ -622,7 +582,7 @@ def _compare_partial(
             reason = MismatchReason.RESIDENCE_LIMITED
         elif given == nth_birthday_after(birth, expected, 1, known.feb29):
             reason = MismatchReason.RENEWED_IN_WINDOW
-        elif given < expected and given == _birthday_before(birth, expected, known.feb29):
+        elif given < expected and given == birthday_before(birth, expected, known.feb29):
             reason = MismatchReason.RENEWED_EARLY
         elif given < expected:
             reason = (
@@ -642,11 +602,6 @@ def _compare_partial(
         why,
         computed.decisions,
     )
-
-
-def _birthday_before(birth: date, day: date, feb29: Feb29Policy) -> date:
-    this_year = birthday_in(birth, day.year, feb29)
-    return this_year if this_year < day else birthday_in(birth, day.year - 1, feb29)
 
 
 def _store(known: KnownDates) -> RuleResult[datetime | StoreUnavailable] | Missing:

@@ -8,16 +8,15 @@ force". The age threshold, the residence cap and the face-auth card follow the c
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 from .dates import add_months, age_on, nth_birthday_after
 from .ids import Decision, NotIssuedReason, RuleId
 from .inputs import ExpiryInputs
-from .report import ExpiryReport, Item, ItemReport, ItemState
-from .results import NotIssued, RuleResult
+from .report import ExpiryReport
+from .results import NotIssued, RuleResult, not_issued
 from .rulesets import RuleSet
-from .window import state_on
+from .window import expiry_report
 
 __all__ = ["evaluate_next_generation_draft"]
 
@@ -44,40 +43,23 @@ def evaluate_next_generation_draft(inputs: ExpiryInputs, today: date) -> ExpiryR
     sign_age = age_on(inputs.birth, inputs.sign_issued, inputs.age_counting, inputs.feb29)
     sign = auth
     if inputs.face_auth:
-        sign = RuleResult(
-            NotIssued(NotIssuedReason.FACE_AUTH), RuleId.CERT_NOT_ISSUED_FACE_AUTH, "face-auth"
-        )
+        sign = not_issued(NotIssuedReason.FACE_AUTH, "face-auth")
     elif sign_age < _SIGN_CERT_MIN_AGE:
-        sign = RuleResult(
-            NotIssued(NotIssuedReason.UNDER_15), RuleId.CERT_NOT_ISSUED_UNDER_15, "under 15"
-        )
+        sign = not_issued(NotIssuedReason.UNDER_15, "under 15")
     grace = RuleResult(
         card_value,
         RuleId.INSURANCE_GRACE,
         "draft: health-insurance use ends with the certificate",
         _DRAFT | {Decision.HEALTH_INSURANCE_GRACE},
     )
-    return ExpiryReport(
-        inputs=inputs,
-        today=today,
-        rule_set=RuleSet.NEXT_GENERATION_DRAFT,
-        card=_item(Item.CARD, inputs.card_issued, card, today),
-        auth_cert=_item(Item.AUTH_CERT, inputs.auth_issued, auth, today),
-        sign_cert=_item(Item.SIGN_CERT, inputs.sign_issued, sign, today),
-        health_insurance_until=grace,
+    return expiry_report(
+        inputs, today, RuleSet.NEXT_GENERATION_DRAFT, (card, auth, sign), grace, _window
     )
 
 
-def _item(
-    item: Item, issued: date, expiry: RuleResult[date | NotIssued], today: date
-) -> ItemReport:
-    value = expiry.value
-    if isinstance(value, NotIssued):
-        state = RuleResult(ItemState.NOT_ISSUED, RuleId.STATE_ON_DATE, expiry.explanation)
-        return ItemReport(item, issued, expiry, None, state)
-    start = add_months(value, -12) + timedelta(days=1)
-    window = RuleResult(
-        start, RuleId.DRAFT_WINDOW_ONE_YEAR, f"draft: renewal from one year before {value}", _DRAFT
+def _window(expiry: date) -> RuleResult[date]:
+    """Draft: renewal from one year before the expiry (the state rests on the draft too)."""
+    start = add_months(expiry, -12) + timedelta(days=1)
+    return RuleResult(
+        start, RuleId.DRAFT_WINDOW_ONE_YEAR, f"draft: renewal from one year before {expiry}", _DRAFT
     )
-    state = replace(state_on(issued, value, start, today), decisions=_DRAFT)
-    return ItemReport(item, issued, expiry, window, state)

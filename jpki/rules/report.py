@@ -24,14 +24,13 @@ class Item(WordedId):
     AUTH_CERT = "auth_cert"
     SIGN_CERT = "sign_cert"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "item"
-
     @property
     def cert_kind(self) -> CertKind | None:
         """The certificate on the chip, or None for the card itself."""
         return _CERT_KIND[self]
+
+
+Item._catalog_prefix = "item"
 
 
 _CERT_KIND = {Item.CARD: None, Item.AUTH_CERT: CertKind.AUTH, Item.SIGN_CERT: CertKind.SIGN}
@@ -47,9 +46,8 @@ class ItemState(WordedId):
     EXPIRED = "expired"
     NOT_ISSUED = "not_issued"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "state"
+
+ItemState._catalog_prefix = "state"
 
 
 @dataclass(frozen=True, slots=True)

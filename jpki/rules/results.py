@@ -9,7 +9,7 @@ from typing import Generic, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 from .ids import Decision, NotIssuedReason, RuleId
 
-__all__ = ["JsonValue", "NotIssued", "RuleResult", "json_value"]
+__all__ = ["Decided", "JsonValue", "NotIssued", "RuleResult", "json_value", "not_issued"]
 
 JsonValue: TypeAlias = "None | bool | int | str | list[JsonValue] | dict[str, JsonValue]"
 """What :func:`json.dumps` renders: the type of every ``to_json()``."""
@@ -48,8 +48,20 @@ def json_value(value: object) -> JsonValue:
     raise TypeError(f"cannot render {type(value).__name__} as JSON")
 
 
+class Decided:
+    """Mixed into what may rest on decisions of RULES.md (a ``decisions`` field)."""
+
+    __slots__ = ()
+    decisions: frozenset[Decision]
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Whether it rests on a decision staff should double-check."""
+        return bool(self.decisions)
+
+
 @dataclass(frozen=True, slots=True)
-class RuleResult(Generic[T_co]):
+class RuleResult(Decided, Generic[T_co]):
     """A computed value with the rule behind it.
 
     :param value: the value (a date, a state, ...).
@@ -63,11 +75,6 @@ class RuleResult(Generic[T_co]):
     rule: RuleId
     explanation: str
     decisions: frozenset[Decision] = frozenset()
-
-    @property
-    def unconfirmed(self) -> bool:
-        """Whether the value rests on a decision staff should double-check."""
-        return bool(self.decisions)
 
     def with_decision(self, decision: Decision) -> RuleResult[T_co]:
         """The same result, also resting on *decision*."""
@@ -88,3 +95,8 @@ class RuleResult(Generic[T_co]):
             }
         )
         return rendered
+
+
+def not_issued(reason: NotIssuedReason, explanation: str) -> RuleResult[NotIssued]:
+    """The expiry of a certificate the card does not carry, by the rule that leaves it out."""
+    return RuleResult(NotIssued(reason), reason.rule, explanation)

@@ -63,7 +63,7 @@ class RuleSet(StrEnum):
     @property
     def is_draft(self) -> bool:
         """Whether the set is a proposal that is not in force."""
-        return self is RuleSet.NEXT_GENERATION_DRAFT
+        return self not in _IN_FORCE_FROM
 
     @property
     def in_force_from(self) -> date:
@@ -72,6 +72,7 @@ class RuleSet(StrEnum):
 
 
 _IN_FORCE_FROM = {RuleSet.CARD_2016: FIRST_CARD_DAY}
+"""The rule sets in force and their first day; a draft is not listed."""
 
 _SINCE_2016 = Period(FIRST_CARD_DAY)
 _RULE_PERIODS: dict[RuleId, Period] = {

@@ -93,9 +93,8 @@ class StoreUnavailableReason(WordedId):
     FACE_AUTH = "face_auth"
     UNDER_15 = "under_15"
 
-    @classmethod
-    def _prefix(cls) -> str:
-        return "store_unavailable"
+
+StoreUnavailableReason._catalog_prefix = "store_unavailable"
 
 
 @dataclass(frozen=True, slots=True)

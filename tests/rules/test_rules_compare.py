@@ -24,15 +24,13 @@ from jpki.rules import (
     revocation_on,
 )
 from jpki.texts import render
+from tests.rules.iso import iso_dates
 
 D = date.fromisoformat
 
 
 def report(**fields: Any) -> ExpiryReport:
-    dates: dict[str, Any] = {
-        key: D(value) if type(value) is str else value for key, value in fields.items()
-    }
-    return evaluate(ExpiryInputs(**dates), D("2025-06-01"))
+    return evaluate(ExpiryInputs(**iso_dates(fields)), D("2025-06-01"))
 
 
 ADULT = {"birth": "1980-10-10", "card_issued": "2020-05-15"}

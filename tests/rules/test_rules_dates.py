@@ -18,6 +18,7 @@ from jpki.rules import (
     nth_birthday_after,
     renewal_window_start,
 )
+from jpki.rules.dates import birthday_before
 
 D = date.fromisoformat
 
@@ -103,6 +104,19 @@ def test_feb29_mar1_option() -> None:
     assert not is_birthday(birth, birth, Feb29Policy.FEB28)
 
 
+@pytest.mark.parametrize(
+    ("birth", "day", "feb29", "expected"),
+    [
+        ("1980-10-10", "2029-10-10", Feb29Policy.FEB28, "2028-10-10"),  # not the day itself
+        ("1980-10-10", "2029-10-11", Feb29Policy.FEB28, "2029-10-10"),
+        ("2000-02-29", "2030-03-01", Feb29Policy.FEB28, "2030-02-28"),
+        ("2000-02-29", "2030-03-01", Feb29Policy.MAR1, "2029-03-01"),
+    ],
+)
+def test_birthday_strictly_before(birth: str, day: str, feb29: Feb29Policy, expected: str) -> None:
+    assert birthday_before(D(birth), D(day), feb29) == D(expected)
+
+
 def test_nth_birthday_rejects_zero() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         nth_birthday_after(D("2000-01-01"), D("2020-01-01"), 0, Feb29Policy.FEB28)
@@ -136,3 +150,10 @@ def test_age_on_birthday_follows_feb29_policy() -> None:
 def test_age_before_birth_is_an_error() -> None:
     with pytest.raises(ValueError, match="before the birth date"):
         age_on(D("2000-01-02"), D("2000-01-01"), AgeCounting.ON_BIRTHDAY, Feb29Policy.FEB28)
+
+
+def test_each_open_reading_names_the_other_one() -> None:
+    assert Feb29Policy.FEB28.other is Feb29Policy.MAR1
+    assert Feb29Policy.MAR1.other is Feb29Policy.FEB28
+    assert AgeCounting.DAY_BEFORE_BIRTHDAY.other is AgeCounting.ON_BIRTHDAY
+    assert AgeCounting.ON_BIRTHDAY.other is AgeCounting.DAY_BEFORE_BIRTHDAY

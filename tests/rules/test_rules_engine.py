@@ -28,16 +28,14 @@ from jpki.rules import (
     rule_set_for,
 )
 from jpki.texts import render
+from tests.rules.iso import iso_dates
 
 D = date.fromisoformat
 TODAY = D("2025-06-01")
 
 
 def run(**fields: Any) -> ExpiryReport:
-    dates: dict[str, Any] = {
-        key: D(value) if type(value) is str else value for key, value in fields.items()
-    }
-    return evaluate(ExpiryInputs(**dates), TODAY)
+    return evaluate(ExpiryInputs(**iso_dates(fields)), TODAY)
 
 
 # RULES.md sections 1 and 2: (inputs, card expiry, certificate expiry, card rule)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from jpki.rules import (
     ItemState,
     Known,
     KnownDates,
+    KnownReport,
     MismatchReason,
     Missing,
     NotIssued,
@@ -28,15 +30,19 @@ from jpki.rules import (
     evaluate,
     evaluate_known,
 )
+from tests.rules.iso import iso_dates
 
 D = date.fromisoformat
 TODAY = D("2026-08-01")
 
 
+def known_on(today: date = TODAY, **given: Any) -> KnownReport:
+    """:func:`evaluate_known` on *today* for the dates given (``YYYY-MM-DD``) and flags."""
+    return evaluate_known(KnownDates(**iso_dates(given)), today)
+
+
 def test_birth_and_certificate_issue_date_give_that_certificate() -> None:
-    report = evaluate_known(
-        KnownDates(birth=D("1980-10-10"), auth_cert_issued=D("2024-08-01")), TODAY
-    )
+    report = known_on(birth="1980-10-10", auth_cert_issued="2024-08-01")
     auth = report.auth_cert
     assert auth.expiry_date == D("2028-10-10")  # 5th birthday strictly after 2024-08-01
     assert isinstance(auth.expiry, RuleResult)
@@ -99,10 +105,7 @@ def test_with_birth_and_card_issue_the_full_engine_is_used_unchanged() -> None:
 
 
 def test_a_card_face_expiry_one_birthday_later_is_explained_and_hints_a_renewal() -> None:
-    report = evaluate_known(
-        KnownDates(birth=D("1980-10-10"), card_issued=D("2020-05-15"), card_expiry=D("2030-10-10")),
-        TODAY,
-    )
+    report = known_on(birth="1980-10-10", card_issued="2020-05-15", card_expiry="2030-10-10")
     card = report.card
     assert card.expiry_date == D("2030-10-10")  # the card is the truth
     assert card.computed is not None and card.computed.value == D("2029-10-10")
@@ -112,14 +115,11 @@ def test_a_card_face_expiry_one_birthday_later_is_explained_and_hints_a_renewal(
 
 
 def test_a_flag_the_card_face_contradicts() -> None:
-    report = evaluate_known(
-        KnownDates(
-            birth=D("1980-10-10"),
-            card_issued=D("2020-05-15"),
-            card_expiry=D("2029-10-10"),
-            renewed_in_window=True,
-        ),
-        TODAY,
+    report = known_on(
+        birth="1980-10-10",
+        card_issued="2020-05-15",
+        card_expiry="2029-10-10",
+        renewed_in_window=True,
     )
     assert report.card.comparison is not None
     assert report.card.comparison.value.mismatch is MismatchReason.RENEWED_EARLY
@@ -129,37 +129,28 @@ def test_a_flag_the_card_face_contradicts() -> None:
 
 
 def test_a_matching_card_face_is_checked_and_no_flag_is_hinted() -> None:
-    report = evaluate_known(
-        KnownDates(birth=D("1980-10-10"), card_issued=D("2020-05-15"), card_expiry=D("2029-10-10")),
-        TODAY,
-    )
+    report = known_on(birth="1980-10-10", card_issued="2020-05-15", card_expiry="2029-10-10")
     assert report.card.comparison is not None and report.card.comparison.value.matches
     assert report.renewal_checks == ()
 
 
 def test_a_period_of_stay_explains_an_earlier_certificate_expiry() -> None:
-    report = evaluate_known(
-        KnownDates(
-            birth=D("1990-07-07"),
-            auth_cert_issued=D("2025-01-10"),
-            auth_cert_expiry=D("2026-09-30"),
-            residence_until=D("2026-09-30"),
-        ),
-        TODAY,
+    report = known_on(
+        birth="1990-07-07",
+        auth_cert_issued="2025-01-10",
+        auth_cert_expiry="2026-09-30",
+        residence_until="2026-09-30",
     )
     # The stay caps the computed value too: they agree, and the rule says why.
     auth = report.auth_cert
     assert auth.computed is not None and auth.computed.value == D("2026-09-30")
     assert auth.computed.rule is RuleId.CERT_RESIDENCE_CAP
     assert auth.comparison is not None and auth.comparison.value.matches
-    unexplained = evaluate_known(
-        KnownDates(
-            birth=D("1990-07-07"),
-            auth_cert_issued=D("2025-01-10"),
-            auth_cert_expiry=D("2026-09-30"),
-            card_expiry=D("2030-07-07"),
-        ),
-        TODAY,
+    unexplained = known_on(
+        birth="1990-07-07",
+        auth_cert_issued="2025-01-10",
+        auth_cert_expiry="2026-09-30",
+        card_expiry="2030-07-07",
     )
     comparison = unexplained.auth_cert.comparison
     assert comparison is not None
@@ -180,15 +171,12 @@ def test_a_period_of_stay_explains_an_earlier_certificate_expiry() -> None:
 def test_certificate_renewal_flags_against_the_dates(
     certs: str, flag: bool, verdict: FlagVerdict | None
 ) -> None:
-    report = evaluate_known(
-        KnownDates(
-            birth=D("1980-10-10"),
-            card_issued=D("2020-05-15"),
-            auth_cert_issued=D(certs),
-            sign_cert_issued=D(certs),
-            certs_renewed_in_window=flag,
-        ),
-        TODAY,
+    report = known_on(
+        birth="1980-10-10",
+        card_issued="2020-05-15",
+        auth_cert_issued=certs,
+        sign_cert_issued=certs,
+        certs_renewed_in_window=flag,
     )
     verdicts = [check.verdict for check in report.renewal_checks]
     assert verdicts == ([] if verdict is None else [verdict])
@@ -197,22 +185,14 @@ def test_certificate_renewal_flags_against_the_dates(
 
 
 def test_a_certificate_flag_without_a_certificate_renewal_is_contradicted() -> None:
-    report = evaluate_known(
-        KnownDates(
-            birth=D("1980-10-10"), card_issued=D("2020-05-15"), certs_renewed_in_window=True
-        ),
-        TODAY,
-    )
+    report = known_on(birth="1980-10-10", card_issued="2020-05-15", certs_renewed_in_window=True)
     assert [check.verdict for check in report.renewal_checks] == [
         FlagVerdict.CONTRADICTED_NO_RENEWAL
     ]
 
 
 def test_face_auth_card_partial() -> None:
-    report = evaluate_known(
-        KnownDates(birth=D("1980-10-10"), auth_cert_issued=D("2024-01-20"), face_auth=True),
-        TODAY,
-    )
+    report = known_on(birth="1980-10-10", auth_cert_issued="2024-01-20", face_auth=True)
     sign = report.sign_cert
     assert isinstance(sign.expiry, RuleResult)
     assert sign.expiry.value == NotIssued(NotIssuedReason.FACE_AUTH)
@@ -223,13 +203,8 @@ def test_face_auth_card_partial() -> None:
 
 
 def test_under_15_no_signature_certificate_and_no_store_date() -> None:
-    report = evaluate_known(
-        KnownDates(
-            birth=D("2015-08-20"),
-            auth_cert_issued=D("2023-09-05"),
-            sign_cert_issued=D("2023-09-05"),
-        ),
-        TODAY,
+    report = known_on(
+        birth="2015-08-20", auth_cert_issued="2023-09-05", sign_cert_issued="2023-09-05"
     )
     assert isinstance(report.sign_cert.expiry, RuleResult)
     assert report.sign_cert.expiry.value == NotIssued(NotIssuedReason.UNDER_15)
@@ -239,9 +214,7 @@ def test_under_15_no_signature_certificate_and_no_store_date() -> None:
 
 
 def test_twenty_ninth_of_february_flagged_in_the_partial_path() -> None:
-    report = evaluate_known(
-        KnownDates(birth=D("2000-02-29"), auth_cert_issued=D("2025-06-01")), TODAY
-    )
+    report = known_on(birth="2000-02-29", auth_cert_issued="2025-06-01")
     assert isinstance(report.auth_cert.expiry, RuleResult)
     assert report.auth_cert.expiry.value == D("2030-02-28")
     assert report.auth_cert.expiry.decisions == {Decision.FEB29}
@@ -271,9 +244,7 @@ def test_contradictions_are_refused(known: KnownDates, problem: InputProblem) ->
 
 
 def test_json_names_missing_inputs_and_caveats() -> None:
-    report = evaluate_known(
-        KnownDates(birth=D("1980-10-10"), auth_cert_issued=D("2024-08-01")), TODAY
-    )
+    report = known_on(birth="1980-10-10", auth_cert_issued="2024-08-01")
     rendered = report.to_json()
     card = rendered["card"]
     assert isinstance(card, dict)

@@ -46,6 +46,8 @@ def test_the_draft_is_never_chosen_by_date() -> None:
         assert rule_set_in_force(date(year, 6, 1)) is RuleSet.CARD_2016
     assert RuleSet.NEXT_GENERATION_DRAFT.is_draft
     assert RuleSet.NEXT_GENERATION_DRAFT.in_force_from == date.max
+    assert not RuleSet.CARD_2016.is_draft
+    assert RuleSet.CARD_2016.in_force_from == date(2016, 1, 1)
 
 
 def test_every_rule_has_a_period() -> None:

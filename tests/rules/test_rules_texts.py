@@ -43,12 +43,17 @@ ALLOWED = re.compile(r"^(jpki|e-Tax|IC|--[a-z0-9-]+)$")
 INTERNAL_IDS = re.compile(r"\b[a-z]+(_[a-z0-9]+)+\b|\b[a-z]+\.[a-z0-9_]+\b|\[[a-z0-9]+\]")
 
 
+def expiry_text(capsys: pytest.CaptureFixture[str], lang: str, options: list[str]) -> str:
+    """What ``jpki expiry`` prints in *lang* for *options* on 2026-11-22 (it must succeed)."""
+    assert main(["--lang", lang, "expiry", "--today", "2026-11-22", *options]) == 0
+    return capsys.readouterr().out
+
+
 @pytest.mark.parametrize("options", CASES)
 def test_japanese_text_has_no_english_and_no_internal_ids(
     capsys: pytest.CaptureFixture[str], options: list[str]
 ) -> None:
-    assert main(["--lang", "ja", "expiry", "--today", "2026-11-22", *options]) == 0
-    out = capsys.readouterr().out
+    out = expiry_text(capsys, "ja", options)
     leftovers = [
         word for word in re.findall(r"-*[A-Za-z][A-Za-z0-9._-]*", out) if not ALLOWED.match(word)
     ]
@@ -60,8 +65,7 @@ def test_japanese_text_has_no_english_and_no_internal_ids(
 def test_english_text_has_no_internal_ids(
     capsys: pytest.CaptureFixture[str], options: list[str]
 ) -> None:
-    assert main(["--lang", "en", "expiry", "--today", "2026-11-22", *options]) == 0
-    out = capsys.readouterr().out
+    out = expiry_text(capsys, "en", options)
     assert INTERNAL_IDS.search(out) is None, INTERNAL_IDS.search(out)
     assert not re.search(
         r"[\u3040-\u30ff\u4e00-\u9fff]", out.replace("マイナンバーカードの受取について(ご案内)", "")
