@@ -135,7 +135,18 @@ def run_batch(args: argparse.Namespace, ctx: CliContext, today: date) -> int:
                 if not number & _PROGRESS_MASK:
                     progress.show(number - 1, raw.tell())
 
-            if not keep:
+            if len(keep) == 1:
+                (kept_at,) = keep
+
+                def emit(number: int, row: Sequence[str], values: tuple[str, ...]) -> None:
+                    cell = row[kept_at] if kept_at < len(row) else ""
+                    if '"' in cell or "," in cell or "\n" in cell or "\r" in cell:
+                        cell = _quoted(cell)
+                    write(f"{number},{cell},{','.join(values)}\n")
+                    if not number & _PROGRESS_MASK:
+                        progress.show(number - 1, raw.tell())
+
+            elif not keep:
 
                 def emit(number: int, row: Sequence[str], values: tuple[str, ...]) -> None:
                     write(f"{number},{','.join(values)}\n")

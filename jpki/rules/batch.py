@@ -379,68 +379,68 @@ SUMMARY_COLUMNS = ("month", *(name for name, _ in _SUMMARY_KINDS))
 class MonthlySummary:
     """How many renewal windows open and how many expiries fall in each month (``YYYY-MM``).
 
-    Rows are counted by their (card, user-authentication, signature) expiries, a few thousand
-    distinct triples in a real register; the months are worked out once per triple. Rows are
-    kept in a short buffer and counted in bulk (:meth:`Counter.update` runs in C); the tallies
-    are folded into months whenever the triples pass a bound, so memory stays flat.
+    Rows are counted by their card, user-authentication and signature expiry dates: a few
+    thousand distinct dates in a real register, whatever its size, so memory stays flat. Rows
+    are kept in a short buffer and counted in bulk (:meth:`Counter.update` runs in C); the months
+    (and each date's renewal window) are worked out once per date, when they are asked for.
     """
 
-    _FOLD_AT = 100_000
     _BUFFER = 8_192
 
     def __init__(self) -> None:
-        self.counts: dict[str, Counter[str]] = {name: Counter() for name, _ in _SUMMARY_KINDS}
-        self._triples: Counter[tuple[str, ...]] = Counter()
-        self._starts: dict[str, str] = {}
+        self._expiries: tuple[Counter[str], ...] = tuple(Counter() for _ in _EXPIRY_COLUMNS)
         self._buffer: list[tuple[str, ...]] = []
+        self._counts: dict[str, Counter[str]] | None = None
 
     def add(self, values: tuple[str, ...]) -> None:
         """Count one result row of :data:`OUTPUT_COLUMNS` (empty dates are not counted)."""
         buffer = self._buffer
-        buffer.append(values[0:7:3])  # the three expiries: card, user-authentication, signature
+        buffer.append(values)
         if len(buffer) >= self._BUFFER:
-            self._flush()
+            self.add_rows(buffer)
+            buffer.clear()
 
-    def _flush(self) -> None:
-        self._triples.update(self._buffer)
-        self._buffer.clear()
-        if len(self._triples) > self._FOLD_AT:
-            self._fold()
+    def add_rows(self, rows: Sequence[tuple[str, ...]]) -> None:
+        """Count many result rows at once (what :meth:`add` does for each)."""
+        for counter, column in zip(self._expiries, _EXPIRY_COLUMNS, strict=True):
+            counter.update(map(itemgetter(column), rows))
+        self._counts = None
 
-    def _fold(self) -> None:
-        self._triples.update(self._buffer)
-        self._buffer.clear()
-        starts = self._starts
-        if len(starts) > self._FOLD_AT:
-            starts.clear()
-        for triple, count in self._triples.items():
-            for (opens, expires), expiry in zip(_PAIRS, triple, strict=True):
-                if not expiry:
-                    continue
-                start = starts.get(expiry)
-                if start is None:
+    @property
+    def counts(self) -> dict[str, Counter[str]]:
+        """For each kind of :data:`SUMMARY_COLUMNS` (after ``month``), the count per month."""
+        if self._buffer:
+            self.add_rows(self._buffer)
+            self._buffer.clear()
+        if self._counts is None:
+            counts: dict[str, Counter[str]] = {name: Counter() for name, _ in _SUMMARY_KINDS}
+            for (opens, expires), counter in zip(_PAIRS, self._expiries, strict=True):
+                for expiry, count in counter.items():
+                    if not expiry:
+                        continue
                     start = renewal_window_start(date.fromisoformat(expiry)).isoformat()
-                    starts[expiry] = start
-                self.counts[expires][expiry[:7]] += count
-                self.counts[opens][start[:7]] += count
-        self._triples.clear()
+                    counts[expires][expiry[:7]] += count
+                    counts[opens][start[:7]] += count
+            self._counts = counts
+        return self._counts
 
     def months(self) -> list[str]:
         """Every month with a count, in order."""
-        self._fold()
         return sorted({month for counter in self.counts.values() for month in counter})
 
     def rows(self) -> Iterator[tuple[str, ...]]:
         """:data:`SUMMARY_COLUMNS` for each month, in order."""
+        counts = self.counts
         for month in self.months():
-            yield (month, *(str(self.counts[name][month]) for name, _ in _SUMMARY_KINDS))
+            yield (month, *(str(counts[name][month]) for name, _ in _SUMMARY_KINDS))
 
     def total(self, name: str) -> int:
         """The count of one kind over all months."""
-        self._fold()
         return sum(self.counts[name].values())
 
 
+_EXPIRY_COLUMNS = (0, 3, 6)
+"""Where the card, user-authentication and signature expiries stand in :data:`OUTPUT_COLUMNS`."""
 _PAIRS = (
     ("card_renewal_opens", "card_expires"),
     ("auth_cert_renewal_opens", "auth_cert_expires"),
@@ -457,6 +457,10 @@ class BatchResult:
     errors: int
     fast: int
     summary: MonthlySummary
+
+
+_COUNT_MASK = 0x1FFF
+"""Rows are counted into the summary 8 192 at a time."""
 
 
 def process(
@@ -493,7 +497,8 @@ def process(
     engine = FastRows(today)
     fast, row_of = engine._fast, engine.row  # noqa: SLF001 - the hot loop skips one call
     summary = MonthlySummary()
-    add = summary.add
+    counted: list[tuple[str, ...]] = []  # counted into the summary in bulk
+    count_later = counted.append
     errors = 0
     number = 1
     for number, row in enumerate(rows, start=2):
@@ -512,7 +517,11 @@ def process(
                 errors += 1
                 on_error(number, exc)
                 continue
-        add(values)
+        count_later(values)
+        if not number & _COUNT_MASK:
+            summary.add_rows(counted)
+            counted.clear()
         on_result(number, row, values)
+    summary.add_rows(counted)
     count = number - 1
     return BatchResult(count, count - errors, errors, count - engine.slow, summary)
