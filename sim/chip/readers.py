@@ -31,7 +31,7 @@ from apdu.command import DecodedCommand, decode_command
 from apdu.errors import MalformedApduError
 
 from .applets import sw
-from .model import CardModel
+from .model import CardModel, CardWrapper
 
 __all__ = [
     "DEFAULT_NFC_SIGN_DELAY_MS",
@@ -103,7 +103,7 @@ class ReaderProfile:
         return DEFAULT_NFC_SIGN_DELAY_MS / 1000 if self.kind is ReaderKind.NFC else 0.0
 
 
-class ReaderPath:
+class ReaderPath(CardWrapper[CardModel]):
     """A :class:`~sim.chip.model.CardModel`: *card* as seen through a reader of *profile*.
 
     :param card: the card in the reader.
@@ -111,7 +111,7 @@ class ReaderPath:
     """
 
     def __init__(self, card: CardModel, profile: ReaderProfile | None = None) -> None:
-        self._card = card
+        super().__init__(card)
         self._profile = ReaderProfile() if profile is None else profile
         self._pending = b""
         self._pending_sw = _OK
@@ -120,24 +120,9 @@ class ReaderPath:
         return f"ReaderPath({self._profile.kind.value}, {self._card!r})"
 
     @property
-    def card(self) -> CardModel:
-        """The card in the reader."""
-        return self._card
-
-    @property
     def profile(self) -> ReaderProfile:
         """The reader's behaviour."""
         return self._profile
-
-    @property
-    def present(self) -> bool:
-        """Whether the card is in the reader."""
-        return bool(getattr(self._card, "present", True))
-
-    @property
-    def powered(self) -> bool:
-        """Whether the card is powered."""
-        return bool(getattr(self._card, "powered", False))
 
     @property
     def atr(self) -> bytes:
@@ -145,19 +130,19 @@ class ReaderPath:
         return NFC_ATR if self._profile.kind is ReaderKind.NFC else self._card.atr
 
     def power_on(self) -> None:
-        """Power the card up."""
+        """Power the card up (a pending answer is dropped)."""
         self._pending = b""
-        self._card.power_on()
+        super().power_on()
 
     def power_off(self) -> None:
-        """Power the card down."""
+        """Power the card down (a pending answer is dropped)."""
         self._pending = b""
-        self._card.power_off()
+        super().power_off()
 
     def reset(self) -> None:
-        """Reset the card."""
+        """Reset the card (a pending answer is dropped)."""
         self._pending = b""
-        self._card.reset()
+        super().reset()
 
     def process(self, command: bytes) -> bytes:
         """Pass *command* through the reader to the card and the answer back."""
