@@ -49,6 +49,7 @@ from sim.carddata import AtrKind, CardData
 
 from .applets import Applet, Application, ChipFile, build_applets, sw
 from .faults import Faults
+from .model import Chip
 
 # Readers and middleware send the same few commands over and over (SELECT, VERIFY queries,
 # READ BINARY at the same offsets); decoding is most of the cost of answering them, and the
@@ -116,7 +117,7 @@ def _redact(command: bytes) -> bytes:
     return command
 
 
-class SimulatedCard:
+class SimulatedCard(Chip):
     """A software My Number Card.
 
     :param data: the card's contents (default: a card with no certificates or keys).
@@ -139,8 +140,7 @@ class SimulatedCard:
         self._applets = applets
         self._master = Applet(None, ())  # the MF level: nothing selected, no files
         self._current = self._master
-        self._atr = self._data.atr.atr
-        self._powered = False
+        super().__init__(self._data.atr.atr)
         self._present = True
         self._fresh = False
         self._pending = b""
@@ -176,28 +176,18 @@ class SimulatedCard:
 
     # -- CardModel --------------------------------------------------------------------------
 
-    @property
-    def atr(self) -> bytes:
-        """The answer to reset chosen by the card data."""
-        return self._atr
-
     def power_on(self) -> None:
         """Cold reset: volatile state starts afresh (a removed card stays unpowered)."""
         if not self._present:
             return
         self._drop_volatile_state()
-        self._powered = True
+        super().power_on()
         self._fresh = self._faults.fail_first_after_power_on
 
     def power_off(self) -> None:
         """Power down: selected application and EF, verified PINs, pending data are lost."""
-        self._powered = False
+        super().power_off()
         self._drop_volatile_state()
-
-    def reset(self) -> None:
-        """Warm reset: like :meth:`power_off` then :meth:`power_on`."""
-        self.power_off()
-        self.power_on()
 
     def process(self, command: bytes) -> bytes:
         """Answer one command APDU; never raises, always data + SW1 SW2."""
@@ -213,11 +203,6 @@ class SimulatedCard:
             return sw.NO_PRECISE_DIAGNOSIS
 
     # -- state for tests and servers -------------------------------------------------------
-
-    @property
-    def powered(self) -> bool:
-        """Whether the card is powered."""
-        return self._powered
 
     @property
     def present(self) -> bool:

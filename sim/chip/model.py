@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
-__all__ = ["CardModel", "CardWrapper"]
+__all__ = ["CardModel", "CardWrapper", "Chip"]
 
 
 @runtime_checkable
@@ -35,6 +35,43 @@ class CardModel(Protocol):
     def process(self, command: bytes) -> bytes:
         """Answer one command APDU with a response APDU."""
         ...
+
+
+class Chip:
+    """What every simulated chip keeps: its answer to reset and whether it is powered.
+
+    A subclass answers commands (:meth:`~CardModel.process`) and extends the power events with
+    its own volatile state; a warm :meth:`reset` is a power-off followed by a power-on.
+
+    :param atr: the answer to reset.
+    """
+
+    def __init__(self, atr: bytes) -> None:
+        self._atr = bytes(atr)
+        self._powered = False
+
+    @property
+    def atr(self) -> bytes:
+        """The answer to reset."""
+        return self._atr
+
+    @property
+    def powered(self) -> bool:
+        """Whether the card is powered."""
+        return self._powered
+
+    def power_on(self) -> None:
+        """Power the card up."""
+        self._powered = True
+
+    def power_off(self) -> None:
+        """Power the card down."""
+        self._powered = False
+
+    def reset(self) -> None:
+        """Warm reset: :meth:`power_off`, then :meth:`power_on`."""
+        self.power_off()
+        self.power_on()
 
 
 _Card = TypeVar("_Card", bound=CardModel)
