@@ -74,7 +74,27 @@ class ReaderKind(StrEnum):
     @property
     def extended(self) -> bool:
         """Whether extended-length APDUs pass this reader."""
-        return self in (ReaderKind.CONTACT, ReaderKind.NFC)
+        return _TRAITS[self].extended
+
+
+@dataclass(frozen=True, slots=True)
+class _Traits:
+    """What one kind of reader does to the card's traffic, apart from T=0's own exchange."""
+
+    extended: bool
+    """Extended-length APDUs pass."""
+    atr: bytes | None = None
+    """The ATR the reader makes up instead of the card's (None: the card's)."""
+    sign_delay_ms: int = 0
+    """Milliseconds a signature takes through the reader unless a profile says otherwise."""
+
+
+_TRAITS = {
+    ReaderKind.CONTACT: _Traits(extended=True),
+    ReaderKind.NO_EXTENDED: _Traits(extended=False),
+    ReaderKind.T0: _Traits(extended=False),
+    ReaderKind.NFC: _Traits(extended=True, atr=NFC_ATR, sign_delay_ms=DEFAULT_NFC_SIGN_DELAY_MS),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +118,10 @@ class ReaderProfile:
     @property
     def sign_delay(self) -> float:
         """Seconds added to each signature."""
-        if self.sign_delay_ms is not None:
-            return self.sign_delay_ms / 1000
-        return DEFAULT_NFC_SIGN_DELAY_MS / 1000 if self.kind is ReaderKind.NFC else 0.0
+        delay_ms = self.sign_delay_ms
+        if delay_ms is None:
+            delay_ms = _TRAITS[self.kind].sign_delay_ms
+        return delay_ms / 1000
 
 
 class ReaderPath(CardWrapper[CardModel]):
@@ -127,7 +148,8 @@ class ReaderPath(CardWrapper[CardModel]):
     @property
     def atr(self) -> bytes:
         """The card's ATR, or the one a contactless reader makes up."""
-        return NFC_ATR if self._profile.kind is ReaderKind.NFC else self._card.atr
+        made_up = _TRAITS[self._profile.kind].atr
+        return self._card.atr if made_up is None else made_up
 
     def power_on(self) -> None:
         """Power the card up (a pending answer is dropped)."""
