@@ -30,6 +30,7 @@ from jpki.certificate import CertificateInfo, Era
 from sim.factory import pki, testkeys
 from sim.factory.pki import era_birth_date, era_of
 from sim.factory.testkeys import regenerate
+from tests.holders import HANAKO
 
 JST = timezone(timedelta(hours=9))
 ISSUED_AT = datetime(2024, 4, 1, 10, 30, 15, 123456, tzinfo=JST)
@@ -39,14 +40,7 @@ SIGN_ID = "2024040110301500001SIM000001"
 # Inside every certificate issued with ISSUED_AT / EXPIRES_ON: 2025-01-01T00:00:00Z.
 VERIFY_AT = 1735689600
 
-HOLDER = pki.Holder(
-    name="山田\u3000花子",
-    sex=pki.Sex.FEMALE,
-    birth_date=date(1989, 1, 7),
-    address="東京都千代田区千代田１丁目１番１号",
-    prefecture="Tokyo-to",
-    municipality="Chiyoda-ku",
-)
+HOLDER = HANAKO
 
 
 def _auth(ca: pki.SimulatedCa, **overrides: Any) -> pki.IssuedCertificate:
