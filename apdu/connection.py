@@ -31,9 +31,7 @@ class ApduStats(FrozenValue):
     bytes_received: int
 
     def __init__(self, apdus: int = 0, bytes_sent: int = 0, bytes_received: int = 0) -> None:
-        object.__setattr__(self, "apdus", apdus)
-        object.__setattr__(self, "bytes_sent", bytes_sent)
-        object.__setattr__(self, "bytes_received", bytes_received)
+        self._set_fields(apdus, bytes_sent, bytes_received)
 
     def __sub__(self, other: ApduStats) -> ApduStats:
         return ApduStats(
