@@ -253,15 +253,20 @@ def test_production_or_empty_organization_is_refused(organization: str) -> None:
 
 # --- user-authentication certificate -----------------------------------------------------------
 
-AUTH_PROFILE = [
-    (ExtensionOID.KEY_USAGE, True),
-    (ExtensionOID.EXTENDED_KEY_USAGE, False),
-    (ExtensionOID.CERTIFICATE_POLICIES, True),
+# Both end-entity certificates end with the same five non-critical extensions, in this order.
+COMMON_TAIL = [
     (ExtensionOID.ISSUER_ALTERNATIVE_NAME, False),
     (ExtensionOID.CRL_DISTRIBUTION_POINTS, False),
     (ExtensionOID.AUTHORITY_INFORMATION_ACCESS, False),
     (ExtensionOID.AUTHORITY_KEY_IDENTIFIER, False),
     (ExtensionOID.SUBJECT_KEY_IDENTIFIER, False),
+]
+
+AUTH_PROFILE = [
+    (ExtensionOID.KEY_USAGE, True),
+    (ExtensionOID.EXTENDED_KEY_USAGE, False),
+    (ExtensionOID.CERTIFICATE_POLICIES, True),
+    *COMMON_TAIL,
 ]
 
 
@@ -448,11 +453,7 @@ SIGN_PROFILE = [
     (ExtensionOID.KEY_USAGE, True),
     (ExtensionOID.CERTIFICATE_POLICIES, True),
     (ExtensionOID.SUBJECT_ALTERNATIVE_NAME, False),
-    (ExtensionOID.ISSUER_ALTERNATIVE_NAME, False),
-    (ExtensionOID.CRL_DISTRIBUTION_POINTS, False),
-    (ExtensionOID.AUTHORITY_INFORMATION_ACCESS, False),
-    (ExtensionOID.AUTHORITY_KEY_IDENTIFIER, False),
-    (ExtensionOID.SUBJECT_KEY_IDENTIFIER, False),
+    *COMMON_TAIL,
 ]
 
 
