@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -43,27 +44,27 @@ VERIFY_AT = 1735689600
 HOLDER = HANAKO
 
 
+def _issue(
+    issue: Callable[..., pki.IssuedCertificate],
+    ca: pki.SimulatedCa,
+    key_index: int,
+    **settings: Any,
+) -> pki.IssuedCertificate:
+    """*issue* a certificate valid from ISSUED_AT to EXPIRES_ON unless *settings* say otherwise;
+    the key is test key *key_index* unless a ``key`` is given."""
+    args: dict[str, Any] = {"issued_at": ISSUED_AT, "expires_on": EXPIRES_ON, **settings}
+    key = args.pop("key", testkeys.pool_key(key_index))
+    return issue(ca, key, **args)
+
+
 def _auth(ca: pki.SimulatedCa, **overrides: Any) -> pki.IssuedCertificate:
-    args: dict[str, Any] = {
-        "subject_id": AUTH_ID,
-        "issued_at": ISSUED_AT,
-        "expires_on": EXPIRES_ON,
-    }
-    args.update(overrides)
-    key = args.pop("key", testkeys.pool_key(0))
-    return pki.issue_auth_certificate(ca, key, **args)
+    settings = {"subject_id": AUTH_ID, **overrides}
+    return _issue(pki.issue_auth_certificate, ca, 0, **settings)
 
 
 def _sign(ca: pki.SimulatedCa, **overrides: Any) -> pki.IssuedCertificate:
-    args: dict[str, Any] = {
-        "holder": HOLDER,
-        "subject_id": SIGN_ID,
-        "issued_at": ISSUED_AT,
-        "expires_on": EXPIRES_ON,
-    }
-    args.update(overrides)
-    key = args.pop("key", testkeys.pool_key(1))
-    return pki.issue_sign_certificate(ca, key, **args)
+    settings = {"holder": HOLDER, "subject_id": SIGN_ID, **overrides}
+    return _issue(pki.issue_sign_certificate, ca, 1, **settings)
 
 
 def _extension_profile(cert: x509.Certificate) -> list[tuple[x509.ObjectIdentifier, bool]]:
