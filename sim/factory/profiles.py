@@ -611,12 +611,29 @@ class Profile:
 
 
 _FAMILY_ADDRESS = "東京都千代田区試験町一丁目２番３号"
+_SHINJUKU_ADDRESS = "東京都新宿区試験町三丁目４番５号"
+_BUNKYO_ADDRESS = "東京都文京区試験町二丁目１番１号"
+
+
+# The municipalities the profiles' holders live in, with their codes.
+_MUNICIPALITY_CODES = {"Chiyoda-ku": "13101", "Shinjuku-ku": "13104", "Bunkyo-ku": "13105"}
 
 
 def _person(
-    name: str, birth: date, sex: SexCode, address: str = _FAMILY_ADDRESS, **settings: Any
+    name: str,
+    birth: date,
+    sex: SexCode,
+    address: str = _FAMILY_ADDRESS,
+    municipality: str = "Chiyoda-ku",
 ) -> HolderSpec:
-    return HolderSpec(name=name, address=address, birth_date=birth, sex=sex, **settings)
+    return HolderSpec(
+        name=name,
+        address=address,
+        birth_date=birth,
+        sex=sex,
+        municipality=municipality,
+        municipality_code=_MUNICIPALITY_CODES[municipality],
+    )
 
 
 _ADULT = CardSpec(
@@ -646,26 +663,14 @@ _ALL = (
     _profile(
         "foreign-resident",
         _person(
-            "SMITH\u3000JOHN",
-            date(1992, 9, 3),
-            SexCode.MALE,
-            "東京都新宿区試験町三丁目４番５号",
-            municipality="Shinjuku-ku",
-            municipality_code="13104",
+            "SMITH\u3000JOHN", date(1992, 9, 3), SexCode.MALE, _SHINJUKU_ADDRESS, "Shinjuku-ku"
         ),
         date(2025, 4, 15),
         residence_until=date(2028, 3, 31),
     ),
     _profile(
         "face-auth",
-        _person(
-            "番号\u3000ハナ",
-            date(1948, 11, 3),
-            SexCode.FEMALE,
-            "東京都文京区試験町二丁目１番１号",
-            municipality="Bunkyo-ku",
-            municipality_code="13105",
-        ),
+        _person("番号\u3000ハナ", date(1948, 11, 3), SexCode.FEMALE, _BUNKYO_ADDRESS, "Bunkyo-ku"),
         date(2024, 3, 11),
         face_auth=True,
     ),
