@@ -645,21 +645,20 @@ def _profile(name: str, holder: HolderSpec, issued: date, **settings: Any) -> Pr
     return Profile(name, CardSpec(holder=holder, card_issued=issued, **settings))
 
 
+def _family(
+    name: str, holder: str, birth: date, sex: SexCode, issued: date, **settings: Any
+) -> Profile:
+    """A profile whose holder lives at the family address in Chiyoda-ku."""
+    return _profile(name, _person(holder, birth, sex), issued, **settings)
+
+
 _ALL = (
     Profile("adult", _ADULT),
     Profile("new-atr", _ADULT),
     Profile("old-atr", replace(_ADULT, atr=AtrKind.OLD)),
     Profile("android", replace(_ADULT, token_name=TokenName.ANDROID, smartphone=True)),
-    _profile(
-        "under15",
-        _person("番号\u3000さくら", date(2015, 8, 20), SexCode.FEMALE),
-        date(2023, 9, 5),
-    ),
-    _profile(
-        "minor",
-        _person("番号\u3000健太", date(2010, 2, 14), SexCode.MALE),
-        date(2025, 7, 10),
-    ),
+    _family("under15", "番号\u3000さくら", date(2015, 8, 20), SexCode.FEMALE, date(2023, 9, 5)),
+    _family("minor", "番号\u3000健太", date(2010, 2, 14), SexCode.MALE, date(2025, 7, 10)),
     _profile(
         "foreign-resident",
         _person(
@@ -674,26 +673,22 @@ _ALL = (
         date(2024, 3, 11),
         face_auth=True,
     ),
-    _profile(
+    _family(
         "blocked",
-        _person("番号\u3000次郎", date(1978, 12, 1), SexCode.MALE),
+        "番号\u3000次郎",
+        date(1978, 12, 1),
+        SexCode.MALE,
         date(2023, 1, 16),
         auth_pin_tries=1,
         sign_password_tries=0,
     ),
-    _profile(
-        "expired",
-        _person("番号\u3000和子", date(1975, 8, 8), SexCode.FEMALE),
-        date(2019, 10, 1),
-    ),
-    _profile(
-        "renewable",
-        _person("番号\u3000一郎", date(1982, 1, 15), SexCode.MALE),
-        date(2022, 12, 5),
-    ),
-    _profile(
+    _family("expired", "番号\u3000和子", date(1975, 8, 8), SexCode.FEMALE, date(2019, 10, 1)),
+    _family("renewable", "番号\u3000一郎", date(1982, 1, 15), SexCode.MALE, date(2022, 12, 5)),
+    _family(
         "juki-card",
-        _person("番号\u3000三郎", date(1960, 5, 5), SexCode.MALE),
+        "番号\u3000三郎",
+        date(1960, 5, 5),
+        SexCode.MALE,
         date(2015, 6, 1),
         card_expiry=date(2025, 6, 1),
         auth_cert_expiry=date(2018, 6, 1),
