@@ -330,15 +330,8 @@ class CardSpec:
 
         :raises RulesInputError: dates no real card can have.
         """
-        return ExpiryInputs(
-            birth=self.holder.birth_date,
-            card_issued=self.card_issued,
-            auth_cert_issued=self.auth_cert_issued,
-            sign_cert_issued=self.sign_cert_issued,
-            application_received=self.application_received,
-            residence_until=self.residence_until,
-            face_auth=self.face_auth,
-        )
+        given = {name: getattr(self, name) for name in _RULES_INPUTS}
+        return ExpiryInputs(birth=self.holder.birth_date, **given)
 
     def shifted(self, delta: timedelta) -> CardSpec:
         """The same card told *delta* later: every date, the birth date included, moves.
@@ -377,6 +370,16 @@ class CardSpec:
             holder = replace(holder, **holder_changes)
         return replace(self, holder=holder, **card_changes)
 
+
+# The spec's fields that are inputs of the expiry rules, under the same names.
+_RULES_INPUTS = (
+    "card_issued",
+    "auth_cert_issued",
+    "sign_cert_issued",
+    "application_received",
+    "residence_until",
+    "face_auth",
+)
 
 _OPTIONAL_DATES = (
     "auth_cert_issued",
