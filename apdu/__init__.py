@@ -8,21 +8,9 @@ from __future__ import annotations
 
 from .ber import BerError, BerHeader, Tlv, iter_tlv, parse_header
 from .command import CommandApdu, DecodedCommand, decode_command
-from .connection import ApduStats, Connection
-from .errors import (
-    AmbiguousReaderError,
-    ApduError,
-    BadResponseError,
-    CardRemovedError,
-    MalformedApduError,
-    NoCardError,
-    PcscUnavailableError,
-    ProtocolError,
-    ReaderBusyError,
-    ReaderNotFoundError,
-    ToolkitError,
-    TransportError,
-)
+from .connection import ApduStats, Connection, OpenedConnection
+from .errors import *  # noqa: F403 - the exception tree, listed in errors.__all__
+from .errors import __all__ as _error_names
 from .ins import Ins
 from .protocol import ApduProtocol, read_object_cost, select_application_command
 from .response import ResponseApdu
@@ -32,28 +20,17 @@ from .trace import TRAFFIC
 __all__ = [
     "SW",
     "TRAFFIC",
-    "AmbiguousReaderError",
-    "ApduError",
     "ApduProtocol",
     "ApduStats",
-    "BadResponseError",
     "BerError",
     "BerHeader",
-    "CardRemovedError",
     "CommandApdu",
     "Connection",
     "DecodedCommand",
     "Ins",
-    "MalformedApduError",
-    "NoCardError",
-    "PcscUnavailableError",
-    "ProtocolError",
-    "ReaderBusyError",
-    "ReaderNotFoundError",
+    "OpenedConnection",
     "ResponseApdu",
     "Tlv",
-    "ToolkitError",
-    "TransportError",
     "decode_command",
     "describe_sw",
     "is_retry_counter",
@@ -62,4 +39,5 @@ __all__ = [
     "read_object_cost",
     "retries_from_sw",
     "select_application_command",
+    *_error_names,
 ]

@@ -2,8 +2,8 @@
 
 Every card command imports this package, and ``dataclasses`` (with the ``inspect`` it loads and
 the code it generates for each class) cost several milliseconds of start-up. A subclass lists
-its fields in ``__slots__`` (in constructor order), sets them in ``__init__`` through
-:func:`object.__setattr__`, and gets what a frozen dataclass gives: equality and hashing by
+its fields in ``__slots__`` (in constructor order), sets them in ``__init__`` with
+:meth:`FrozenValue._set_fields`, and gets what a frozen dataclass gives: equality and hashing by
 type and field values, a ``Name(field=value, ...)`` repr, no assignment or deletion after
 construction, and pickling/copying through the constructor.
 """
@@ -21,6 +21,11 @@ class FrozenValue:
     def _names(self) -> tuple[str, ...]:
         names: tuple[str, ...] = type(self).__slots__
         return names
+
+    def _set_fields(self, *values: object) -> None:
+        """Set every field once, in ``__slots__`` order (what ``__init__`` ends with)."""
+        for name, value in zip(self._names(), values, strict=True):
+            object.__setattr__(self, name, value)
 
     def _values(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in self._names())

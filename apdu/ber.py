@@ -36,9 +36,7 @@ class BerHeader(FrozenValue):
     value_length: int
 
     def __init__(self, tag: bytes, header_length: int, value_length: int) -> None:
-        object.__setattr__(self, "tag", tag)
-        object.__setattr__(self, "header_length", header_length)
-        object.__setattr__(self, "value_length", value_length)
+        self._set_fields(tag, header_length, value_length)
 
     @property
     def total_length(self) -> int:
@@ -55,8 +53,7 @@ class Tlv(FrozenValue):
     value: bytes
 
     def __init__(self, tag: bytes, value: bytes) -> None:
-        object.__setattr__(self, "tag", tag)
-        object.__setattr__(self, "value", value)
+        self._set_fields(tag, value)
 
 
 def parse_header(data: bytes, offset: int = 0) -> BerHeader:

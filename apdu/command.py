@@ -93,12 +93,7 @@ class CommandApdu(FrozenValue):
             )
         if le is not None and not 1 <= le <= MAX_LE_EXTENDED:
             raise MalformedApduError(f"Le must be 1-65536 or absent, got {le}")
-        object.__setattr__(self, "cla", cla)
-        object.__setattr__(self, "ins", ins)
-        object.__setattr__(self, "p1", p1)
-        object.__setattr__(self, "p2", p2)
-        object.__setattr__(self, "data", data)
-        object.__setattr__(self, "le", le)
+        self._set_fields(cla, ins, p1, p2, data, le)
 
     @property
     def case(self) -> int:
@@ -179,8 +174,7 @@ class DecodedCommand(FrozenValue):
     extended: bool
 
     def __init__(self, apdu: CommandApdu, extended: bool) -> None:
-        object.__setattr__(self, "apdu", apdu)
-        object.__setattr__(self, "extended", extended)
+        self._set_fields(apdu, extended)
 
 
 def decode_command(raw: bytes) -> DecodedCommand:

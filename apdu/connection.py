@@ -15,9 +15,10 @@ from types import TracebackType
 from typing import Self
 
 from ._value import FrozenValue
+from .errors import TransportError
 from .trace import TRAFFIC, format_command, format_response, trace_logger
 
-__all__ = ["ApduStats", "Connection"]
+__all__ = ["ApduStats", "Connection", "OpenedConnection"]
 
 
 class ApduStats(FrozenValue):
@@ -30,9 +31,7 @@ class ApduStats(FrozenValue):
     bytes_received: int
 
     def __init__(self, apdus: int = 0, bytes_sent: int = 0, bytes_received: int = 0) -> None:
-        object.__setattr__(self, "apdus", apdus)
-        object.__setattr__(self, "bytes_sent", bytes_sent)
-        object.__setattr__(self, "bytes_received", bytes_received)
+        self._set_fields(apdus, bytes_sent, bytes_received)
 
     def __sub__(self, other: ApduStats) -> ApduStats:
         return ApduStats(
@@ -51,6 +50,7 @@ class Connection(abc.ABC):
 
     def __init__(self) -> None:
         self._stats = ApduStats()
+        self._closed = False
 
     @property
     @abc.abstractmethod
@@ -67,7 +67,11 @@ class Connection(abc.ABC):
         """Send one command and return the raw response (data + SW1 SW2)."""
 
     def transmit(self, command: bytes) -> bytes:
-        """Send one raw command APDU and return the raw response, counted and traced."""
+        """Send one raw command APDU and return the raw response, counted and traced.
+
+        :raises TransportError: the connection is closed.
+        """
+        self._check_open()
         trace = trace_logger.isEnabledFor(TRAFFIC)
         if trace:
             trace_logger.log(TRAFFIC, "%s > %s", self.name, format_command(command))
@@ -114,8 +118,25 @@ class Connection(abc.ABC):
         """Hold the card for a multi-command sequence (a no-op where nothing can interleave)."""
         yield
 
-    def close(self) -> None:  # noqa: B027 - a no-op default is the intended behaviour
-        """Release the card; safe to call twice."""
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has been called."""
+        return self._closed
+
+    def _check_open(self) -> None:
+        """Raise :class:`~apdu.errors.TransportError` once the connection is closed."""
+        if self._closed:
+            raise TransportError(f"the connection to '{self.name}' is closed")
+
+    def close(self) -> None:
+        """Release the card; safe to call twice (only the first call releases anything)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._release()
+
+    def _release(self) -> None:  # noqa: B027 - a no-op default is the intended behaviour
+        """Release what the connection holds; called once, by the first :meth:`close`."""
 
     def __enter__(self) -> Self:
         return self
@@ -127,3 +148,30 @@ class Connection(abc.ABC):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class OpenedConnection(Connection):
+    """A :class:`Connection` whose name and ATR are known when it opens.
+
+    What a reader's card, a simulated card and a scripted transcript share; implementations
+    add :meth:`~Connection._exchange` and, where closing releases something,
+    :meth:`~Connection._release`.
+
+    :param name: the reader's or the simulated card's name, for traces and messages.
+    :param atr: the card's answer to reset, as read when the connection opened.
+    """
+
+    def __init__(self, name: str, atr: bytes) -> None:
+        super().__init__()
+        self._name = name
+        self._atr = atr
+
+    @property
+    def name(self) -> str:
+        """The name given when the connection opened."""
+        return self._name
+
+    @property
+    def atr(self) -> bytes:
+        """The card's answer to reset, as read when the connection opened."""
+        return self._atr

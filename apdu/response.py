@@ -24,8 +24,7 @@ class ResponseApdu(FrozenValue):
     def __init__(self, data: bytes, sw: int) -> None:
         if not 0 <= sw <= 0xFFFF:
             raise ValueError(f"status word must fit in 16 bits, got {sw}")
-        object.__setattr__(self, "data", data)
-        object.__setattr__(self, "sw", sw)
+        self._set_fields(data, sw)
 
     @property
     def sw1(self) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .connection import Connection
+from .connection import OpenedConnection
 from .trace import format_command
 
 __all__ = ["ScriptMismatchError", "ScriptedConnection"]
@@ -25,7 +25,7 @@ class ScriptMismatchError(AssertionError):
     """The code under test sent a command the script did not expect (or sent too few)."""
 
 
-class ScriptedConnection(Connection):
+class ScriptedConnection(OpenedConnection):
     """Answers a fixed list of ``(expected command hex, response hex)`` pairs, in order.
 
     A response may also be an exception instance, raised instead of answering (to simulate
@@ -39,22 +39,9 @@ class ScriptedConnection(Connection):
         atr: bytes = bytes.fromhex("3BE000FF8131FE4514"),
         name: str = "scripted",
     ) -> None:
-        super().__init__()
+        super().__init__(name, atr)
         self._script = [(_norm(command), response) for command, response in script]
         self._position = 0
-        self._atr = atr
-        self._name = name
-        self.closed = False
-
-    @property
-    def name(self) -> str:
-        """The connection's name."""
-        return self._name
-
-    @property
-    def atr(self) -> bytes:
-        """The ATR given at construction."""
-        return self._atr
 
     def _exchange(self, command: bytes) -> bytes:
         if self._position >= len(self._script):
@@ -77,7 +64,3 @@ class ScriptedConnection(Connection):
             raise ScriptMismatchError(
                 f"only {self._position} of {len(self._script)} commands sent; next: {missing}"
             )
-
-    def close(self) -> None:
-        """Mark the connection closed."""
-        self.closed = True

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from enum import StrEnum, unique
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from sim.chip.echo import NEW_JPKI_ATR, OLD_JPKI_ATR
 from sim.factory import testkeys
@@ -59,17 +59,23 @@ _TOKEN_NAME_BYTES = 32
 
 @unique
 class AtrKind(StrEnum):
-    """The two contact ATRs of My Number Cards in the field."""
+    """The two contact ATRs of My Number Cards in the field; each member carries its bytes."""
 
-    OLD = "old"
+    atr: bytes
+    """The ATR bytes."""
+
+    def __new__(cls, value: str, atr: bytes = b"") -> Self:
+        # Only the members are made here. ``atr`` has a default because the type checker takes
+        # a lookup by value (``AtrKind("old")``) for a call of this constructor; it is not one.
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.atr = atr
+        return member
+
+    OLD = "old", OLD_JPKI_ATR
     """``3B E0 00 FF 81 31 FE 45 14``: older cards, no historical bytes (OpenSC's table ATR)."""
-    NEW = "new"
+    NEW = "new", NEW_JPKI_ATR
     """``3B DA 13 FF 81 31 FB 46 80 12 39 2F ...``: newer cards (chaining, extended lengths)."""
-
-    @property
-    def atr(self) -> bytes:
-        """The ATR bytes."""
-        return OLD_JPKI_ATR if self is AtrKind.OLD else NEW_JPKI_ATR
 
 
 @unique

@@ -29,6 +29,7 @@ import json
 import os
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -124,24 +125,20 @@ def real_card_path(path: str | os.PathLike[str]) -> Path:
     return Path(os.path.realpath(path))
 
 
+@dataclass(eq=False, slots=True)
 class CardLock:
     """An exclusive lock on a card file, held until :meth:`release` (or the process ends).
 
     The lock is an ``flock`` on ``.NAME.lock`` beside the card, not on the card itself: an
     atomic write replaces the card's inode, which would silently drop a lock held on it.
+
+    :param path: the card file this lock is for.
+    :param _fd: the open lock file holding the ``flock`` (None: nothing to hold, as on a
+        read-only file system).
     """
 
-    def __init__(self, path: Path, fd: int | None) -> None:
-        self._path = path
-        self._fd = fd
-
-    def __repr__(self) -> str:
-        return f"CardLock({str(self._path)!r}, held={self._fd is not None})"
-
-    @property
-    def path(self) -> Path:
-        """The card file this lock is for."""
-        return self._path
+    path: Path
+    _fd: int | None = field(default=None, repr=False)
 
     def release(self) -> None:
         """Let the next user in; safe to call twice."""

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from enum import IntEnum, unique
 from typing import Any
 
-from ..connection import Connection
+from ..connection import OpenedConnection
 from ..errors import (
     BadResponseError,
     CardRemovedError,
@@ -78,7 +78,7 @@ class _Handles:
         self.card = card
 
 
-class PcscConnection(Connection):
+class PcscConnection(OpenedConnection):
     """An open connection to the card in a PC/SC reader; made by :func:`open_reader`.
 
     Bytes go to pyscard as ``list[int]`` and come back as :class:`bytes`, here and nowhere
@@ -97,25 +97,14 @@ class PcscConnection(Connection):
         shared_fallback: bool,
         disposition: Disposition = Disposition.UNPOWER,
     ) -> None:
-        super().__init__()
+        super().__init__(reader, atr)
         self._handles: _Handles | None = handles
         self._reader = reader
-        self._atr = atr
         self._protocol = protocol
         self._exclusive = exclusive
         self._shared_fallback = shared_fallback
         self._disposition = disposition
         self._transaction_depth = 0
-
-    @property
-    def name(self) -> str:
-        """The reader's PC/SC name."""
-        return self._reader
-
-    @property
-    def atr(self) -> bytes:
-        """The card's answer to reset, as read when the connection opened."""
-        return self._atr
 
     @property
     def protocol(self) -> str:
@@ -144,11 +133,6 @@ class PcscConnection(Connection):
     @disposition.setter
     def disposition(self, value: Disposition) -> None:
         self._disposition = Disposition(value)
-
-    @property
-    def closed(self) -> bool:
-        """Whether :meth:`close` has been called."""
-        return self._handles is None
 
     def _open_handles(self) -> _Handles:
         if self._handles is None:
@@ -262,14 +246,12 @@ class PcscConnection(Connection):
                 raise
             logger.debug("%s failed after an error: %s", action, exc)
 
-    def close(self) -> None:
-        """Disconnect with :attr:`disposition` and release the PC/SC context (idempotent).
+    def _release(self) -> None:
+        """Disconnect with :attr:`disposition` and release the PC/SC context.
 
         Failures are logged, not raised: a card that is gone is also unpowered.
         """
-        handles = self._handles
-        if handles is None:
-            return
+        handles = self._open_handles()
         self._handles = None
         try:
             result = handles.scard.SCardDisconnect(handles.card, int(self._disposition))

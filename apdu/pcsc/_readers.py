@@ -52,9 +52,7 @@ class ReaderInfo(FrozenValue):
     atr: bytes | None
 
     def __init__(self, name: str, card_present: bool, atr: bytes | None = None) -> None:
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "card_present", card_present)
-        object.__setattr__(self, "atr", atr)
+        self._set_fields(name, card_present, atr)
 
     def to_dict(self) -> dict[str, object]:
         """The JSON form: ``{"name", "card_present", "atr"}``, the ATR as upper-case hex."""

@@ -37,6 +37,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
+from enum import IntEnum, unique
 from functools import lru_cache
 from typing import Any
 
@@ -49,6 +50,7 @@ from sim.carddata import AtrKind, CardData
 
 from .applets import Applet, Application, ChipFile, build_applets, sw
 from .faults import Faults
+from .model import Chip
 
 # Readers and middleware send the same few commands over and over (SELECT, VERIFY queries,
 # READ BINARY at the same offsets); decoding is most of the cost of answering them, and the
@@ -62,22 +64,46 @@ logger = LazyLogger(__name__)
 DEFAULT_LOG_LIMIT = 10_000
 """How many received commands the card remembers by default (oldest dropped first)."""
 
-_CLA_ISO = 0x00
-_CLA_PROPRIETARY = 0x80
-_INS_GET_DATA = 0xCA
-_INS_LAST_COMMAND = 0xFC
 _CHAIN_BIT = 0x10
 _MAX_CHAINED_DATA = 65535
-_TAG_MUNICIPALITY = 0x00F0
-_TAG_EXPIRY = 0x00F2
-_TAG_ATR = 0x5F51
 _GET_RESPONSE_INS_BYTE = bytes((Ins.GET_RESPONSE,))
-_SELECT_BY_NAME = 0x04
-_SELECT_EF = 0x02
-_SELECT_MF = 0x00
 _SELECT_P2_ALLOWED = (0x00, 0x0C)  # 0C: no FCI; 00 is answered the same way (no FCI exists)
 _REDACTED = 0x2A  # '*'
-_MEMORY_FAILURE = b"\x65\x81"  # ISO 7816-4 6581: memory failure (the state was not stored)
+
+
+@unique
+class _Cla(IntEnum):
+    """The class bytes the card answers (chaining bit cleared)."""
+
+    ISO = 0x00
+    PROPRIETARY = 0x80
+
+
+@unique
+class _ChipIns(IntEnum):
+    """Instructions the chip answers that the client never sends."""
+
+    GET_DATA = 0xCA
+    LAST_COMMAND = 0xFC
+    """The smartphone token's last-command indicator."""
+
+
+@unique
+class _SelectBy(IntEnum):
+    """SELECT's P1: what the command's data names."""
+
+    MF = 0x00
+    EF = 0x02
+    NAME = 0x04
+
+
+@unique
+class _DataObject(IntEnum):
+    """The objects GET DATA answers at the MF level, by P1 P2."""
+
+    MUNICIPALITY = 0x00F0
+    EXPIRY = 0x00F2
+    ATR = 0x5F51
 
 
 class _StoreFailedError(Exception):
@@ -116,7 +142,7 @@ def _redact(command: bytes) -> bytes:
     return command
 
 
-class SimulatedCard:
+class SimulatedCard(Chip):
     """A software My Number Card.
 
     :param data: the card's contents (default: a card with no certificates or keys).
@@ -139,8 +165,7 @@ class SimulatedCard:
         self._applets = applets
         self._master = Applet(None, ())  # the MF level: nothing selected, no files
         self._current = self._master
-        self._atr = self._data.atr.atr
-        self._powered = False
+        super().__init__(self._data.atr.atr)
         self._present = True
         self._fresh = False
         self._pending = b""
@@ -158,16 +183,16 @@ class SimulatedCard:
         if faults is not None:
             self.faults = faults
         self._routes: dict[int, tuple[int, Callable[[CommandApdu], bytes]]] = {
-            Ins.SELECT: (_CLA_ISO, self._select),
-            Ins.READ_BINARY: (_CLA_ISO, self._read_binary),
-            Ins.READ_RECORD: (_CLA_ISO, self._read_record),
-            ReferenceDataIns.VERIFY: (_CLA_ISO, self._verify),
-            ReferenceDataIns.CHANGE_REFERENCE_DATA: (_CLA_ISO, self._change_reference_data),
-            Ins.GET_CHALLENGE: (_CLA_ISO, self._get_challenge),
-            Ins.GET_RESPONSE: (_CLA_ISO, self._get_response),
-            Ins.PERFORM_SECURITY_OPERATION: (_CLA_PROPRIETARY, self._compute_signature),
-            _INS_GET_DATA: (_CLA_ISO, self._get_data),
-            _INS_LAST_COMMAND: (_CLA_PROPRIETARY, self._last_command),
+            Ins.SELECT: (_Cla.ISO, self._select),
+            Ins.READ_BINARY: (_Cla.ISO, self._read_binary),
+            Ins.READ_RECORD: (_Cla.ISO, self._read_record),
+            ReferenceDataIns.VERIFY: (_Cla.ISO, self._verify),
+            ReferenceDataIns.CHANGE_REFERENCE_DATA: (_Cla.ISO, self._change_reference_data),
+            Ins.GET_CHALLENGE: (_Cla.ISO, self._get_challenge),
+            Ins.GET_RESPONSE: (_Cla.ISO, self._get_response),
+            Ins.PERFORM_SECURITY_OPERATION: (_Cla.PROPRIETARY, self._compute_signature),
+            _ChipIns.GET_DATA: (_Cla.ISO, self._get_data),
+            _ChipIns.LAST_COMMAND: (_Cla.PROPRIETARY, self._last_command),
         }
 
     def __repr__(self) -> str:
@@ -176,28 +201,18 @@ class SimulatedCard:
 
     # -- CardModel --------------------------------------------------------------------------
 
-    @property
-    def atr(self) -> bytes:
-        """The answer to reset chosen by the card data."""
-        return self._atr
-
     def power_on(self) -> None:
         """Cold reset: volatile state starts afresh (a removed card stays unpowered)."""
         if not self._present:
             return
         self._drop_volatile_state()
-        self._powered = True
+        super().power_on()
         self._fresh = self._faults.fail_first_after_power_on
 
     def power_off(self) -> None:
         """Power down: selected application and EF, verified PINs, pending data are lost."""
-        self._powered = False
+        super().power_off()
         self._drop_volatile_state()
-
-    def reset(self) -> None:
-        """Warm reset: like :meth:`power_off` then :meth:`power_on`."""
-        self.power_off()
-        self.power_on()
 
     def process(self, command: bytes) -> bytes:
         """Answer one command APDU; never raises, always data + SW1 SW2."""
@@ -206,18 +221,13 @@ class SimulatedCard:
         except _StoreFailedError as exc:
             # Nothing about the PIN is answered: its new state could not be stored.
             logger.info("the simulated card could not store its state: %s", exc.__cause__)
-            return _MEMORY_FAILURE
+            return sw.MEMORY_FAILURE
         except Exception:  # noqa: BLE001 - a chip answers whatever happens inside it
             self._internal_errors += 1
             logger.exception("the simulated card failed on a command; answering 6F00")
             return sw.NO_PRECISE_DIAGNOSIS
 
     # -- state for tests and servers -------------------------------------------------------
-
-    @property
-    def powered(self) -> bool:
-        """Whether the card is powered."""
-        return self._powered
 
     @property
     def present(self) -> bool:
@@ -416,7 +426,7 @@ class SimulatedCard:
 
     def _select(self, command: CommandApdu) -> bytes:
         p1 = command.p1
-        if p1 == _SELECT_BY_NAME:
+        if p1 == _SelectBy.NAME:
             # Only a full AID matches: partial names and foreign AIDs are "not found".
             applet = self._by_aid.get(command.data)
             if applet is None:
@@ -426,13 +436,13 @@ class SimulatedCard:
             self._current = applet
             applet.on_select()
             return sw.OK
-        if p1 == _SELECT_EF:
+        if p1 == _SelectBy.EF:
             if command.p2 not in _SELECT_P2_ALLOWED:
                 return sw.INCORRECT_P1P2
             if len(command.data) != 2:
                 return sw.WRONG_LENGTH
             return self._current.select_file(int.from_bytes(command.data, "big"))
-        if p1 == _SELECT_MF:
+        if p1 == _SelectBy.MF:
             # As a peer saw: 00 A4 00 00 keeps the current application, and is refused at
             # the MF level; a file ID (3F00 included) is not found.
             if command.data:
@@ -483,9 +493,9 @@ class SimulatedCard:
     def _data_objects(self) -> dict[int, bytes]:
         data = self._data
         return {
-            _TAG_MUNICIPALITY: data.municipality_code.encode("ascii"),
-            _TAG_EXPIRY: data.card_expiry.strftime("%Y%m%d").encode("ascii"),
-            _TAG_ATR: self._atr[1:],
+            _DataObject.MUNICIPALITY: data.municipality_code.encode("ascii"),
+            _DataObject.EXPIRY: data.card_expiry.strftime("%Y%m%d").encode("ascii"),
+            _DataObject.ATR: self._atr[1:],
         }
 
     def _last_command(self, command: CommandApdu) -> bytes:

@@ -10,8 +10,8 @@ the reader (see :attr:`sim.chip.faults.Faults.remove_after`) makes every later e
 
 from __future__ import annotations
 
-from apdu.connection import Connection
-from apdu.errors import CardRemovedError, TransportError
+from apdu.connection import OpenedConnection
+from apdu.errors import CardRemovedError
 from apdu.lazylog import LazyLogger
 
 from .model import CardModel
@@ -29,7 +29,7 @@ def _present(card: CardModel) -> bool:
     return bool(getattr(card, "present", True))
 
 
-class SimConnection(Connection):
+class SimConnection(OpenedConnection):
     """A connection to a simulated card in this process.
 
     :param card: the card model; the connection powers it on now (unless it is powered
@@ -44,10 +44,8 @@ class SimConnection(Connection):
     def __init__(
         self, card: CardModel, *, name: str = DEFAULT_NAME, leave_powered: bool = False
     ) -> None:
-        super().__init__()
+        super().__init__(name, card.atr)
         self._card = card
-        self._name = name
-        self._closed = False
         self._leave_powered = leave_powered
         if not getattr(card, "powered", False):
             card.power_on()
@@ -56,28 +54,11 @@ class SimConnection(Connection):
         return f"SimConnection({self._name!r}, {self._card!r})"
 
     @property
-    def name(self) -> str:
-        """The connection's name."""
-        return self._name
-
-    @property
-    def atr(self) -> bytes:
-        """The card's answer to reset."""
-        return self._card.atr
-
-    @property
     def card(self) -> CardModel:
         """The card model behind the connection (it stays owned by whoever made it)."""
         return self._card
 
-    @property
-    def closed(self) -> bool:
-        """Whether :meth:`close` was called."""
-        return self._closed
-
     def _exchange(self, command: bytes) -> bytes:
-        if self._closed:
-            raise TransportError(f"{self._name}: the connection is closed")
         card = self._card
         if not _present(card):
             raise CardRemovedError(f"{self._name}: the card was removed")
@@ -88,16 +69,12 @@ class SimConnection(Connection):
 
     def power_cycle(self) -> None:
         """Power the card off and on again (what an unpowered reconnect does)."""
-        if self._closed:
-            raise TransportError(f"{self._name}: the connection is closed")
+        self._check_open()
         self._card.power_off()
         self._card.power_on()
 
-    def close(self) -> None:
-        """Power the card off (unless ``leave_powered``); safe to call twice."""
-        if self._closed:
-            return
-        self._closed = True
+    def _release(self) -> None:
+        """Power the card off (unless ``leave_powered``)."""
         if self._leave_powered:
             logger.debug("%s closed; card left powered", self._name)
             return

@@ -7,6 +7,8 @@ is what the card model adds. It also serves as a stand-in card in transport test
 
 from __future__ import annotations
 
+from .model import Chip
+
 __all__ = ["NEW_JPKI_ATR", "OLD_JPKI_ATR", "EchoCard"]
 
 #: The ATR of older My Number Cards (no historical bytes); it offers T=1.
@@ -18,7 +20,7 @@ NEW_JPKI_ATR = bytes.fromhex("3BDA13FF8131FB468012392F31C173C601C03B")
 _OK = b"\x90\x00"
 
 
-class EchoCard:
+class EchoCard(Chip):
     """A :class:`~sim.chip.model.CardModel` that answers every command with ``9000`` and no data.
 
     :param atr: the answer to reset (default: the older My Number Card ATR).
@@ -27,36 +29,13 @@ class EchoCard:
     def __init__(self, atr: bytes = OLD_JPKI_ATR) -> None:
         if not 2 <= len(atr) <= 33:
             raise ValueError(f"an ATR has 2 to 33 bytes, not {len(atr)}")
-        self._atr = bytes(atr)
-        self._powered = False
+        super().__init__(atr)
         self._commands = 0
-
-    @property
-    def atr(self) -> bytes:
-        """The answer to reset."""
-        return self._atr
-
-    @property
-    def powered(self) -> bool:
-        """Whether the card is powered (for tests of the serving side)."""
-        return self._powered
 
     @property
     def commands(self) -> int:
         """How many commands the card has answered since it was made."""
         return self._commands
-
-    def power_on(self) -> None:
-        """Power the card up."""
-        self._powered = True
-
-    def power_off(self) -> None:
-        """Power the card down."""
-        self._powered = False
-
-    def reset(self) -> None:
-        """Warm reset (the card stays powered)."""
-        self._powered = True
 
     def process(self, command: bytes) -> bytes:
         """Answer *command* with ``9000``, whatever it is."""

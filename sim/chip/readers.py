@@ -31,7 +31,7 @@ from apdu.command import DecodedCommand, decode_command
 from apdu.errors import MalformedApduError
 
 from .applets import sw
-from .model import CardModel
+from .model import CardModel, CardWrapper
 
 __all__ = [
     "DEFAULT_NFC_SIGN_DELAY_MS",
@@ -74,7 +74,27 @@ class ReaderKind(StrEnum):
     @property
     def extended(self) -> bool:
         """Whether extended-length APDUs pass this reader."""
-        return self in (ReaderKind.CONTACT, ReaderKind.NFC)
+        return _TRAITS[self].extended
+
+
+@dataclass(frozen=True, slots=True)
+class _Traits:
+    """What one kind of reader does to the card's traffic, apart from T=0's own exchange."""
+
+    extended: bool
+    """Extended-length APDUs pass."""
+    atr: bytes | None = None
+    """The ATR the reader makes up instead of the card's (None: the card's)."""
+    sign_delay_ms: int = 0
+    """Milliseconds a signature takes through the reader unless a profile says otherwise."""
+
+
+_TRAITS = {
+    ReaderKind.CONTACT: _Traits(extended=True),
+    ReaderKind.NO_EXTENDED: _Traits(extended=False),
+    ReaderKind.T0: _Traits(extended=False),
+    ReaderKind.NFC: _Traits(extended=True, atr=NFC_ATR, sign_delay_ms=DEFAULT_NFC_SIGN_DELAY_MS),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +118,13 @@ class ReaderProfile:
     @property
     def sign_delay(self) -> float:
         """Seconds added to each signature."""
-        if self.sign_delay_ms is not None:
-            return self.sign_delay_ms / 1000
-        return DEFAULT_NFC_SIGN_DELAY_MS / 1000 if self.kind is ReaderKind.NFC else 0.0
+        delay_ms = self.sign_delay_ms
+        if delay_ms is None:
+            delay_ms = _TRAITS[self.kind].sign_delay_ms
+        return delay_ms / 1000
 
 
-class ReaderPath:
+class ReaderPath(CardWrapper[CardModel]):
     """A :class:`~sim.chip.model.CardModel`: *card* as seen through a reader of *profile*.
 
     :param card: the card in the reader.
@@ -111,7 +132,7 @@ class ReaderPath:
     """
 
     def __init__(self, card: CardModel, profile: ReaderProfile | None = None) -> None:
-        self._card = card
+        super().__init__(card)
         self._profile = ReaderProfile() if profile is None else profile
         self._pending = b""
         self._pending_sw = _OK
@@ -120,44 +141,30 @@ class ReaderPath:
         return f"ReaderPath({self._profile.kind.value}, {self._card!r})"
 
     @property
-    def card(self) -> CardModel:
-        """The card in the reader."""
-        return self._card
-
-    @property
     def profile(self) -> ReaderProfile:
         """The reader's behaviour."""
         return self._profile
 
     @property
-    def present(self) -> bool:
-        """Whether the card is in the reader."""
-        return bool(getattr(self._card, "present", True))
-
-    @property
-    def powered(self) -> bool:
-        """Whether the card is powered."""
-        return bool(getattr(self._card, "powered", False))
-
-    @property
     def atr(self) -> bytes:
         """The card's ATR, or the one a contactless reader makes up."""
-        return NFC_ATR if self._profile.kind is ReaderKind.NFC else self._card.atr
+        made_up = _TRAITS[self._profile.kind].atr
+        return self._card.atr if made_up is None else made_up
 
     def power_on(self) -> None:
-        """Power the card up."""
+        """Power the card up (a pending answer is dropped)."""
         self._pending = b""
-        self._card.power_on()
+        super().power_on()
 
     def power_off(self) -> None:
-        """Power the card down."""
+        """Power the card down (a pending answer is dropped)."""
         self._pending = b""
-        self._card.power_off()
+        super().power_off()
 
     def reset(self) -> None:
-        """Reset the card."""
+        """Reset the card (a pending answer is dropped)."""
         self._pending = b""
-        self._card.reset()
+        super().reset()
 
     def process(self, command: bytes) -> bytes:
         """Pass *command* through the reader to the card and the answer back."""

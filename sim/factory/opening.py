@@ -21,6 +21,7 @@ from sim.carddata import CardData
 from sim.chip.card import SimulatedCard
 from sim.chip.connection import DEFAULT_NAME, SimConnection
 from sim.chip.faults import Faults
+from sim.chip.model import CardWrapper
 from sim.factory.profiles import DEFAULT_PROFILE, ProfileError, profile_card_data
 from sim.store import (
     CardFileError,
@@ -38,13 +39,14 @@ __all__ = ["CardFileConnection", "PersistentCard", "open_card_file", "open_simul
 logger = LazyLogger(__name__)
 
 
-class PersistentCard:
+class PersistentCard(CardWrapper[SimulatedCard]):
     """A :class:`~sim.chip.model.CardModel` that keeps a simulated card's memory in a card file.
 
-    It answers exactly as the card it wraps; the card's
-    :attr:`~sim.chip.card.SimulatedCard.on_store` writes the file before any answer that depends
-    on a changed counter or PIN. Serving it through vpcd saves the state the same way as using it
-    in this process.
+    It answers exactly as the card it wraps (:attr:`card`: faults, received commands,
+    applets); powering it down loses verified PINs, while counters are already on file. The
+    card's :attr:`~sim.chip.card.SimulatedCard.on_store` writes the file before any answer that
+    depends on a changed counter or PIN. Serving it through vpcd saves the state the same way as
+    using it in this process.
 
     :param card: the card, made from the file's contents.
     :param path: the card file (symlinks already followed).
@@ -52,7 +54,7 @@ class PersistentCard:
     """
 
     def __init__(self, card: SimulatedCard, path: Path, lock: CardLock | None = None) -> None:
-        self._card = card
+        super().__init__(card)
         self._path = path
         self._lock = lock
         self._saved = card.card_data
@@ -65,46 +67,14 @@ class PersistentCard:
         return f"PersistentCard({self._card!r}, {str(self._path)!r})"
 
     @property
-    def card(self) -> SimulatedCard:
-        """The simulated card (faults, received commands, applets)."""
-        return self._card
-
-    @property
     def path(self) -> Path:
         """The card file."""
         return self._path
 
-    @property
-    def atr(self) -> bytes:
-        """The card's answer to reset."""
-        return self._card.atr
-
-    @property
-    def powered(self) -> bool:
-        """Whether the card is powered."""
-        return self._card.powered
-
-    @property
-    def present(self) -> bool:
-        """Whether the card is in the reader."""
-        return self._card.present
-
-    def power_on(self) -> None:
-        """Cold reset."""
-        self._card.power_on()
-
-    def power_off(self) -> None:
-        """Power down (verified PINs are lost; counters are already on file)."""
-        self._card.power_off()
-
-    def reset(self) -> None:
-        """Warm reset."""
-        self._card.reset()
-
     def process(self, command: bytes) -> bytes:
         """Answer *command* (``6581`` if its change of a PIN could not be written)."""
         self._failure = None
-        return self._card.process(command)
+        return super().process(command)
 
     def take_failure(self) -> CardFileError | None:
         """Why the last command's state could not be written, once; None if it could."""
@@ -161,17 +131,15 @@ class CardFileConnection(SimConnection):
             ) from failure
         return response
 
-    def close(self) -> None:
-        """Power the card off and release the card file; safe to call twice.
+    def _release(self) -> None:
+        """Power the card off and release the card file.
 
         Nothing is written here: every change was on file before the card answered. (Writing
         the card's memory again at close could undo a try whose write an interruption cut
         short in memory only.)
         """
-        if self.closed:
-            return
         try:
-            super().close()
+            super()._release()
         finally:
             self._persistent.release()
 

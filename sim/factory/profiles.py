@@ -330,15 +330,8 @@ class CardSpec:
 
         :raises RulesInputError: dates no real card can have.
         """
-        return ExpiryInputs(
-            birth=self.holder.birth_date,
-            card_issued=self.card_issued,
-            auth_cert_issued=self.auth_cert_issued,
-            sign_cert_issued=self.sign_cert_issued,
-            application_received=self.application_received,
-            residence_until=self.residence_until,
-            face_auth=self.face_auth,
-        )
+        given = {name: getattr(self, name) for name in _RULES_INPUTS}
+        return ExpiryInputs(birth=self.holder.birth_date, **given)
 
     def shifted(self, delta: timedelta) -> CardSpec:
         """The same card told *delta* later: every date, the birth date included, moves.
@@ -377,6 +370,16 @@ class CardSpec:
             holder = replace(holder, **holder_changes)
         return replace(self, holder=holder, **card_changes)
 
+
+# The spec's fields that are inputs of the expiry rules, under the same names.
+_RULES_INPUTS = (
+    "card_issued",
+    "auth_cert_issued",
+    "sign_cert_issued",
+    "application_received",
+    "residence_until",
+    "face_auth",
+)
 
 _OPTIONAL_DATES = (
     "auth_cert_issued",
@@ -611,117 +614,90 @@ class Profile:
 
 
 _FAMILY_ADDRESS = "東京都千代田区試験町一丁目２番３号"
+_SHINJUKU_ADDRESS = "東京都新宿区試験町三丁目４番５号"
+_BUNKYO_ADDRESS = "東京都文京区試験町二丁目１番１号"
+
+
+# The municipalities the profiles' holders live in, with their codes.
+_MUNICIPALITY_CODES = {"Chiyoda-ku": "13101", "Shinjuku-ku": "13104", "Bunkyo-ku": "13105"}
+
+
+def _person(
+    name: str,
+    birth: date,
+    sex: SexCode,
+    address: str = _FAMILY_ADDRESS,
+    municipality: str = "Chiyoda-ku",
+) -> HolderSpec:
+    return HolderSpec(
+        name=name,
+        address=address,
+        birth_date=birth,
+        sex=sex,
+        municipality=municipality,
+        municipality_code=_MUNICIPALITY_CODES[municipality],
+    )
+
 
 _ADULT = CardSpec(
-    holder=HolderSpec(
-        name="番号\u3000太郎",
-        address=_FAMILY_ADDRESS,
-        birth_date=date(1985, 4, 12),
-        sex=SexCode.MALE,
-    ),
-    card_issued=date(2024, 6, 3),
+    holder=_person("番号\u3000太郎", date(1985, 4, 12), SexCode.MALE), card_issued=date(2024, 6, 3)
 )
 
 
-def _person(name: str, birth: date, sex: SexCode, **settings: Any) -> HolderSpec:
-    return HolderSpec(name=name, address=_FAMILY_ADDRESS, birth_date=birth, sex=sex, **settings)
+def _profile(name: str, holder: HolderSpec, issued: date, **settings: Any) -> Profile:
+    return Profile(name, CardSpec(holder=holder, card_issued=issued, **settings))
+
+
+def _family(
+    name: str, holder: str, birth: date, sex: SexCode, issued: date, **settings: Any
+) -> Profile:
+    """A profile whose holder lives at the family address in Chiyoda-ku."""
+    return _profile(name, _person(holder, birth, sex), issued, **settings)
 
 
 _ALL = (
-    Profile(
-        "adult",
-        _ADULT,
-    ),
-    Profile(
-        "new-atr",
-        _ADULT,
-    ),
-    Profile(
-        "old-atr",
-        replace(_ADULT, atr=AtrKind.OLD),
-    ),
-    Profile(
-        "android",
-        replace(_ADULT, token_name=TokenName.ANDROID, smartphone=True),
-    ),
-    Profile(
-        "under15",
-        CardSpec(
-            holder=_person("番号\u3000さくら", date(2015, 8, 20), SexCode.FEMALE),
-            card_issued=date(2023, 9, 5),
-        ),
-    ),
-    Profile(
-        "minor",
-        CardSpec(
-            holder=_person("番号\u3000健太", date(2010, 2, 14), SexCode.MALE),
-            card_issued=date(2025, 7, 10),
-        ),
-    ),
-    Profile(
+    Profile("adult", _ADULT),
+    Profile("new-atr", _ADULT),
+    Profile("old-atr", replace(_ADULT, atr=AtrKind.OLD)),
+    Profile("android", replace(_ADULT, token_name=TokenName.ANDROID, smartphone=True)),
+    _family("under15", "番号\u3000さくら", date(2015, 8, 20), SexCode.FEMALE, date(2023, 9, 5)),
+    _family("minor", "番号\u3000健太", date(2010, 2, 14), SexCode.MALE, date(2025, 7, 10)),
+    _profile(
         "foreign-resident",
-        CardSpec(
-            holder=HolderSpec(
-                name="SMITH\u3000JOHN",
-                address="東京都新宿区試験町三丁目４番５号",
-                birth_date=date(1992, 9, 3),
-                sex=SexCode.MALE,
-                municipality="Shinjuku-ku",
-                municipality_code="13104",
-            ),
-            card_issued=date(2025, 4, 15),
-            residence_until=date(2028, 3, 31),
+        _person(
+            "SMITH\u3000JOHN", date(1992, 9, 3), SexCode.MALE, _SHINJUKU_ADDRESS, "Shinjuku-ku"
         ),
+        date(2025, 4, 15),
+        residence_until=date(2028, 3, 31),
     ),
-    Profile(
+    _profile(
         "face-auth",
-        CardSpec(
-            holder=HolderSpec(
-                name="番号\u3000ハナ",
-                address="東京都文京区試験町二丁目１番１号",
-                birth_date=date(1948, 11, 3),
-                sex=SexCode.FEMALE,
-                municipality="Bunkyo-ku",
-                municipality_code="13105",
-            ),
-            card_issued=date(2024, 3, 11),
-            face_auth=True,
-        ),
+        _person("番号\u3000ハナ", date(1948, 11, 3), SexCode.FEMALE, _BUNKYO_ADDRESS, "Bunkyo-ku"),
+        date(2024, 3, 11),
+        face_auth=True,
     ),
-    Profile(
+    _family(
         "blocked",
-        CardSpec(
-            holder=_person("番号\u3000次郎", date(1978, 12, 1), SexCode.MALE),
-            card_issued=date(2023, 1, 16),
-            auth_pin_tries=1,
-            sign_password_tries=0,
-        ),
+        "番号\u3000次郎",
+        date(1978, 12, 1),
+        SexCode.MALE,
+        date(2023, 1, 16),
+        auth_pin_tries=1,
+        sign_password_tries=0,
     ),
-    Profile(
-        "expired",
-        CardSpec(
-            holder=_person("番号\u3000和子", date(1975, 8, 8), SexCode.FEMALE),
-            card_issued=date(2019, 10, 1),
-        ),
-    ),
-    Profile(
-        "renewable",
-        CardSpec(
-            holder=_person("番号\u3000一郎", date(1982, 1, 15), SexCode.MALE),
-            card_issued=date(2022, 12, 5),
-        ),
-    ),
-    Profile(
+    _family("expired", "番号\u3000和子", date(1975, 8, 8), SexCode.FEMALE, date(2019, 10, 1)),
+    _family("renewable", "番号\u3000一郎", date(1982, 1, 15), SexCode.MALE, date(2022, 12, 5)),
+    _family(
         "juki-card",
-        CardSpec(
-            holder=_person("番号\u3000三郎", date(1960, 5, 5), SexCode.MALE),
-            card_issued=date(2015, 6, 1),
-            card_expiry=date(2025, 6, 1),
-            auth_cert_expiry=date(2018, 6, 1),
-            sign_cert_expiry=date(2018, 6, 1),
-            atr=AtrKind.OLD,
-            token_name=TokenName.JUKI_CARD,
-        ),
+        "番号\u3000三郎",
+        date(1960, 5, 5),
+        SexCode.MALE,
+        date(2015, 6, 1),
+        card_expiry=date(2025, 6, 1),
+        auth_cert_expiry=date(2018, 6, 1),
+        sign_cert_expiry=date(2018, 6, 1),
+        atr=AtrKind.OLD,
+        token_name=TokenName.JUKI_CARD,
     ),
 )
 

@@ -15,6 +15,7 @@ from jpki.diagnosis import (
     load_municipality,
     parse_municipality,
 )
+from tests.badfiles import assert_refused
 
 
 def test_default_is_bunkyo_city_from_the_guidance() -> None:
@@ -109,10 +110,7 @@ def test_missing_key(tmp_path: Path) -> None:
     ],
 )
 def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
-    path = tmp_path / "bad.json"
-    path.write_bytes(content)
-    with pytest.raises(MunicipalityError, match=message):
-        load_municipality(path)
+    assert_refused(tmp_path, content, load_municipality, MunicipalityError, message)
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ root conftest). Simulated certificates come from :mod:`sim.factory.pki` with the
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
 from sim.factory import pki, testkeys
+from tests.holders import HANAKO
 
 AUTH_CA_NAMES = ("authca01", "authca02", "authca03")
 SIGN_CA_NAMES = ("signca01", "signca02", "signca03")
@@ -44,14 +45,7 @@ def testorg_sign_ca() -> pki.SimulatedCa:
     return pki.build_ca(pki.CaKind.SIGN, organization=pki.TEST_ORGANIZATION)
 
 
-_SIM_HOLDER = pki.Holder(
-    name="山田\u3000花子",
-    sex=pki.Sex.FEMALE,
-    birth_date=date(1990, 1, 2),
-    address="東京都千代田区千代田１－１",
-    prefecture="Tokyo-to",
-    municipality="Chiyoda-ku",
-)
+_SIM_HOLDER = replace(HANAKO, birth_date=date(1990, 1, 2), address="東京都千代田区千代田１－１")
 
 _SIM_ISSUED_AT = datetime(2024, 4, 1, 1, 2, 3, tzinfo=UTC)
 _SIM_EXPIRES_ON = date(2030, 1, 2)

@@ -7,7 +7,7 @@ certificates are issued once per session by the simulated CAs of :mod:`sim.facto
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -16,6 +16,7 @@ from apdu.response import ResponseApdu
 from sim.carddata import CardData, CardHolder, SexCode
 from sim.chip.card import SimulatedCard
 from sim.factory import pki, testkeys
+from tests.holders import HANAKO
 
 AUTH_KEY_INDEX = 0
 SIGN_KEY_INDEX = 1
@@ -47,18 +48,10 @@ def card_pki(sim_auth_ca: pki.SimulatedCa, sim_sign_ca: pki.SimulatedCa) -> Card
         issued_at=issued_at,
         expires_on=expires_on,
     )
-    holder = pki.Holder(
-        name="番号\u3000花子",
-        sex=pki.Sex.FEMALE,
-        birth_date=date(1989, 1, 7),
-        address="東京都千代田区千代田１丁目１番１号",
-        prefecture="Tokyo-to",
-        municipality="Chiyoda-ku",
-    )
     sign = pki.issue_sign_certificate(
         sign_ca,
         testkeys.pool_key(SIGN_KEY_INDEX),
-        holder=holder,
+        holder=replace(HANAKO, name="番号\u3000花子"),
         subject_id="SIMSIGN0000001",
         issued_at=issued_at,
         expires_on=expires_on,

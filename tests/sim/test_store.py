@@ -27,6 +27,7 @@ from sim.store import (
     load_card_data,
     save_card_data,
 )
+from tests.badfiles import assert_refused
 
 JPKI_AID = bytes.fromhex("D392F000260100000001")
 WRONG_AUTH_PIN = CommandApdu(0x00, 0x20, 0x00, 0x98, b"9999")
@@ -105,10 +106,7 @@ def test_missing_file(tmp_path: Path) -> None:
     ],
 )
 def test_invalid_files(tmp_path: Path, content: bytes, message: str) -> None:
-    path = tmp_path / "card.json"
-    path.write_bytes(content)
-    with pytest.raises(CardFileError, match=message):
-        load_card_data(path)
+    assert_refused(tmp_path, content, load_card_data, CardFileError, message)
 
 
 def test_unwritable_target_is_a_card_file_error(tmp_path: Path) -> None:

@@ -124,8 +124,12 @@ class Applet:
             return self._files.get(p2 & 0x1F)
         return sw.INCORRECT_P1P2
 
-    def _pin_reference(self, p2: int) -> Pin | bytes:
-        ef = self._reference(p2)
+    def _pin_reference(self, command: CommandApdu, p1: int) -> Pin | bytes:
+        """The PIN a VERIFY or CHANGE REFERENCE DATA names in P2, or the status to answer
+        (P1 other than *p1*, no such PIN)."""
+        if command.p1 != p1:
+            return sw.INCORRECT_P1P2
+        ef = self._reference(command.p2)
         if isinstance(ef, bytes):
             return ef
         if not isinstance(ef, Pin):
@@ -212,9 +216,7 @@ class Applet:
 
     def verify(self, command: CommandApdu) -> bytes:
         """VERIFY: case 1 queries the counter, case 3 presents a PIN; a ``Le`` is ``6700``."""
-        if command.p1 != 0x00:
-            return sw.INCORRECT_P1P2
-        pin = self._pin_reference(command.p2)
+        pin = self._pin_reference(command, 0x00)
         if isinstance(pin, bytes):
             return pin
         if command.le is not None:
@@ -225,10 +227,8 @@ class Applet:
 
     def change_reference_data(self, command: CommandApdu) -> bytes:
         """CHANGE REFERENCE DATA with P1 ``01`` (new value only, after VERIFY)."""
-        if command.p1 != 0x01:
-            # P1 00 (old and new value in one command) is not offered by the card [inferred].
-            return sw.INCORRECT_P1P2
-        pin = self._pin_reference(command.p2)
+        # P1 00 (old and new value in one command) is not offered by the card [inferred].
+        pin = self._pin_reference(command, 0x01)
         if isinstance(pin, bytes):
             return pin
         if not command.data or command.le is not None:

@@ -20,6 +20,7 @@ __all__ = [
     "INCORRECT_P1P2",
     "INS_NOT_SUPPORTED",
     "LAST_COMMAND_EXPECTED",
+    "MEMORY_FAILURE",
     "NO_CURRENT_EF",
     "NO_PRECISE_DIAGNOSIS",
     "OFFSET_OUTSIDE_FILE",
@@ -67,6 +68,8 @@ LAST_COMMAND_EXPECTED = _b(0x6883)
 """``6883``: the last command of a chain was expected (another command broke the chain)."""
 CHAINING_NOT_SUPPORTED = _b(0x6884)
 """``6884``: command chaining not supported (a card whose ATR does not offer it)."""
+MEMORY_FAILURE = _b(0x6581)
+"""``6581``: memory failure (the card could not store its new state)."""
 
 _RETRIES = tuple(bytes((0x63, 0xC0 | n)) for n in range(16))
 
