@@ -316,12 +316,13 @@ class FastRows:
         edge = on in edges
         if edge and month_day in _ODD_EDGES:
             return None
+        certified = None
         if cert:
             certified = self._issues.get(cert) or self._issue(cert)
             if certified is None or cert < issued:
                 return None
         else:
-            cert, certified = issued, made
+            cert = issued
         if stay:
             if not self._is_date(stay) or stay < cert or stay > _LATEST:
                 return None
@@ -336,18 +337,24 @@ class FastRows:
             if 18 <= age < 20:  # noqa: PLR2004
                 return None  # 18 or 19 with the receipt date unknown: a decision
             threshold = 18
-        card_year = year + (1 if month_day <= on else 0) + (9 if age >= threshold else 4)
-        card = f"{card_year}-{month_day}"
+        first_birthday = year + (1 if month_day <= on else 0)  # the first after issue
+        card = f"{first_birthday + (9 if age >= threshold else 4)}-{month_day}"
         if stay and stay < card:
             card = stay
         if cert > card:
             return None
-        cert_year, cert_on, _ = certified
-        cert_age = cert_year - born - (0 if cert_on >= before else 1)
-        if cert_on in edges and (month_day in _ODD_EDGES or cert_age == 15):  # noqa: PLR2004
-            return None  # the signature certificate's age 15 on the day it is reached
-        signs = cert_age >= 15  # noqa: PLR2004
-        auth = f"{cert_year + (1 if month_day <= cert_on else 0) + 4}-{month_day}"
+        if certified is None:  # the certificates were issued with the card
+            if edge and age == 15:  # noqa: PLR2004
+                return None  # the signature certificate's age 15 on the day it is reached
+            signs = age >= 15  # noqa: PLR2004
+            auth = f"{first_birthday + 4}-{month_day}"
+        else:
+            cert_year, cert_on, _ = certified
+            cert_age = cert_year - born - (0 if cert_on >= before else 1)
+            if cert_on in edges and (month_day in _ODD_EDGES or cert_age == 15):  # noqa: PLR2004
+                return None  # the signature certificate's age 15 on the day it is reached
+            signs = cert_age >= 15  # noqa: PLR2004
+            auth = f"{cert_year + (1 if month_day <= cert_on else 0) + 4}-{month_day}"
         if auth > card:
             auth = card
         window = self._window
