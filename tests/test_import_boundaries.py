@@ -260,6 +260,40 @@ def test_status_loads_neither_the_rules_nor_the_chain_check(tmp_path: Path) -> N
     )
 
 
+def test_the_simulated_card_loads_its_keys_when_it_signs() -> None:
+    # Every --sim command builds a card; only signing needs its private keys, and loading them
+    # needs cryptography's serialization modules. The packaged data files (test keys, the
+    # municipality) are read without importlib.resources. The first run makes the simulator's
+    # certificates (signing them with the CA keys) and keeps them; the second is measured.
+    run = """
+        from jpki.cli.main import main
+        assert main(["--sim", "diagnose"]) == 0
+        """
+    loaded_after(run)
+    loaded = loaded_after(run)
+    assert CRYPTOGRAPHY in loaded  # the certificate is parsed
+    assert not loaded & {
+        "cryptography.hazmat.primitives.serialization",
+        "importlib.resources",
+        "zipfile",
+    }
+    signed = loaded_after(
+        """
+        from sim import build_card_data
+        from sim.chip.card import SimulatedCard
+        from sim.chip.connection import SimConnection
+        from jpki.ids import KeyKind
+        from jpki.session import JpkiSession
+
+        data = build_card_data("adult")
+        session = JpkiSession(SimConnection(SimulatedCard(data)))
+        session.verify_pin(KeyKind.AUTH.pin, data.auth_pin.known_value)
+        assert len(session.sign(KeyKind.AUTH, b"message", check=True)) == 256
+        """
+    )
+    assert "cryptography.hazmat.primitives.serialization" in signed
+
+
 def test_exporting_a_certificate_loads_no_x509_library() -> None:
     loaded = loaded_after(
         FAKE_CARD
