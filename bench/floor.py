@@ -18,6 +18,14 @@ Two installations are measured, one after the other:
   its dependencies come from the running interpreter's environment through a ``.pth`` file.
   This is how users get the package.
 
+Some targets are below what any program doing the command's job can reach. Next to their
+floor, the same rounds time lower bounds: for the commands that show a certificate's contents
+(``status``, ``diagnose``, ``--sim diagnose``), the floor and then parsing the certificate it
+read with a real X.509 library (issue 17 keeps that requirement), once with
+``cryptography.x509`` and once with ``asn1crypto.x509`` (:data:`FLOOR_PARSE_SCRIPT`; for
+``--sim diagnose`` the card's certificate from a file); for ``--help``, ``python -c "import
+argparse"``. A bound above the target's ratio shows the target cannot be met that way.
+
 The figures are medians of CPU time (user + system of the child: barely moved by other
 programs on the machine) and of wall time; the ratio is the toolkit's median over the floor's.
 The targets of issue 17 are judged on CPU time. ``python -X importtime`` of each command (once,
@@ -45,7 +53,9 @@ from .report import Target
 from .startup import CACHED, bytecode_environment, importtime_log, parse_importtime
 
 __all__ = [
+    "BOUND_LABELS",
     "COMMANDS",
+    "FLOOR_PARSE_SCRIPT",
     "FLOOR_SCRIPT",
     "FloorCommand",
     "FloorFigure",
@@ -73,8 +83,62 @@ connection.disconnect()
 print(bytes(data).hex(), f"{sw1:02X}{sw2:02X}")
 """
 
+#: A lower bound for a command that shows certificate contents: the floor's APDUs (or, with
+#: ``-`` for the reader, no card and the certificate from a file), then the certificate parsed
+#: by a real X.509 library (``cryptography`` or ``asn1crypto``) and the facts a report shows
+#: taken from it. The certificate is the run of READ BINARY answers starting with a DER
+#: SEQUENCE, cut to its length.
+FLOOR_PARSE_SCRIPT = """\
+import os, sys
+library, reader, source = sys.argv[1:4]
+if reader == "-":
+    with open(source, "rb") as f:
+        der = f.read()
+else:
+    from smartcard.System import readers
+    pin = os.environ.get("JPKI_AUTH_PIN", "").encode()
+    with open(source) as f:
+        commands = [bytes.fromhex(line) for line in f if line.strip()]
+    connection = next(r for r in readers() if str(r) == reader).createConnection()
+    connection.connect()
+    read = []
+    for command in commands:
+        if command[1] == 0x20 and len(command) > 5:
+            command = command[:4] + bytes((len(pin),)) + pin
+        data, sw1, sw2 = connection.transmit(list(command))
+        if command[1] == 0xB0:
+            read.append(bytes(data))
+    connection.disconnect()
+    start = next(i for i, chunk in enumerate(read) if chunk[:2] == b"\\x30\\x82")
+    der = b"".join(read[start:])
+    der = der[: 4 + int.from_bytes(der[2:4], "big")]
+if library == "cryptography":
+    from cryptography import x509
+    cert = x509.load_der_x509_certificate(der)
+    facts = (cert.subject.rfc4514_string(), cert.issuer.rfc4514_string(), cert.serial_number,
+             cert.not_valid_before_utc, cert.not_valid_after_utc, len(cert.extensions))
+else:
+    from asn1crypto import x509
+    cert = x509.Certificate.load(der)
+    facts = (cert.subject.human_friendly, cert.issuer.human_friendly, cert.serial_number,
+             cert.not_valid_before, cert.not_valid_after,
+             len(cert["tbs_certificate"]["extensions"]))
+print(*facts)
+"""
+
 PYSCARD = "pyscard"
 BARE_PYTHON = "python -c pass"
+
+#: The lower bounds a command can be timed against (see the module's docstring).
+BOUND_CRYPTOGRAPHY = "cryptography"
+BOUND_ASN1CRYPTO = "asn1crypto"
+BOUND_ARGPARSE = "argparse"
+BOUND_LABELS = {
+    BOUND_CRYPTOGRAPHY: "floor + cryptography.x509 parse",
+    BOUND_ASN1CRYPTO: "floor + asn1crypto.x509 parse",
+    BOUND_ARGPARSE: 'python -c "import argparse"',
+}
+_PARSE_BOUNDS = (BOUND_CRYPTOGRAPHY, BOUND_ASN1CRYPTO)
 
 #: The message ``sign`` signs (written to a file for the run).
 MESSAGE = b"benchmark message\n"
@@ -88,6 +152,7 @@ class FloorCommand:
         filled in.
     :param floor: :data:`PYSCARD` (same APDUs) or :data:`BARE_PYTHON`.
     :param target: the largest CPU ratio issue 17 allows, or None (measured, not judged).
+    :param bounds: the lower bounds timed next to it (:data:`BOUND_LABELS`).
     """
 
     key: str
@@ -95,6 +160,7 @@ class FloorCommand:
     args: tuple[str, ...]
     floor: str
     target: float | None
+    bounds: tuple[str, ...] = ()
 
 
 COMMANDS: tuple[FloorCommand, ...] = (
@@ -108,7 +174,9 @@ COMMANDS: tuple[FloorCommand, ...] = (
         PYSCARD,
         1.5,
     ),
-    FloorCommand("status", "status", ("--reader", "{reader}", "status"), PYSCARD, 1.5),
+    FloorCommand(
+        "status", "status", ("--reader", "{reader}", "status"), PYSCARD, 1.5, _PARSE_BOUNDS
+    ),
     FloorCommand(
         "sign_raw",
         "sign auth (raw)",
@@ -116,9 +184,13 @@ COMMANDS: tuple[FloorCommand, ...] = (
         PYSCARD,
         None,
     ),
-    FloorCommand("diagnose", "diagnose", ("--reader", "{reader}", "diagnose"), PYSCARD, 2.0),
-    FloorCommand("sim_diagnose", "--sim diagnose", ("--sim", "diagnose"), BARE_PYTHON, 3.0),
-    FloorCommand("help", "--help", ("--help",), BARE_PYTHON, 1.5),
+    FloorCommand(
+        "diagnose", "diagnose", ("--reader", "{reader}", "diagnose"), PYSCARD, 2.0, _PARSE_BOUNDS
+    ),
+    FloorCommand(
+        "sim_diagnose", "--sim diagnose", ("--sim", "diagnose"), BARE_PYTHON, 3.0, _PARSE_BOUNDS
+    ),
+    FloorCommand("help", "--help", ("--help",), BARE_PYTHON, 1.5, (BOUND_ARGPARSE,)),
 )
 
 #: The suites of the toolkit being benchmarked; others are a baseline (``--baseline REV``).
@@ -139,6 +211,8 @@ class FloorFigure:
     target: float | None
     toolkit: tuple[ProcessRun, ...]
     floor: tuple[ProcessRun, ...]
+    #: each lower bound's runs, by its key in :data:`BOUND_LABELS`, from the same rounds
+    bounds: dict[str, tuple[ProcessRun, ...]] = field(default_factory=dict)
 
     @staticmethod
     def _median(runs: Sequence[ProcessRun], cpu: bool) -> float:
@@ -166,6 +240,10 @@ class FloorFigure:
         toolkit, floor = self.wall
         return toolkit / floor
 
+    def bound_cpu(self, bound: str) -> float:
+        """Median CPU seconds of a lower bound."""
+        return self._median(self.bounds[bound], True)
+
     @property
     def exit_statuses(self) -> tuple[int, ...]:
         """The distinct exit statuses of the toolkit's runs."""
@@ -186,6 +264,14 @@ class FloorFigure:
             "target_cpu_ratio": self.target,
             "runs": len(self.toolkit),
             "exit_statuses": list(self.exit_statuses),
+            "bounds": {
+                bound: {
+                    "label": BOUND_LABELS[bound],
+                    "cpu_ms": round(self.bound_cpu(bound) * 1e3, 1),
+                    "cpu_ratio": round(self.bound_cpu(bound) / self.cpu[1], 2),
+                }
+                for bound in self.bounds
+            },
         }
 
 
@@ -229,6 +315,7 @@ class FloorResult:
                     f"{f.wall[0] * 1e3:>7.1f} ms {f.wall[1] * 1e3:>5.1f} ms {f.wall_ratio:>5.2f}x"
                     f"  {f.floor_label}, {','.join(map(str, f.exit_statuses))}"
                 )
+            lines += _bound_lines(suite)
         lines += self._comparison()
         if self.imports:
             lines.append("  packages each command imports (python -X importtime, checkout):")
@@ -292,6 +379,25 @@ class FloorResult:
                     )
                 )
         return targets
+
+
+def _bound_lines(suite: FloorSuite) -> list[str]:
+    """The lower bounds of a suite: CPU median, ratio to the same floor, the target."""
+    rows = [(f, bound) for f in suite.figures for bound in f.bounds]
+    if not rows:
+        return []
+    lines = [
+        "    lower bounds (same rounds): what any program doing the command's job costs at least",
+        f"    {'command':<18} {'bound':<32} {'CPU':>9} {'floor':>8} {'ratio':>6} {'target':>7}",
+    ]
+    for f, bound in rows:
+        cpu, floor = f.bound_cpu(bound), f.cpu[1]
+        target = "-" if f.target is None else f"{f.target:.1f}x"
+        lines.append(
+            f"    {f.label:<18} {BOUND_LABELS[bound]:<32} {cpu * 1e3:>6.1f} ms "
+            f"{floor * 1e3:>5.1f} ms {cpu / floor:>5.2f}x {target:>7}"
+        )
+    return lines
 
 
 @contextlib.contextmanager
@@ -419,6 +525,7 @@ class _Prepared:
     toolkit: list[str]
     floor: list[str]
     apdus: int
+    bounds: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _prepare(
@@ -431,6 +538,12 @@ def _prepare(
     """Run each command once; what the card received is what its floor will send."""
     script = workdir / "floor.py"
     script.write_text(FLOOR_SCRIPT)
+    parse_script = workdir / "floor_parse.py"
+    parse_script.write_text(FLOOR_PARSE_SCRIPT)
+    certificate = workdir / "auth_certificate.der"
+    der = default_card().data.auth_certificate  # the card served to pcscd
+    if der is not None:
+        certificate.write_bytes(der)
     prepared = {}
     for command in commands:
         argv = [*installation.jpki, *_fill(command.args, values)]
@@ -446,9 +559,17 @@ def _prepare(
             path.write_text("".join(c.hex().upper() + "\n" for c in received))
             path.chmod(0o600)
             floor = [installation.python, str(script), values["reader"], str(path)]
+            reader, source = values["reader"], str(path)
             prepared[command.key] = _Prepared(argv, floor, len(received))
         else:
+            reader, source = "-", str(certificate)
             prepared[command.key] = _Prepared(argv, [installation.python, "-c", "pass"], 0)
+        for bound in command.bounds:
+            if bound == BOUND_ARGPARSE:
+                bound_argv = [installation.python, "-c", "import argparse"]
+            else:
+                bound_argv = [installation.python, str(parse_script), bound, reader, source]
+            prepared[command.key].bounds[bound] = bound_argv
     return prepared
 
 
@@ -469,6 +590,7 @@ def _measure_suites(
         prepared[installation.case] = _prepare(installation, card, values, suite_dir, commands)
     toolkit: dict[tuple[str, str], list[ProcessRun]] = {}
     floor: dict[tuple[str, str], list[ProcessRun]] = {}
+    bounds: dict[tuple[str, str, str], list[ProcessRun]] = {}
     for _ in range(runs):
         for command in commands:
             for installation in installations:
@@ -486,6 +608,15 @@ def _measure_suites(
                         f"{command.label} ({installation.case}): {sent} APDUs from jpki, "
                         f"{replayed} from the floor, {ready.apdus} at the first run"
                     )
+                for bound, bound_argv in ready.bounds.items():
+                    card.clear_received()
+                    run = _run(bound_argv, installation)
+                    if run.returncode != 0 or len(card.received) != replayed:
+                        raise RuntimeError(
+                            f"{command.label} ({installation.case}), {BOUND_LABELS[bound]}: "
+                            f"exit {run.returncode}, {len(card.received)} APDUs"
+                        )
+                    bounds.setdefault((*key, bound), []).append(run)
     return [
         FloorSuite(
             installation.case,
@@ -499,6 +630,10 @@ def _measure_suites(
                     c.target,
                     tuple(toolkit[installation.case, c.key]),
                     tuple(floor[installation.case, c.key]),
+                    {
+                        bound: tuple(bounds[installation.case, c.key, bound])
+                        for bound in prepared[installation.case][c.key].bounds
+                    },
                 )
                 for c in commands
             ),

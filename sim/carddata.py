@@ -11,11 +11,12 @@ hands back an updated copy (changed PINs, spent tries) with
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from enum import StrEnum, unique
@@ -38,6 +39,7 @@ __all__ = [
     "SexCode",
     "TokenName",
     "load_private_key",
+    "private_key_loader",
 ]
 
 KeySource = int | str
@@ -600,6 +602,20 @@ _FROM_JSON: dict[str, Any] = {
     "card_info_key": _typed(int, str),
     "clear_verified_on_select": _typed(bool),
 }
+
+
+def private_key_loader(
+    source: KeySource,
+) -> rsa.RSAPrivateKey | Callable[[], rsa.RSAPrivateKey]:
+    """What :class:`~sim.chip.applets.keys.RsaSigner` takes for *source*: a pool key (its index
+    is checked with the card data) as a function that loads it when it is first used; PEM text
+    parsed now, so that a bad one is refused when the card is built.
+
+    :raises ValueError: as :func:`load_private_key`, for PEM text.
+    """
+    if isinstance(source, int):
+        return functools.partial(testkeys.pool_key, source)
+    return load_private_key(source)
 
 
 def load_private_key(source: KeySource) -> rsa.RSAPrivateKey:

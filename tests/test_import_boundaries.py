@@ -161,6 +161,52 @@ assert all(status.remaining == 3 for status in counters.values()), counters
     assert not loaded & {"dataclasses", "inspect", "logging"}
 
 
+def test_the_session_and_its_results_load_no_date_or_string_module() -> None:
+    # Defined at every card command's start: datetime is loaded when a date is asked for, the
+    # PIN checks spell their alphabets out rather than importing the string module.
+    loaded = loaded_after(
+        """
+        from jpki.models import CardRecord, PinStatus
+        from jpki.pins import encode_pin
+        from jpki.session import JpkiSession
+        """
+    )
+    assert not loaded & {"datetime", "string"}
+    assert "datetime" in loaded_after(
+        """
+        from jpki.models import CardRecord
+        assert CardRecord("1" * 15, "13101", "20300101").card_expiry.year == 2030
+        """
+    )
+
+
+def test_opening_a_reader_loads_neither_the_watcher_nor_logging() -> None:
+    # The reader watcher (threads, logging, a dataclass) is the counter's; a command opens one
+    # reader. Its names still come from apdu.pcsc, on first use.
+    loaded = loaded_after(
+        """
+        import apdu.pcsc
+        from apdu.pcsc import PcscConnection, list_readers, open_reader
+        assert "apdu.pcsc._watch" not in sys.modules
+        from apdu.pcsc import PNP_NOTIFICATION, ReaderSnapshot, ReaderWatcher
+        assert ReaderWatcher.__module__ == "apdu.pcsc._watch", ReaderWatcher.__module__
+        try:
+            apdu.pcsc.no_such_name
+        except AttributeError as exc:
+            assert "no_such_name" in str(exc), exc
+        else:
+            raise AssertionError("an unknown name was found in apdu.pcsc")
+        """
+    )
+    assert "apdu.pcsc._watch" in loaded
+    assert PYSCARD not in loaded
+    assert not loaded_after("from apdu.pcsc import open_reader") & {
+        "apdu.pcsc._watch",
+        "logging",
+        "dataclasses",
+    }
+
+
 def test_a_card_command_run_from_the_cli_loads_no_logging() -> None:
     # The module loggers and the CLI's stderr handler load logging only when something is
     # logged that could be shown (tests/cli/test_logsetup.py shows that it then is).
@@ -203,6 +249,40 @@ def test_status_loads_neither_the_rules_nor_the_chain_check(tmp_path: Path) -> N
         assert "cryptography.x509" in new  # the certificate is parsed by the X.509 library
         """
     )
+
+
+def test_the_simulated_card_loads_its_keys_when_it_signs() -> None:
+    # Every --sim command builds a card; only signing needs its private keys, and loading them
+    # needs cryptography's serialization modules. The packaged data files (test keys, the
+    # municipality) are read without importlib.resources. The first run makes the simulator's
+    # certificates (signing them with the CA keys) and keeps them; the second is measured.
+    run = """
+        from jpki.cli.main import main
+        assert main(["--sim", "diagnose"]) == 0
+        """
+    loaded_after(run)
+    loaded = loaded_after(run)
+    assert CRYPTOGRAPHY in loaded  # the certificate is parsed
+    assert not loaded & {
+        "cryptography.hazmat.primitives.serialization",
+        "importlib.resources",
+        "zipfile",
+    }
+    signed = loaded_after(
+        """
+        from sim import build_card_data
+        from sim.chip.card import SimulatedCard
+        from sim.chip.connection import SimConnection
+        from jpki.ids import KeyKind
+        from jpki.session import JpkiSession
+
+        data = build_card_data("adult")
+        session = JpkiSession(SimConnection(SimulatedCard(data)))
+        session.verify_pin(KeyKind.AUTH.pin, data.auth_pin.known_value)
+        assert len(session.sign(KeyKind.AUTH, b"message", check=True)) == 256
+        """
+    )
+    assert "cryptography.hazmat.primitives.serialization" in signed
 
 
 def test_exporting_a_certificate_loads_no_x509_library() -> None:

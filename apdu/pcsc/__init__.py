@@ -34,7 +34,10 @@ from ._readers import (
     wait_for_card,
     wait_for_card_removal,
 )
-from ._watch import PNP_NOTIFICATION, ReaderSnapshot, ReaderWatcher
+
+TYPE_CHECKING = False  # the watcher is imported for type checkers only; see __getattr__
+if TYPE_CHECKING:
+    from ._watch import PNP_NOTIFICATION, ReaderSnapshot, ReaderWatcher
 
 __all__ = [
     "PNP_NOTIFICATION",
@@ -53,3 +56,15 @@ __all__ = [
     "wait_for_card",
     "wait_for_card_removal",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The reader watcher's names, imported on first use: opening one reader (every command but
+    the counter's) needs neither its threads nor its logging."""
+    if name in ("PNP_NOTIFICATION", "ReaderSnapshot", "ReaderWatcher"):
+        from . import _watch
+
+        value = getattr(_watch, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
+from typing import TYPE_CHECKING
 
-from jpki.jst import today_jst
+if TYPE_CHECKING:
+    from datetime import date
 
 __all__ = ["iso_date", "today_jst"]
 
 
+def today_jst() -> date:
+    """The calendar date in Japan now (:func:`jpki.jst.today_jst`; ``datetime`` is imported
+    when a date is needed, not by every command whose options take one)."""
+    from jpki.jst import today_jst as today
+
+    return today()
+
+
 def iso_date(text: str) -> date:
     """argparse type for ``YYYY-MM-DD`` with a clear message for impossible dates."""
+    from datetime import date
+
     try:
         return date.fromisoformat(text)
     except ValueError:

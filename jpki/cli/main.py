@@ -97,6 +97,28 @@ def _chosen_command(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _may_show_listing(argv: Sequence[str], chosen_module: str | None) -> bool:
+    """Whether the top-level parser may print the list of commands: when no known command is
+    named, or when anything but the global options that choose the card and the output comes
+    before it (``-h``, ``--hel``, ``--version``, a typo). Otherwise only the chosen command's
+    parser is needed: the others, 16 parsers argparse would build for nothing, are left out."""
+    if chosen_module is None:
+        return True
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word in _VALUE_OPTIONS:
+            skip = True
+        elif word.startswith("-"):
+            flag = word.partition("=")[0]
+            if flag not in _GLOBAL_OPTIONS or (flag == word) == (flag in _VALUE_OPTIONS):
+                return True  # help, version, an unknown option, or a value where none goes
+        else:
+            return False  # the command: what follows is its parser's
+    return True
+
+
 def _language(text: str) -> str:
     """argparse type of ``--lang``: a language with catalogs (looked up only when given)."""
     from jpki.texts import language, languages
@@ -173,6 +195,7 @@ _VALUE_OPTIONS = frozenset(
     for flag, spec in (*_SOURCE_OPTIONS, *_OUTPUT_OPTIONS)
     if spec.get("action") not in ("store_true", "store_false")
 )
+_GLOBAL_OPTIONS = frozenset(flag for flag, _ in (*_SOURCE_OPTIONS, *_OUTPUT_OPTIONS))
 
 
 class _VersionAction(argparse.Action):
@@ -217,10 +240,10 @@ def _leaf_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentPars
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The argument parser: every command listed, the one named in *argv* fully built.
+    """The argument parser: the command named in *argv* fully built, every other one listed
+    with its summary when the top-level help could be shown (enough for ``jpki --help``).
 
-    Only the module of that command is imported; the others appear with their summary
-    (enough for ``jpki --help``). With *argv* None, every command is built.
+    Only the module of the named command is imported. With *argv* None, every command is built.
     """
     parser = _Parser(
         prog="jpki",
@@ -236,6 +259,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     subparsers.required = True
     chosen = None if argv is None else _chosen_command(argv)
     chosen_module = next((entry.module for entry in COMMANDS if entry.name == chosen), None)
+    listing = argv is None or _may_show_listing(argv, chosen_module)
     registered: set[str] = set()
     for entry in COMMANDS:
         if entry.name in registered:
@@ -245,7 +269,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             before = set(subparsers.choices)
             module.register(subparsers)
             registered |= set(subparsers.choices) - before
-        else:
+        elif listing:
             subparsers.add_parser(entry.name, help=entry.summary)
     uses_card = {entry.name: entry.uses_card for entry in COMMANDS}
     for name, command in subparsers.choices.items():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from jpki.texts import Msg, render
 
@@ -19,6 +18,8 @@ def check_output(ctx: CliContext, output: str | None) -> None:
         return
     if not output.strip():
         raise CliError(render(Msg("safety.output_empty", option="-o"), ctx.lang), ExitCode.USAGE)
+    from pathlib import Path  # only with -o FILE: pathlib costs milliseconds at start-up
+
     target = Path(output)
     parent = target.resolve().parent
     problem = None

@@ -8,7 +8,6 @@ or a prompt on the terminal that does not echo.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 
@@ -64,6 +63,8 @@ def read_pin(ctx: CliContext, kind: PinKind, *, purpose: str = "pin", new: bool 
         raise CliError(
             Msg("cli.pin.no_terminal", pin=kind.label, variable=kind.env_var), ExitCode.USAGE
         )
+    import getpass  # only to prompt: termios is not needed by commands that ask no PIN
+
     try:
         return getpass.getpass(ctx.render(Msg(f"cli.prompt.{purpose}", pin=kind.label)))
     except EOFError:

@@ -34,7 +34,6 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from jpki.errors import JpkiError
@@ -196,10 +195,12 @@ class Municipality:
 
 def default_municipality() -> Municipality:
     """The packaged configuration (Bunkyo City)."""
-    resource = resources.files(__package__).joinpath(
-        "municipalities", f"{DEFAULT_MUNICIPALITY}.json"
-    )
-    return _parse_text(resource.read_text(encoding="utf-8"), f"{DEFAULT_MUNICIPALITY}.json")
+    # A file next to this module, read as jpki.texts reads its catalogs: importlib.resources
+    # (with zipfile) would cost diagnose 20 ms at every start-up.
+    name = f"{DEFAULT_MUNICIPALITY}.json"
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "municipalities", name)
+    with open(path, encoding="utf-8") as stream:
+        return _parse_text(stream.read(), name)
 
 
 def load_municipality(path: str | os.PathLike[str]) -> Municipality:

@@ -13,7 +13,9 @@ import pytest
 
 from bench.apdus import default_card
 from bench.floor import (
+    BOUND_LABELS,
     COMMANDS,
+    FLOOR_PARSE_SCRIPT,
     FLOOR_SCRIPT,
     FloorFigure,
     FloorResult,
@@ -82,6 +84,27 @@ def test_verdicts_follow_the_cpu_ratio_and_the_exit_status() -> None:
     ]
 
 
+def test_the_lower_bounds_are_shown_next_to_the_same_floor() -> None:
+    figure = _figure("status", 90, 40)
+    bounded = FloorFigure(
+        figure.key, figure.label, figure.floor_label, figure.apdus, figure.target,
+        figure.toolkit, figure.floor, {"cryptography": _runs(70), "asn1crypto": _runs(50)},
+    )  # fmt: skip
+    result = FloorResult("reader", (FloorSuite("installed", "test", (bounded,)),))
+    rows = [line.split() for line in result.lines() if "x509 parse" in line]
+    assert [(row[-4], *row[-2:]) for row in rows] == [
+        ("40.0", "1.75x", "1.5x"),
+        ("40.0", "1.25x", "1.5x"),
+    ]
+    bounds = result.to_json()["installed"]["status"]["bounds"]
+    assert bounds["cryptography"] == {
+        "label": BOUND_LABELS["cryptography"],
+        "cpu_ms": 70.0,
+        "cpu_ratio": 1.75,
+    }
+    assert {c.key for c in COMMANDS if c.bounds} == {"status", "diagnose", "sim_diagnose", "help"}
+
+
 @pytest.fixture(scope="module")
 def vpcd_port() -> int:
     """A free vpcd slot of a running pcscd (skip without the stack, unless required)."""
@@ -140,3 +163,43 @@ def test_a_short_floor_run_replays_the_same_apdus(vpcd_port: int) -> None:
         assert figure.exit_statuses == (0,)
         assert len(figure.toolkit) == len(figure.floor) == 1
     assert result.imports["pin status"] == ("jpki", "apdu", "smartcard")
+
+
+@pytest.mark.pcsc
+@pytest.mark.parametrize("library", ["cryptography", "asn1crypto"])
+def test_the_parse_bound_reads_and_parses_the_card_s_certificate(
+    vpcd_port: int, tmp_path: Path, library: str
+) -> None:
+    from cryptography import x509
+
+    env = subprocess_env()
+    script = tmp_path / "floor_parse.py"
+    script.write_text(FLOOR_PARSE_SCRIPT)
+    with served_card(vpcd_port) as (card, reader):
+        card.clear_received()
+        jpki = subprocess.run(
+            [sys.executable, "-m", "jpki", "--reader", reader, "status"],
+            cwd=REPO, env=env, capture_output=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert jpki.returncode == 0, jpki.stderr
+        sent = card.received
+        commands = tmp_path / "commands"
+        commands.write_text("".join(c.hex() + "\n" for c in sent))
+        der = default_card().data.auth_certificate
+        assert der is not None
+        card.clear_received()
+        from_card = subprocess.run(
+            [sys.executable, str(script), library, reader, str(commands)],
+            cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert from_card.returncode == 0, from_card.stderr
+        assert card.received == sent  # the floor's APDUs, then the parse
+    certificate_file = tmp_path / "auth.der"
+    certificate_file.write_bytes(der)
+    from_file = subprocess.run(
+        [sys.executable, str(script), library, "-", str(certificate_file)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert from_file.returncode == 0, from_file.stderr
+    assert from_card.stdout == from_file.stdout  # the certificate read is the card's, whole
+    assert str(x509.load_der_x509_certificate(der).serial_number) in from_card.stdout.split()

@@ -48,6 +48,50 @@ def test_chosen_command_skips_options_and_their_values(
     assert _chosen_command(argv) == command
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["pin", "status"],
+        ["--reader", "pin", "--sim", "--json", "--lang=ja", "cert", "read", "auth"],
+        ["status", "--help"],  # the command's own help: it lists no other command
+    ],
+)
+def test_a_named_command_is_parsed_without_the_others_parsers(argv: list[str]) -> None:
+    chosen = _chosen_command(argv)
+    assert set(_subcommands(build_parser(argv))) == {chosen}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["-h", "pin", "status"],
+        ["--sim", "--hel", "status"],  # an abbreviation of --help
+        ["--version", "status"],
+        ["--wait=2", "--sim=yes", "status"],  # a value given to a switch: a usage error
+        ["--no-such-option", "status"],
+        ["no-such-command"],
+        [],
+    ],
+)
+def test_every_command_is_listed_wherever_the_top_level_help_could_show(
+    argv: list[str],
+) -> None:
+    assert _subcommands(build_parser(argv)) == {entry.name: entry.summary for entry in COMMANDS}
+
+
+def test_the_help_before_a_command_lists_every_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from jpki.cli.main import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(["--sim", "-h", "pin", "status"])
+    assert caught.value.code == 0
+    shown = capsys.readouterr().out
+    assert all(f"    {entry.name} " in shown for entry in COMMANDS), shown
+
+
 def test_options_that_take_a_value_come_from_the_option_tables() -> None:
     parser = build_parser(None)
     takes_value = {

@@ -196,8 +196,11 @@ def _check_card_info_keys(data: CardData) -> None:
 
     Raises the ValueError :func:`integrity_file` (the subject key) or
     :func:`cv_certificate_file` (the issuer key) would raise, so that a card with such keys
-    is refused when it is built, as when the files were made at once.
+    is refused when it is built, as when the files were made at once. Pool keys (indices) are
+    RSA-2048 with e = 65537, which the pool's loader checks: they are not loaded here.
     """
+    if isinstance(data.card_info_key, int) and isinstance(data.card_info_issuer_key, int):
+        return
     subject = RsaSigner(load_private_key(data.card_info_key))
     if subject.signature_length != _RSA_2048_BYTES:
         raise ValueError("the card-info key must be RSA-2048 (the record is 336 bytes)")

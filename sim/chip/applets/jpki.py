@@ -9,7 +9,7 @@ label are our own, plausible but not copied from a card).
 
 from __future__ import annotations
 
-from sim.carddata import CardData, load_private_key
+from sim.carddata import CardData, private_key_loader
 
 from .base import Applet
 from .files import BinaryFile, ElementaryFile, KeyFile, padded_file
@@ -113,5 +113,5 @@ def build_jpki(data: CardData) -> Applet:
     )
     for fid, source, pin_fid in keys:
         if source is not None:
-            files.append(KeyFile(fid, RsaSigner(load_private_key(source)), pin_fid))
+            files.append(KeyFile(fid, RsaSigner(private_key_loader(source)), pin_fid))
     return Applet(Application.JPKI, files, clear_verified_on_select=data.clear_verified_on_select)

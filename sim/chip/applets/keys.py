@@ -14,6 +14,8 @@ from enum import IntEnum, unique
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cryptography.hazmat.primitives.asymmetric import rsa
 
 __all__ = ["SHA256_DIGEST_INFO_PREFIX", "RsaSigner", "SignScheme"]
@@ -55,12 +57,22 @@ class SignScheme(IntEnum):
 class RsaSigner:
     """One RSA private key of the card, ready to sign.
 
-    :param private_key: the key; its CRT parameters are extracted once here.
+    :param private_key: the key, or a function that loads it: then it is loaded when it is
+        first used (every ``--sim`` command builds a card, and most never sign: loading keys
+        needs cryptography's serialization modules, tens of milliseconds at start-up). Its CRT
+        parameters are extracted once.
     """
 
-    __slots__ = ("_dp", "_dq", "_e", "_key", "_length", "_p", "_q", "_qinv")
+    __slots__ = ("_dp", "_dq", "_e", "_key", "_length", "_load", "_p", "_q", "_qinv")
 
-    def __init__(self, private_key: rsa.RSAPrivateKey) -> None:
+    def __init__(self, private_key: rsa.RSAPrivateKey | Callable[[], rsa.RSAPrivateKey]) -> None:
+        self._load: Callable[[], rsa.RSAPrivateKey] | None = None
+        if callable(private_key):
+            self._load = private_key
+        else:
+            self._set(private_key)
+
+    def _set(self, private_key: rsa.RSAPrivateKey) -> None:
         numbers = private_key.private_numbers()
         self._key = private_key
         self._p = numbers.p
@@ -70,29 +82,39 @@ class RsaSigner:
         self._qinv = numbers.iqmp
         self._e = numbers.public_numbers.e
         self._length = (numbers.public_numbers.n.bit_length() + 7) // 8
+        self._load = None
+
+    def _loaded(self) -> rsa.RSAPrivateKey:
+        if self._load is not None:
+            self._set(self._load())
+        return self._key
 
     def __repr__(self) -> str:
+        if self._load is not None:
+            return "RsaSigner(not loaded yet)"
         return f"RsaSigner({self._length * 8}-bit)"
 
     @property
     def public_key(self) -> rsa.RSAPublicKey:
         """The public half."""
-        return self._key.public_key()
+        return self._loaded().public_key()
 
     @property
     def public_numbers(self) -> tuple[int, int]:
         """The modulus and the public exponent."""
+        self._loaded()
         return self._p * self._q, self._e
 
     @property
     def signature_length(self) -> int:
         """Bytes in a signature (the modulus length, 256 for RSA-2048)."""
+        self._loaded()
         return self._length
 
     @property
     def max_payload(self) -> int:
         """The longest data PKCS#1 v1.5 can pad: the modulus length minus 11."""
-        return self._length - 11
+        return self.signature_length - 11
 
     def sign(self, scheme: SignScheme, data: bytes) -> bytes:
         """Sign *data* as *scheme* says; the caller has checked :meth:`SignScheme.accepts`."""
@@ -109,7 +131,7 @@ class RsaSigner:
         from cryptography.hazmat.primitives.asymmetric import padding, utils
 
         digest = data if scheme is SignScheme.PSS_PREHASHED else hashlib.sha256(data).digest()
-        return self._key.sign(
+        return self._loaded().sign(
             digest,
             padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=_PSS_SALT_LENGTH),
             utils.Prehashed(hashes.SHA256()),
@@ -117,7 +139,7 @@ class RsaSigner:
 
     def sign_pkcs1(self, payload: bytes) -> bytes:
         """RSASSA-PKCS1-v1_5 over *payload* as given (1 to :attr:`max_payload` bytes)."""
-        if not 1 <= len(payload) <= self.max_payload:
+        if not 1 <= len(payload) <= self.max_payload:  # loads the key if not yet done
             raise ValueError(f"PKCS#1 v1.5 pads 1-{self.max_payload} bytes, not {len(payload)}")
         block = b"\x00\x01" + b"\xff" * (self._length - 3 - len(payload)) + b"\x00" + payload
         m = int.from_bytes(block, "big")
