@@ -50,25 +50,18 @@ from jpki.rules import (
     RulesInputError,
     evaluate_known,
 )
+from jpki.rules.batch import OUTPUT_COLUMNS
 
 REQUIRED = ("name",)
 OPTIONAL = ("birth", "card_issued", "card_expiry", "residence_until", "cert_issued")
 OPTIONAL += ("application_received",)
 COLUMNS = (
     "name",
-    "card_expiry",
-    "card_renewal_from",
-    "card_state",
-    "auth_cert_expiry",
-    "auth_cert_renewal_from",
-    "auth_cert_state",
-    "sign_cert_expiry",
-    "sign_cert_renewal_from",
-    "sign_cert_state",
-    "unconfirmed",
-    "missing",
+    *(column for column in OUTPUT_COLUMNS if column != "health_insurance_until"),
     "error",
 )
+"""The library's result columns (:data:`jpki.rules.batch.OUTPUT_COLUMNS`, less the insurance
+grace), after the name and before an ``error`` column for a row that cannot be computed."""
 
 
 class RowError(ValueError):

@@ -119,20 +119,7 @@ def test_known_dates_with_birth_and_card_issue_agree_with_the_engine(
 ) -> None:
     from jpki.rules import KnownDates, evaluate_known
 
-    known = KnownDates(
-        birth=given_inputs.birth,
-        card_issued=given_inputs.card_issued,
-        auth_cert_issued=given_inputs.auth_cert_issued,
-        sign_cert_issued=given_inputs.sign_cert_issued,
-        application_received=given_inputs.application_received,
-        residence_until=given_inputs.residence_until,
-        special_extension=given_inputs.special_extension,
-        renewed_in_window=given_inputs.renewed_in_window,
-        certs_renewed_in_window=given_inputs.certs_renewed_in_window,
-        face_auth=given_inputs.face_auth,
-        feb29=given_inputs.feb29,
-        age_counting=given_inputs.age_counting,
-    )
+    known = KnownDates.from_inputs(given_inputs)
     try:
         expected = evaluate(given_inputs, today)
     except RulesInputError as exc:
